@@ -1,0 +1,63 @@
+using System;
+using System.Management.Automation;
+using OneClickMlflow.Google;
+using OneClickMlflow.PowerShell.Infrastructure;
+using OneClickMlflow.Prerequisites;
+
+namespace OneClickMlflow.PowerShell.Cmdlets
+{
+    /// <summary>
+    /// Reports whether this caller can deploy MLflow into the project from this machine: enabled and missing
+    /// APIs, held and missing IAM permissions, and whether a Docker engine answers. Changes nothing.
+    /// </summary>
+    [Cmdlet(VerbsDiagnostic.Test, "MlflowPrerequisite")]
+    [OutputType(typeof(PrerequisiteReport))]
+    [OutputType(typeof(bool))]
+    public sealed class TestMlflowPrerequisiteCommand : AsyncCmdlet
+    {
+        /// <summary>Defaults to CLOUDSDK_CORE_PROJECT, then gcloud's core/project.</summary>
+        [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
+        [ValidatePattern(ProjectIdPattern.Value)]
+        public string? ProjectId { get; set; }
+
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string? ImpersonateServiceAccount { get; set; }
+
+        /// <summary>Return only $true when everything is ready, $false otherwise.</summary>
+        [Parameter]
+        public SwitchParameter Quiet { get; set; }
+
+        protected override void ProcessRecord()
+        {
+            PrerequisiteReport report;
+            try
+            {
+                report = RunAsync(async cancellationToken =>
+                {
+                    using GoogleCloudSession session = await SessionFactory.CreateAsync(ProjectId, ImpersonateServiceAccount, cancellationToken).ConfigureAwait(false);
+                    Reporter.Verbose($"Checking project '{session.ProjectId}' as {session.Account} ({session.CredentialSource}).");
+                    var checker = new PrerequisiteChecker(session, new DockerEngineProbe());
+                    return await checker.CheckAsync(cancellationToken).ConfigureAwait(false);
+                });
+            }
+            catch (OperationCanceledException) when (CancellationToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception exception) when (exception is not PipelineStoppedException)
+            {
+                ThrowMapped(exception, ProjectId);
+                return;
+            }
+
+            if (Quiet)
+            {
+                WriteObject(report.Ready);
+                return;
+            }
+
+            WriteObject(report);
+        }
+    }
+}

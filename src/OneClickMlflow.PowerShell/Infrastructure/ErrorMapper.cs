@@ -1,0 +1,100 @@
+using System;
+using System.Management.Automation;
+using System.Net.Http;
+using OneClickMlflow.Google;
+
+namespace OneClickMlflow.PowerShell.Infrastructure
+{
+    /// <summary>
+    /// The single place where exceptions become ErrorRecords: a stable FullyQualifiedErrorId, the category a user
+    /// filters on, Google's status and message, and what to do next. Never a stack trace or an AggregateException.
+    /// </summary>
+    public static class ErrorMapper
+    {
+        public static ErrorRecord ToErrorRecord(Exception exception, object? target)
+        {
+            Exception cause = Unwrap(exception);
+            ErrorShape shape = Describe(cause);
+            var record = new ErrorRecord(cause, shape.ErrorId, shape.Category, target)
+            {
+                ErrorDetails = new ErrorDetails(shape.Message + " " + shape.NextStep) { RecommendedAction = shape.NextStep },
+            };
+            return record;
+        }
+
+        private static Exception Unwrap(Exception exception)
+        {
+            while (exception is AggregateException aggregate && aggregate.InnerExceptions.Count == 1)
+            {
+                exception = aggregate.InnerExceptions[0];
+            }
+
+            return exception;
+        }
+
+        private static ErrorShape Describe(Exception exception) => exception switch
+        {
+            GoogleApiException google => DescribeGoogle(google),
+            ProjectNotConfiguredException => new ErrorShape(
+                "ProjectNotConfigured", ErrorCategory.InvalidArgument, exception.Message,
+                "Pass -ProjectId, set CLOUDSDK_CORE_PROJECT, or run 'gcloud config set project PROJECT_ID'."),
+            OperationFailedException => new ErrorShape(
+                "OperationFailed", ErrorCategory.InvalidResult, exception.Message,
+                "Read the operation's error above, fix its cause and run the command again; finished steps are kept."),
+            TimeoutException => new ErrorShape(
+                "OperationTimeout", ErrorCategory.OperationTimeout, exception.Message,
+                "Run the command again: it resumes from the last finished step."),
+            OperationCanceledException => new ErrorShape(
+                "OperationStopped", ErrorCategory.OperationStopped, "The operation was stopped before it finished.",
+                "Run the command again to resume."),
+            HttpRequestException => new ErrorShape(
+                "ConnectionFailed", ErrorCategory.ConnectionError, "Could not reach Google Cloud: " + exception.Message,
+                "Check the network, proxy and any CLOUDSDK_API_ENDPOINT_OVERRIDES_* settings, then retry."),
+            _ => new ErrorShape(
+                "UnexpectedError", ErrorCategory.NotSpecified, exception.Message,
+                "Run again with -Debug for details."),
+        };
+
+        private static ErrorShape DescribeGoogle(GoogleApiException google)
+        {
+            string where = string.IsNullOrEmpty(google.Api) ? "Google Cloud" : google.Api!;
+            string message = $"{where} returned {google.Status} (HTTP {google.HttpStatus}): {google.Message}";
+            (string id, ErrorCategory category, string nextStep) = google.Status switch
+            {
+                "PERMISSION_DENIED" => ("GooglePermissionDenied", ErrorCategory.PermissionDenied,
+                    "Check that the project exists and that the account holds the roles listed by Test-MlflowPrerequisite."),
+                "NOT_FOUND" => ("GoogleNotFound", ErrorCategory.ObjectNotFound,
+                    "Check the project id and resource name."),
+                "ALREADY_EXISTS" => ("GoogleAlreadyExists", ErrorCategory.ResourceExists,
+                    "Choose another name, or reuse the existing resource."),
+                "INVALID_ARGUMENT" or "FAILED_PRECONDITION" or "OUT_OF_RANGE" => ("GoogleInvalidArgument", ErrorCategory.InvalidArgument,
+                    "Correct the value named in the message and run the command again."),
+                "UNAUTHENTICATED" => ("GoogleUnauthenticated", ErrorCategory.AuthenticationError,
+                    "Run 'gcloud auth application-default login' or set GOOGLE_APPLICATION_CREDENTIALS."),
+                _ when google.HttpStatus == 429 || google.Status == "RESOURCE_EXHAUSTED" => ("GoogleQuotaExceeded", ErrorCategory.LimitsExceeded,
+                    "Wait a minute and retry, or request more quota for the project."),
+                _ when google.HttpStatus >= 500 => ("GoogleServiceUnavailable", ErrorCategory.ConnectionError,
+                    "Google Cloud had a transient fault; run the command again."),
+                _ => ("GoogleApiError", ErrorCategory.NotSpecified,
+                    "Read Google's message above; run again with -Debug for the failed request."),
+            };
+            return new ErrorShape(id, category, message, nextStep);
+        }
+
+        private readonly struct ErrorShape
+        {
+            public ErrorShape(string errorId, ErrorCategory category, string message, string nextStep)
+            {
+                ErrorId = errorId;
+                Category = category;
+                Message = message;
+                NextStep = nextStep;
+            }
+
+            public string ErrorId { get; }
+            public ErrorCategory Category { get; }
+            public string Message { get; }
+            public string NextStep { get; }
+        }
+    }
+}
