@@ -1,0 +1,205 @@
+#!/usr/bin/env pwsh
+<#
+.SYNOPSIS
+Builds, tests, packages and demonstrates the OneClickMlflow module.
+
+.DESCRIPTION
+Build     lays out the module in out/OneClickMlflow (manifest, cmdlet assembly, dependencies/, en-US/, formats).
+Test      builds, runs every xunit project and the Pester tests (in a fresh pwsh against the built module) and
+          ends with one line "N passed, N failed, N skipped"; exits non-zero when anything failed.
+Package   publishes the built module to a temporary local PSResource repository: out/packages/*.nupkg.
+Emulator  runs the Google API emulator in the foreground and writes out/emulator.env.
+Demo      builds, starts the emulator, runs Test-MlflowPrerequisite against it in a fresh pwsh, stops the emulator.
+Clean     removes out/ and the build output.
+
+.EXAMPLE
+dotnet tool restore; dotnet pwsh ./build.ps1 Test
+#>
+[CmdletBinding()]
+param(
+    [Parameter(Position = 0)]
+    [ValidateSet('Build', 'Test', 'Demo', 'Package', 'Emulator', 'Clean')]
+    [string] $Task = 'Build',
+
+    [ValidateSet('Debug', 'Release')]
+    [string] $Configuration = 'Release'
+)
+
+$ErrorActionPreference = 'Stop'
+Set-StrictMode -Version Latest
+
+$Root = $PSScriptRoot
+$Out = Join-Path $Root 'out'
+$ModuleOut = Join-Path $Out 'OneClickMlflow'
+$EmulatorOut = Join-Path $Out 'emulator'
+$EmulatorDll = Join-Path $EmulatorOut 'OneClickMlflow.Emulator.dll'
+$TestResults = Join-Path $Out 'test-results'
+$CmdletAssembly = 'OneClickMlflow.PowerShell'
+
+Import-Module (Join-Path $Root 'tools/EmulatorProcess.psm1') -Force
+
+function Invoke-Native {
+    # Runs a native command and stops the build when it fails. Plain $args so '-c'/'-o' reach the command.
+    $command, $arguments = $args
+    & $command @arguments
+    if ($LASTEXITCODE -ne 0) { throw "'$command $($arguments -join ' ')' failed with exit code $LASTEXITCODE." }
+}
+
+function Invoke-FreshPwsh {
+    # A new pwsh process: no state from this build session leaks into what it checks.
+    param([Parameter(Mandatory)] [string[]] $Arguments)
+    Push-Location $Root
+    try { & dotnet tool run pwsh -- -NoLogo -NoProfile @Arguments } finally { Pop-Location }
+    $LASTEXITCODE
+}
+
+function Invoke-Build {
+    $publish = Join-Path $Out 'publish'
+    Remove-Item -LiteralPath $publish, $ModuleOut -Recurse -Force -ErrorAction SilentlyContinue
+    Invoke-Native dotnet publish (Join-Path $Root "src/$CmdletAssembly/$CmdletAssembly.csproj") -c $Configuration -o $publish --nologo -v quiet
+
+    # Thin cmdlet assembly, manifest and formats in the root; the core and third-party DLLs in dependencies/.
+    $dependencies = New-Item -ItemType Directory -Path (Join-Path $ModuleOut 'dependencies') -Force
+    Copy-Item (Join-Path $Root 'OneClickMlflow.psd1') $ModuleOut
+    Copy-Item (Join-Path $publish 'OneClickMlflow.Format.ps1xml') $ModuleOut
+    Copy-Item (Join-Path $publish "$CmdletAssembly.dll") $ModuleOut
+    Get-ChildItem $publish -Filter *.dll | Where-Object BaseName -ne $CmdletAssembly | Copy-Item -Destination $dependencies
+    Build-Help (New-Item -ItemType Directory -Path (Join-Path $ModuleOut 'en-US') -Force)
+
+    $version = (Import-PowerShellDataFile (Join-Path $ModuleOut 'OneClickMlflow.psd1')).ModuleVersion
+    Write-Host "Built OneClickMlflow $version in $ModuleOut"
+}
+
+function Build-Help([System.IO.DirectoryInfo] $HelpFolder) {
+    # about_ topics are plain text; cmdlet help (MAML) comes from docs/<cmdlet>.md when its converter exists.
+    Get-ChildItem (Join-Path $Root 'docs') -Filter 'about_*.md' -ErrorAction SilentlyContinue | ForEach-Object {
+        Copy-Item $_.FullName (Join-Path $HelpFolder "$($_.BaseName).help.txt")
+    }
+    $converter = Join-Path $Root 'tools/Build-MamlHelp.ps1'
+    if (Test-Path $converter) { & $converter -DocsPath (Join-Path $Root 'docs') -OutputPath (Join-Path $HelpFolder "$CmdletAssembly.dll-Help.xml") }
+}
+
+function Build-Emulator {
+    Invoke-Native dotnet build (Join-Path $Root 'tests/OneClickMlflow.Emulator/OneClickMlflow.Emulator.csproj') -c $Configuration -o $EmulatorOut --nologo -v quiet
+}
+
+function Get-PesterManifest {
+    Invoke-Native dotnet restore (Join-Path $Root 'tools/Pester/Pester.proj') --nologo -v quiet
+    $cache = (& dotnet nuget locals global-packages --list) -replace '^global-packages:\s*', ''
+    Join-Path $cache.Trim() 'pester/5.7.1/tools/Pester.psd1'
+}
+
+function Read-TrxCounts([string] $TrxFile) {
+    [xml] $trx = Get-Content -LiteralPath $TrxFile -Raw
+    $counters = $trx.TestRun.ResultSummary.Counters
+    [pscustomobject]@{ Passed = [int]$counters.passed; Failed = [int]$counters.failed + [int]$counters.error + [int]$counters.timeout; Skipped = [int]$counters.notExecuted }
+}
+
+function Invoke-XunitSuite([System.IO.FileInfo] $Project) {
+    $trx = Join-Path $TestResults "$($Project.BaseName).trx"
+    Remove-Item -LiteralPath $trx -ErrorAction SilentlyContinue
+    & dotnet test $Project.FullName -c $Configuration --nologo --logger "trx;LogFileName=$trx" --logger 'console;verbosity=minimal'
+    $exitCode = $LASTEXITCODE
+    if (Test-Path $trx) { return Read-TrxCounts $trx }
+    # No results at all: a build failure counts as one failure, an empty project as nothing.
+    [pscustomobject]@{ Passed = 0; Failed = [int]($exitCode -ne 0); Skipped = 0 }
+}
+
+function Invoke-PesterSuite {
+    Build-Emulator
+    $summary = Join-Path $TestResults 'pester-summary.json'
+    Remove-Item -LiteralPath $summary -ErrorAction SilentlyContinue
+    $env:ONECLICKMLFLOW_MODULE_PATH = $ModuleOut
+    $env:ONECLICKMLFLOW_EMULATOR_DLL = $EmulatorDll
+    try {
+        $null = Invoke-FreshPwsh -Arguments @('-File', (Join-Path $Root 'tools/Invoke-PesterSuite.ps1'),
+            '-PesterManifest', (Get-PesterManifest), '-TestPath', (Join-Path $Root 'tests/Pester'),
+            '-ResultFile', (Join-Path $TestResults 'pester.xml'), '-SummaryFile', $summary)
+    }
+    finally {
+        Remove-Item Env:ONECLICKMLFLOW_MODULE_PATH, Env:ONECLICKMLFLOW_EMULATOR_DLL -ErrorAction SilentlyContinue
+    }
+    if (-not (Test-Path $summary)) { return [pscustomobject]@{ Passed = 0; Failed = 1; Skipped = 0 } }
+    $counts = Get-Content $summary -Raw | ConvertFrom-Json
+    [pscustomobject]@{ Passed = $counts.passed; Failed = $counts.failed; Skipped = $counts.skipped }
+}
+
+function Invoke-Test {
+    Invoke-Build
+    New-Item -ItemType Directory -Path $TestResults -Force | Out-Null
+    $suites = [ordered]@{}
+    foreach ($project in Get-ChildItem (Join-Path $Root 'tests') -Filter '*.Tests.csproj' -Recurse) {
+        $suites[$project.BaseName] = Invoke-XunitSuite $project
+    }
+    $suites['Pester'] = Invoke-PesterSuite
+
+    $total = [pscustomobject]@{ Passed = 0; Failed = 0; Skipped = 0 }
+    Write-Host ''
+    foreach ($name in $suites.Keys) {
+        $suite = $suites[$name]
+        Write-Host ("{0,-36} passed {1,4}  failed {2,4}  skipped {3,4}" -f $name, $suite.Passed, $suite.Failed, $suite.Skipped)
+        $total.Passed += $suite.Passed; $total.Failed += $suite.Failed; $total.Skipped += $suite.Skipped
+    }
+    Write-Host "$($total.Passed) passed, $($total.Failed) failed, $($total.Skipped) skipped"
+    if ($total.Failed -gt 0) { exit 1 }
+}
+
+function Invoke-Package {
+    if (-not (Test-Path (Join-Path $ModuleOut 'OneClickMlflow.psd1'))) { Invoke-Build }
+    $packages = New-Item -ItemType Directory -Path (Join-Path $Out 'packages') -Force
+    $repository = "OneClickMlflowBuild-$([guid]::NewGuid().ToString('N').Substring(0, 8))"
+    Register-PSResourceRepository -Name $repository -Uri $packages.FullName -Trusted
+    try {
+        Publish-PSResource -Path $ModuleOut -Repository $repository
+        Get-ChildItem $packages -Filter 'OneClickMlflow.*.nupkg' | ForEach-Object { Write-Host "Package: $($_.FullName)" }
+    }
+    finally {
+        Unregister-PSResourceRepository -Name $repository
+    }
+}
+
+function Invoke-Demo {
+    Invoke-Build
+    Build-Emulator
+    $emulator = $null
+    try {
+        $emulator = Start-EmulatorProcess -EmulatorDll $EmulatorDll -EnvFile (Join-Path $Out 'demo.env') -Project 'mlflow-demo'
+        Write-Host "Emulator listening at $($emulator.Environment['EMULATOR_URL'])"
+        $script = @"
+`$ErrorActionPreference = 'Stop'
+Import-Module '$Root/tools/EmulatorProcess.psm1'
+Set-EmulatorEnvironment -Environment (Read-EmulatorEnvironment -Path '$($emulator.EnvFile)')
+Import-Module '$ModuleOut'
+Get-Command -Module OneClickMlflow | Format-Table -AutoSize
+Test-MlflowPrerequisite | Format-List
+"@
+        $exitCode = Invoke-FreshPwsh -Arguments @('-Command', $script)
+        if ($exitCode -ne 0) { throw "The demo failed with exit code $exitCode." }
+    }
+    finally {
+        if ($emulator) { Stop-EmulatorProcess $emulator; Write-Host 'Emulator stopped.' }
+    }
+}
+
+function Invoke-Emulator {
+    Build-Emulator
+    $envFile = Join-Path $Out 'emulator.env'
+    Write-Host "Starting the emulator; once listening it writes $envFile."
+    Write-Host "bash: source '$envFile'   pwsh: Import-Module ./tools/EmulatorProcess.psm1; Set-EmulatorEnvironment (Read-EmulatorEnvironment '$envFile')"
+    Write-Host 'Press Ctrl+C to stop.'
+    Invoke-Native dotnet $EmulatorDll --port 0 --env-file $envFile
+}
+
+function Invoke-Clean {
+    Remove-Item -LiteralPath $Out -Recurse -Force -ErrorAction SilentlyContinue
+    Invoke-Native dotnet clean (Join-Path $Root 'OneClickMlflow.slnx') --nologo -v quiet
+}
+
+switch ($Task) {
+    'Build' { Invoke-Build }
+    'Test' { Invoke-Test }
+    'Demo' { Invoke-Demo }
+    'Package' { Invoke-Package }
+    'Emulator' { Invoke-Emulator }
+    'Clean' { Invoke-Clean }
+}
