@@ -1,0 +1,207 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Linq;
+using System.Text.Json.Nodes;
+using System.Threading.Tasks;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using OneClickMlflow.Emulator.Auth;
+using OneClickMlflow.Emulator.Iam;
+using OneClickMlflow.Emulator.Infrastructure;
+
+namespace OneClickMlflow.Emulator.Admin;
+
+/// <summary>
+/// The admin surface under /_emulator/: JSON over HTTP without authentication, for scripts and tests to read
+/// the request log, inject faults, set latency, seed projects and issue credentials.
+/// </summary>
+public static class AdminApi
+{
+    private static readonly MessageSchema FaultSchema = new MessageSchema("emulator.FaultRule")
+        .String("api").String("method").String("pathContains").Double("rate").Int32("status")
+        .AnyJson("script").Int32("retryAfterSeconds");
+
+    private static readonly MessageSchema LatencySchema = new MessageSchema("emulator.Latency")
+        .String("profile", required: true).Double("scale");
+
+    private static readonly MessageSchema BindingSchema = new MessageSchema("emulator.Binding")
+        .String("role", required: true).Strings("members", required: true);
+
+    private static readonly MessageSchema ProjectSchema = new MessageSchema("emulator.Project")
+        .String("projectId", required: true).Int64("projectNumber").Strings("enabledServices").Messages("iamBindings", BindingSchema);
+
+    private static readonly MessageSchema KeySchema = new MessageSchema("emulator.KeyRequest")
+        .String("projectId", required: true).String("email", required: true);
+
+    private static readonly MessageSchema UserSchema = new MessageSchema("emulator.AuthorizedUserRequest")
+        .String("email", required: true);
+
+    private static readonly MessageSchema SubjectTokenSchema = new MessageSchema("emulator.SubjectToken")
+        .String("subjectToken", required: true).String("subject", required: true);
+
+    public static void MapAdmin(this IEndpointRouteBuilder routes, EmulatorState state)
+    {
+        var admin = routes.MapGroup(EmulatorPipeline.AdminPrefix);
+        admin.MapGet("/requests", context => context.WriteJsonAsync(
+            new JsonArray(state.Requests.Snapshot().Select(e => (JsonNode?)EntryJson(e)).ToArray())));
+        admin.MapDelete("/requests", context =>
+        {
+            state.Requests.Clear();
+            return NoContent(context);
+        });
+        admin.MapPost("/faults", async context =>
+        {
+            var rule = ParseFault(await context.ReadBodyAsync(FaultSchema));
+            state.Faults.Add(rule);
+            await context.WriteJsonAsync(new JsonObject { ["rules"] = state.Faults.Rules.Count }, 201);
+        });
+        admin.MapDelete("/faults", context =>
+        {
+            state.Faults.Clear();
+            return NoContent(context);
+        });
+        admin.MapPut("/latency", async context =>
+        {
+            var body = await context.ReadBodyAsync(LatencySchema);
+            try
+            {
+                state.Latency.Set(body["profile"]!.GetValue<string>(), body["scale"]?.GetValue<double>() ?? 1.0);
+            }
+            catch (ArgumentException e)
+            {
+                throw GoogleApiError.InvalidArgument(e.Message, "profile");
+            }
+            await context.WriteJsonAsync(new JsonObject { ["profile"] = state.Latency.Profile, ["scale"] = state.Latency.Scale });
+        });
+        admin.MapPost("/projects", async context =>
+        {
+            var project = SeedProject(state, await context.ReadBodyAsync(ProjectSchema));
+            await context.WriteJsonAsync(new JsonObject
+            {
+                ["projectId"] = project.ProjectId,
+                ["projectNumber"] = project.ProjectNumber.ToString(CultureInfo.InvariantCulture),
+            }, 201);
+        });
+        admin.MapPost("/keys", async context =>
+        {
+            var body = await context.ReadBodyAsync(KeySchema);
+            var json = CredentialFiles.ServiceAccountKey(state, body["projectId"]!.GetValue<string>(), body["email"]!.GetValue<string>());
+            await context.WriteJsonAsync(JsonNode.Parse(json)!);
+        });
+        admin.MapPost("/authorized-users", async context =>
+        {
+            var body = await context.ReadBodyAsync(UserSchema);
+            await context.WriteJsonAsync(JsonNode.Parse(CredentialFiles.AuthorizedUser(state, body["email"]!.GetValue<string>()))!);
+        });
+        admin.MapPost("/subject-tokens", async context =>
+        {
+            var body = await context.ReadBodyAsync(SubjectTokenSchema);
+            state.Federation.RegisterSubjectToken(body["subjectToken"]!.GetValue<string>(), body["subject"]!.GetValue<string>());
+            await NoContent(context);
+        });
+        admin.MapGet("/state", context => context.WriteJsonAsync(state.Dump()));
+    }
+
+    public static JsonObject EntryJson(RequestLogEntry entry) => new()
+    {
+        ["time"] = entry.Time.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture),
+        ["method"] = entry.Method,
+        ["path"] = entry.Path,
+        ["query"] = entry.Query,
+        ["api"] = entry.Api,
+        ["mutating"] = entry.Mutating,
+        ["status"] = entry.Status,
+        ["durationMs"] = entry.DurationMs,
+        ["principal"] = entry.Principal,
+    };
+
+    private static FaultRule ParseFault(JsonObject body)
+    {
+        List<int>? script = null;
+        if (body["script"] is JsonNode scriptNode)
+        {
+            if (scriptNode is not JsonArray steps)
+            {
+                throw GoogleApiError.InvalidArgument("script must be an array of HTTP statuses or \"drop\".", "script");
+            }
+            script = steps.Select(ParseStep).ToList();
+        }
+        var rate = body["rate"]?.GetValue<double>();
+        if (rate is < 0 or > 1)
+        {
+            throw GoogleApiError.InvalidArgument("rate must be between 0 and 1.", "rate");
+        }
+        if (script is null && rate is null)
+        {
+            throw GoogleApiError.InvalidArgument("A fault needs a script or a rate.", "script");
+        }
+        return new FaultRule
+        {
+            Api = body["api"]?.GetValue<string>(),
+            Method = body["method"]?.GetValue<string>(),
+            PathContains = body["pathContains"]?.GetValue<string>(),
+            Rate = rate,
+            Status = body["status"]?.GetValue<int>() ?? 503,
+            Script = script,
+            RetryAfterSeconds = body["retryAfterSeconds"]?.GetValue<int>(),
+        };
+    }
+
+    private static int ParseStep(JsonNode? step)
+    {
+        if (step is JsonValue value)
+        {
+            if (value.TryGetValue<string>(out var text) && text == "drop")
+            {
+                return FaultInjector.DropStep;
+            }
+            if (value.TryGetValue<int>(out var status) && status is >= 200 and <= 599)
+            {
+                return status;
+            }
+        }
+        throw GoogleApiError.InvalidArgument($"Invalid script step {step?.ToJsonString()}: use an HTTP status or \"drop\".", "script");
+    }
+
+    private static ProjectState SeedProject(EmulatorState state, JsonObject body)
+    {
+        var services = (body["enabledServices"] as JsonArray)?.Select(s => s!.GetValue<string>()).ToList();
+        ProjectState project;
+        try
+        {
+            project = state.AddProject(
+                body["projectId"]!.GetValue<string>(),
+                body["projectNumber"] is JsonNode number ? long.Parse(number.ToString(), CultureInfo.InvariantCulture) : null,
+                services);
+        }
+        catch (ArgumentException e)
+        {
+            throw GoogleApiError.InvalidArgument(e.Message, "projectId");
+        }
+        catch (InvalidOperationException e)
+        {
+            throw GoogleApiError.AlreadyExists(e.Message);
+        }
+        foreach (var binding in (body["iamBindings"] as JsonArray ?? new JsonArray()).OfType<JsonObject>())
+        {
+            var role = binding["role"]!.GetValue<string>();
+            if (!RoleCatalog.Exists(role))
+            {
+                throw GoogleApiError.InvalidArgument($"Role {role} is not supported for this resource.", "iamBindings.role");
+            }
+            foreach (var member in binding["members"]!.AsArray().Select(m => m!.GetValue<string>()))
+            {
+                state.Grant(project.ProjectId, role, member);
+            }
+        }
+        return project;
+    }
+
+    private static Task NoContent(HttpContext context)
+    {
+        context.Response.StatusCode = StatusCodes.Status204NoContent;
+        return Task.CompletedTask;
+    }
+}

@@ -1,0 +1,54 @@
+using System;
+using System.Collections.Generic;
+using System.Security.Cryptography;
+
+namespace OneClickMlflow.Emulator.Auth;
+
+/// <summary>Opaque access tokens mapped to a principal and an expiry; expired or unknown tokens resolve to null.</summary>
+public sealed class TokenStore
+{
+    public static readonly TimeSpan DefaultLifetime = TimeSpan.FromSeconds(3599);
+
+    private readonly object gate = new();
+    private readonly Dictionary<string, (Principal Principal, DateTimeOffset Expiry)> tokens = new(StringComparer.Ordinal);
+    private readonly TimeProvider clock;
+
+    public TokenStore(TimeProvider clock)
+    {
+        this.clock = clock;
+    }
+
+    public (string Token, DateTimeOffset Expiry) Issue(Principal principal, TimeSpan? lifetime = null)
+    {
+        var token = "ya29.emu-" + Base64Url(RandomNumberGenerator.GetBytes(32));
+        var expiry = clock.GetUtcNow() + (lifetime ?? DefaultLifetime);
+        lock (gate)
+        {
+            tokens[token] = (principal, expiry);
+        }
+        return (token, expiry);
+    }
+
+    public Principal? Resolve(string token)
+    {
+        lock (gate)
+        {
+            return tokens.TryGetValue(token, out var entry) && entry.Expiry > clock.GetUtcNow() ? entry.Principal : null;
+        }
+    }
+
+    /// <summary>Makes a token expire now (tests of refresh-after-401).</summary>
+    public void Expire(string token)
+    {
+        lock (gate)
+        {
+            if (tokens.TryGetValue(token, out var entry))
+            {
+                tokens[token] = (entry.Principal, clock.GetUtcNow());
+            }
+        }
+    }
+
+    internal static string Base64Url(byte[] bytes) =>
+        Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+}

@@ -1,0 +1,151 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using System.Net;
+using System.Threading;
+using System.Threading.Tasks;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using OneClickMlflow.Emulator.Admin;
+using OneClickMlflow.Emulator.Auth;
+using OneClickMlflow.Emulator.Infrastructure;
+
+namespace OneClickMlflow.Emulator;
+
+/// <summary>
+/// A running emulator on a loopback port, in-process. Seeds the projects, issues a key for
+/// <c>deployer@{first project}.iam.gserviceaccount.com</c> (roles/owner on every seeded project) and exposes the
+/// environment a client needs (<see cref="Environment"/>, <see cref="WriteEnvFile"/>).
+/// </summary>
+public sealed class EmulatorHost : IAsyncDisposable
+{
+    private readonly WebApplication app;
+    private readonly string tempDirectory;
+
+    private EmulatorHost(WebApplication app, EmulatorState state, Uri baseUri, string tempDirectory, string keyPath,
+        IReadOnlyDictionary<string, string> environment)
+    {
+        this.app = app;
+        this.tempDirectory = tempDirectory;
+        State = state;
+        BaseUri = baseUri;
+        ServiceAccountKeyPath = keyPath;
+        Environment = environment;
+    }
+
+    public Uri BaseUri { get; }
+
+    /// <summary>What the env file exports: endpoint overrides, credentials, project, token host, EMULATOR_URL.</summary>
+    public IReadOnlyDictionary<string, string> Environment { get; }
+
+    /// <summary>The deployer's key file (in a temp directory deleted on dispose).</summary>
+    public string ServiceAccountKeyPath { get; }
+
+    public EmulatorState State { get; }
+
+    public IReadOnlyList<RequestLogEntry> Requests => State.Requests.Snapshot();
+
+    public void ClearRequests() => State.Requests.Clear();
+
+    public static async Task<EmulatorHost> StartAsync(EmulatorOptions options, CancellationToken ct = default)
+    {
+        var state = new EmulatorState { AllowUnauthenticated = options.AllowUnauthenticated };
+        state.Latency.Set(options.LatencyProfile, options.LatencyScale);
+        var projects = options.Projects.Count > 0 ? options.Projects.Distinct().ToList() : new List<string> { EmulatorOptions.DefaultProject };
+        foreach (var projectId in projects)
+        {
+            state.AddProject(projectId);
+        }
+
+        var apis = EmulatedApis.All();
+        var app = BuildApp(options.Port, state, apis);
+        await app.StartAsync(ct);
+        var address = app.Services.GetRequiredService<Microsoft.AspNetCore.Hosting.Server.IServer>()
+            .Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        var port = new Uri(address).Port;
+        var baseUri = new Uri($"http://127.0.0.1:{port}/");
+        state.BaseUri = baseUri;
+
+        var deployer = $"deployer@{projects[0]}.iam.gserviceaccount.com";
+        foreach (var projectId in projects)
+        {
+            state.Grant(projectId, "roles/owner", "serviceAccount:" + deployer);
+        }
+        state.MetadataServiceAccount = deployer;
+        var tempDirectory = Directory.CreateTempSubdirectory("oneclickmlflow-emulator-").FullName;
+        var keyPath = Path.Combine(tempDirectory, "deployer-key.json");
+        await File.WriteAllTextAsync(keyPath, CredentialFiles.ServiceAccountKey(state, projects[0], deployer), ct);
+
+        var environment = new SortedDictionary<string, string>(StringComparer.Ordinal)
+        {
+            ["EMULATOR_URL"] = baseUri.ToString(),
+            ["GOOGLE_APPLICATION_CREDENTIALS"] = keyPath,
+            ["CLOUDSDK_CORE_PROJECT"] = projects[0],
+            ["CLOUDSDK_AUTH_TOKEN_HOST"] = new Uri(baseUri, "oauth2/token").ToString(),
+        };
+        foreach (var api in apis.Select(a => a.Descriptor).Where(d => d.EndpointOverride is not null))
+        {
+            environment["CLOUDSDK_API_ENDPOINT_OVERRIDES_" + api.EndpointOverride!.ToUpperInvariant()] =
+                new Uri(baseUri, api.PathPrefix + "/").ToString();
+        }
+        return new EmulatorHost(app, state, baseUri, tempDirectory, keyPath, environment);
+    }
+
+    /// <summary>Issues a service_account key file's JSON (token_uri = this emulator) and registers the account.</summary>
+    public string IssueServiceAccountKey(string projectId, string email) =>
+        CredentialFiles.ServiceAccountKey(State, projectId, email);
+
+    /// <summary>Issues an authorized_user credential's JSON whose refresh token this emulator knows.</summary>
+    public string IssueAuthorizedUser(string email) => CredentialFiles.AuthorizedUser(State, email);
+
+    /// <summary>
+    /// Writes <c>export NAME='value'</c> lines. The file appears atomically (written aside, then renamed), so a
+    /// script can wait for it to exist.
+    /// </summary>
+    public void WriteEnvFile(string path)
+    {
+        var lines = Environment.Select(pair => $"export {pair.Key}='{pair.Value.Replace("'", "'\\''")}'");
+        var temporary = path + ".tmp-" + System.Environment.ProcessId;
+        File.WriteAllText(temporary, string.Join("\n", lines) + "\n");
+        File.Move(temporary, path, overwrite: true);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await app.StopAsync();
+        await app.DisposeAsync();
+        try
+        {
+            Directory.Delete(tempDirectory, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+
+    private static WebApplication BuildApp(int port, EmulatorState state, IReadOnlyList<IEmulatedApi> apis)
+    {
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
+        {
+            ApplicationName = typeof(EmulatorHost).Assembly.GetName().Name,
+            EnvironmentName = "Production",
+        });
+        builder.Logging.ClearProviders();
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, port));
+        var app = builder.Build();
+        app.UseEmulatorPipeline(state, apis.Select(a => a.Descriptor).ToList());
+        app.MapAdmin(state);
+        foreach (var api in apis)
+        {
+            api.Map(app, state);
+        }
+        app.MapFallback(context => EmulatorPipeline.WriteErrorAsync(context, GoogleApiError.NotFound(
+            $"The requested URL {context.Request.Path} was not found on this server.")));
+        return app;
+    }
+}

@@ -1,0 +1,28 @@
+using System.Collections.Generic;
+
+namespace OneClickMlflow.Emulator;
+
+/// <summary>How to start an emulator.</summary>
+public sealed class EmulatorOptions
+{
+    /// <summary>The project seeded when <see cref="Projects"/> is empty.</summary>
+    public const string DefaultProject = "mlflow-demo";
+
+    /// <summary>The loopback port; 0 picks a free one.</summary>
+    public int Port { get; set; }
+
+    /// <summary>Project ids to seed; the project number is derived from the id. Empty means <see cref="DefaultProject"/>.</summary>
+    public List<string> Projects { get; } = new();
+
+    /// <summary>
+    /// Named leniency switch: requests without an Authorization header act with every permission (gcloud with
+    /// auth/disable_credentials). A token that is presented must still be valid.
+    /// </summary>
+    public bool AllowUnauthenticated { get; set; }
+
+    /// <summary>"zero" (operations are done at once) or "realistic" (real-world durations).</summary>
+    public string LatencyProfile { get; set; } = "zero";
+
+    /// <summary>Multiplies the realistic durations (0.01 makes a 20 s enable take 0.2 s).</summary>
+    public double LatencyScale { get; set; } = 1.0;
+}

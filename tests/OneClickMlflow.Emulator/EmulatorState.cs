@@ -1,0 +1,243 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Security.Cryptography;
+using System.Text.Json.Nodes;
+using OneClickMlflow.Emulator.Auth;
+using OneClickMlflow.Emulator.Iam;
+using OneClickMlflow.Emulator.Infrastructure;
+
+namespace OneClickMlflow.Emulator;
+
+/// <summary>
+/// Everything the emulator knows. Tests seed and read it directly; handlers lock <see cref="Gate"/> while they
+/// read or change projects and service accounts.
+/// </summary>
+public sealed class EmulatorState
+{
+    private readonly Dictionary<string, ProjectState> projects = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, ServiceAccountRecord> serviceAccounts = new(StringComparer.OrdinalIgnoreCase);
+
+    public EmulatorState(TimeProvider? clock = null)
+    {
+        Clock = clock ?? TimeProvider.System;
+        Operations = new OperationStore(Gate, Latency, Clock);
+        Tokens = new TokenStore(Clock);
+    }
+
+    /// <summary>The single lock guarding projects, service accounts and operation completion.</summary>
+    public object Gate { get; } = new();
+
+    public TimeProvider Clock { get; }
+    public LatencySettings Latency { get; } = new();
+    public OperationStore Operations { get; }
+    public FaultInjector Faults { get; } = new();
+    public RequestLog Requests { get; } = new();
+    public TokenStore Tokens { get; }
+    public KeyStore Keys { get; } = new();
+    public FederationRegistry Federation { get; } = new();
+    public AuthorizedUserRegistry AuthorizedUsers { get; } = new();
+
+    /// <summary>Set once the server listens; issued credentials point their token_uri here.</summary>
+    public Uri? BaseUri { get; internal set; }
+
+    /// <summary>The account the metadata server's <c>default</c> service account stands for.</summary>
+    public string? MetadataServiceAccount { get; set; }
+
+    /// <summary>The project the metadata server reports (the first seeded project by default).</summary>
+    public string? MetadataProjectId { get; set; }
+
+    /// <summary>Requests without a valid token act with every permission (gcloud with auth/disable_credentials).</summary>
+    public bool AllowUnauthenticated { get; set; }
+
+    public IReadOnlyList<ProjectState> Projects
+    {
+        get
+        {
+            lock (Gate)
+            {
+                return projects.Values.OrderBy(p => p.ProjectId, StringComparer.Ordinal).ToList();
+            }
+        }
+    }
+
+    /// <summary>Seeds a project; without <paramref name="enabledServices"/> it has the services Google enables by default.</summary>
+    public ProjectState AddProject(string projectId, long? projectNumber = null, IEnumerable<string>? enabledServices = null)
+    {
+        if (!ResourceNames.IsValidProjectId(projectId))
+        {
+            throw new ArgumentException(
+                $"'{projectId}' is not a valid project id: 6-30 characters, a lowercase letter first, lowercase " +
+                "letters, digits and hyphens, no trailing hyphen.",
+                nameof(projectId));
+        }
+        lock (Gate)
+        {
+            if (projects.ContainsKey(projectId))
+            {
+                throw new InvalidOperationException($"Project '{projectId}' already exists.");
+            }
+            var project = new ProjectState(projectId, projectNumber ?? ProjectState.DeriveNumber(projectId), Clock.GetUtcNow());
+            foreach (var service in enabledServices ?? ProjectState.DefaultServices)
+            {
+                project.EnabledServices.Add(service);
+            }
+            projects[projectId] = project;
+            return project;
+        }
+    }
+
+    /// <summary>Finds a project by id or by number, as Google's APIs accept either.</summary>
+    public ProjectState? FindProject(string idOrNumber)
+    {
+        lock (Gate)
+        {
+            if (projects.TryGetValue(idOrNumber, out var byId))
+            {
+                return byId;
+            }
+            return long.TryParse(idOrNumber, out var number)
+                ? projects.Values.FirstOrDefault(p => p.ProjectNumber == number)
+                : null;
+        }
+    }
+
+    public ProjectState GetProject(string idOrNumber) =>
+        FindProject(idOrNumber) ?? throw new KeyNotFoundException($"Project '{idOrNumber}' is not seeded.");
+
+    /// <summary>Adds a member to a role on a project (seeding; no etag check).</summary>
+    public void Grant(string projectId, string role, string member)
+    {
+        lock (Gate)
+        {
+            GetProject(projectId).Policy.AddBinding(role, member);
+        }
+    }
+
+    public IReadOnlyList<ServiceAccountRecord> ServiceAccounts
+    {
+        get
+        {
+            lock (Gate)
+            {
+                return serviceAccounts.Values.OrderBy(s => s.Email, StringComparer.Ordinal).ToList();
+            }
+        }
+    }
+
+    /// <summary>Registers a service account (idempotent). Its project is taken from the email's domain when it is one of ours.</summary>
+    public ServiceAccountRecord AddServiceAccount(string email, string? projectId = null)
+    {
+        lock (Gate)
+        {
+            if (serviceAccounts.TryGetValue(email, out var existing))
+            {
+                return existing;
+            }
+            var project = projectId ?? ProjectOfEmail(email) ?? "";
+            var uniqueId = "1" + string.Concat(RandomNumberGenerator.GetBytes(10).Select(b => (b % 10).ToString()));
+            var record = new ServiceAccountRecord(email, project, uniqueId);
+            serviceAccounts[email] = record;
+            return record;
+        }
+    }
+
+    public ServiceAccountRecord? FindServiceAccount(string emailOrUniqueId)
+    {
+        lock (Gate)
+        {
+            return serviceAccounts.TryGetValue(emailOrUniqueId, out var record)
+                ? record
+                : serviceAccounts.Values.FirstOrDefault(s => s.UniqueId == emailOrUniqueId);
+        }
+    }
+
+    /// <summary>
+    /// Whether a caller holds a permission on a project. A null caller is the anonymous caller that
+    /// <see cref="AllowUnauthenticated"/> lets through: it holds everything.
+    /// </summary>
+    public bool HasPermission(Principal? caller, ProjectState project, string permission)
+    {
+        if (caller is null)
+        {
+            return AllowUnauthenticated;
+        }
+        lock (Gate)
+        {
+            return project.Grants(caller.Member, permission);
+        }
+    }
+
+    /// <summary>Whether a caller holds a permission on a service account, through its own policy or its project's.</summary>
+    public bool HasPermission(Principal? caller, ServiceAccountRecord account, string permission)
+    {
+        if (caller is null)
+        {
+            return AllowUnauthenticated;
+        }
+        lock (Gate)
+        {
+            if (account.Policy.Grants(caller.Member, permission))
+            {
+                return true;
+            }
+            var project = FindProject(account.ProjectId);
+            return project is not null && project.Grants(caller.Member, permission);
+        }
+    }
+
+    /// <summary>A JSON dump for debugging (GET /_emulator/state).</summary>
+    public JsonObject Dump()
+    {
+        lock (Gate)
+        {
+            var projectsJson = new JsonArray();
+            foreach (var project in Projects)
+            {
+                projectsJson.Add(new JsonObject
+                {
+                    ["projectId"] = project.ProjectId,
+                    ["projectNumber"] = project.ProjectNumber.ToString(),
+                    ["enabledServices"] = new JsonArray(project.EnabledServices.Select(s => (JsonNode?)s).ToArray()),
+                    ["iamPolicy"] = project.Policy.ToJson(),
+                });
+            }
+            var accounts = new JsonArray();
+            foreach (var account in ServiceAccounts)
+            {
+                accounts.Add(new JsonObject
+                {
+                    ["email"] = account.Email,
+                    ["projectId"] = account.ProjectId,
+                    ["uniqueId"] = account.UniqueId,
+                    ["iamPolicy"] = account.Policy.ToJson(),
+                });
+            }
+            var operations = new JsonArray(Operations.All().Select(o => (JsonNode?)new JsonObject
+            {
+                ["name"] = o.Name,
+                ["kind"] = o.Kind,
+                ["done"] = o.Completed,
+            }).ToArray());
+            return new JsonObject
+            {
+                ["projects"] = projectsJson,
+                ["serviceAccounts"] = accounts,
+                ["operations"] = operations,
+                ["latency"] = new JsonObject { ["profile"] = Latency.Profile, ["scale"] = Latency.Scale },
+                ["allowUnauthenticated"] = AllowUnauthenticated,
+            };
+        }
+    }
+
+    private string? ProjectOfEmail(string email)
+    {
+        const string suffix = ".iam.gserviceaccount.com";
+        var at = email.IndexOf('@');
+        if (at < 0 || !email.EndsWith(suffix, StringComparison.OrdinalIgnoreCase))
+        {
+            return null;
+        }
+        return email[(at + 1)..^suffix.Length];
+    }
+}

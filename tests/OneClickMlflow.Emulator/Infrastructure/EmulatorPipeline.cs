@@ -1,0 +1,131 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.Linq;
+using System.Threading.Tasks;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using OneClickMlflow.Emulator.Auth;
+
+namespace OneClickMlflow.Emulator.Infrastructure;
+
+/// <summary>
+/// The middleware every emulated API shares, in order: settle due operations, log the request, inject faults,
+/// check the bearer token, and turn <see cref="GoogleApiError"/>s into Google's error bodies.
+/// The admin surface (/_emulator/) is neither logged nor faulted nor authenticated.
+/// </summary>
+public static class EmulatorPipeline
+{
+    public const string AdminPrefix = "/_emulator";
+
+    public static void UseEmulatorPipeline(this WebApplication app, EmulatorState state, IReadOnlyList<ApiDescriptor> apis)
+    {
+        var byPrefix = apis.ToDictionary(a => a.PathPrefix, StringComparer.Ordinal);
+        app.Use(async (context, next) =>
+        {
+            var path = context.Request.Path.Value ?? "/";
+            if (path.Equals(AdminPrefix, StringComparison.Ordinal) || path.StartsWith(AdminPrefix + "/", StringComparison.Ordinal))
+            {
+                await RenderErrorsAsync(context, next);
+                return;
+            }
+            var api = byPrefix.GetValueOrDefault(FirstSegment(path));
+            await HandleApiRequestAsync(context, next, state, api, path);
+        });
+    }
+
+    private static async Task HandleApiRequestAsync(
+        HttpContext context, Func<Task> next, EmulatorState state, ApiDescriptor? api, string path)
+    {
+        var started = state.Clock.GetUtcNow();
+        var stopwatch = Stopwatch.StartNew();
+        // The metadata server also answers at the root, where Google.Apis.Auth pings it.
+        var apiName = api?.Name ?? (path == "/" ? "metadata" : FirstSegment(path));
+        var method = context.Request.Method;
+        Principal? caller = null;
+        var status = 0;
+        try
+        {
+            state.Operations.Settle();
+            var fault = state.Faults.Decide(apiName, method, path);
+            if (fault.Drop)
+            {
+                context.Abort();
+                return;
+            }
+            if (!fault.IsNone)
+            {
+                if (fault.RetryAfterSeconds is int seconds)
+                {
+                    context.Response.Headers.RetryAfter = seconds.ToString();
+                }
+                await WriteErrorAsync(context, GoogleApiError.ForStatus(fault.Status));
+                return;
+            }
+            var token = BearerToken(context.Request);
+            if (token is not null)
+            {
+                caller = BearerAuthenticator.Authenticate(state, token);
+            }
+            if (api?.RequiresAuthentication == true && caller is null && (token is not null || !state.AllowUnauthenticated))
+            {
+                context.Response.Headers.WWWAuthenticate = "Bearer realm=\"https://accounts.google.com/\"";
+                await WriteErrorAsync(context, GoogleApiError.Unauthenticated());
+                return;
+            }
+            context.SetCaller(caller);
+            await RenderErrorsAsync(context, next);
+        }
+        finally
+        {
+            status = context.RequestAborted.IsCancellationRequested && !context.Response.HasStarted ? 0 : context.Response.StatusCode;
+            state.Requests.Add(new RequestLogEntry(
+                started,
+                method,
+                path,
+                context.Request.QueryString.Value ?? "",
+                apiName,
+                RequestLog.IsMutating(method, path),
+                status,
+                Math.Round(stopwatch.Elapsed.TotalMilliseconds, 3),
+                caller?.Id));
+        }
+    }
+
+    private static async Task RenderErrorsAsync(HttpContext context, Func<Task> next)
+    {
+        try
+        {
+            await next();
+        }
+        catch (GoogleApiError error) when (!context.Response.HasStarted)
+        {
+            await WriteErrorAsync(context, error);
+        }
+        catch (Exception exception) when (!context.Response.HasStarted && exception is not OperationCanceledException)
+        {
+            await WriteErrorAsync(context, new GoogleApiError(500, "INTERNAL", "Internal error encountered: " + exception.Message));
+        }
+    }
+
+    public static Task WriteErrorAsync(HttpContext context, GoogleApiError error) =>
+        context.WriteJsonAsync(error.ToBody(), error.Code);
+
+    private static string? BearerToken(HttpRequest request)
+    {
+        var header = request.Headers.Authorization.ToString();
+        if (header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
+        {
+            return header["Bearer ".Length..].Trim();
+        }
+        var query = request.Query["access_token"];
+        return query.Count > 0 ? query[0] : null;
+    }
+
+    private static string FirstSegment(string path)
+    {
+        var trimmed = path.TrimStart('/');
+        var slash = trimmed.IndexOf('/');
+        return slash < 0 ? trimmed : trimmed[..slash];
+    }
+}
