@@ -15,11 +15,12 @@ namespace OneClickMlflow.PowerShell.Infrastructure
         {
             Exception cause = Unwrap(exception);
             ErrorShape shape = Describe(cause);
-            var record = new ErrorRecord(cause, shape.ErrorId, shape.Category, target)
+            // Google's messages rarely name the resource ("The caller does not have permission"): say which one.
+            string subject = target is null ? "" : $"'{target}': ";
+            return new ErrorRecord(cause, shape.ErrorId, shape.Category, target)
             {
-                ErrorDetails = new ErrorDetails(shape.Message + " " + shape.NextStep) { RecommendedAction = shape.NextStep },
+                ErrorDetails = new ErrorDetails(subject + shape.Message + " " + shape.NextStep) { RecommendedAction = shape.NextStep },
             };
-            return record;
         }
 
         private static Exception Unwrap(Exception exception)

@@ -1,0 +1,48 @@
+using System;
+using System.Collections.Generic;
+using System.Threading.Tasks;
+using OneClickMlflow.Emulator;
+using Xunit;
+
+namespace OneClickMlflow.Tests;
+
+/// <summary>
+/// One emulator for the cmdlet tests, with the process environment pointed at it the way a user's shell would
+/// be after sourcing the env file. Tests that use it run one at a time (the environment is process-wide).
+/// </summary>
+public sealed class EmulatorFixture : IAsyncLifetime
+{
+    public const string OwnedProject = "owned-project";
+
+    private readonly Dictionary<string, string?> previous = new();
+
+    public EmulatorHost Host { get; private set; } = null!;
+
+    /// <summary>The principal the module runs as: the emulator's deployer service account.</summary>
+    public string Deployer => $"serviceAccount:deployer@{OwnedProject}.iam.gserviceaccount.com";
+
+    public async Task InitializeAsync()
+    {
+        Host = await EmulatorHost.StartAsync(new EmulatorOptions { Projects = { OwnedProject } });
+        foreach (var (name, value) in Host.Environment)
+        {
+            previous[name] = Environment.GetEnvironmentVariable(name);
+            Environment.SetEnvironmentVariable(name, value);
+        }
+    }
+
+    public async Task DisposeAsync()
+    {
+        foreach (var (name, value) in previous)
+        {
+            Environment.SetEnvironmentVariable(name, value);
+        }
+        await Host.DisposeAsync();
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class EmulatorCollection : ICollectionFixture<EmulatorFixture>
+{
+    public const string Name = "emulator";
+}
