@@ -19,7 +19,7 @@ $configuration.TestResult.OutputFormat = 'NUnitXml'
 $configuration.TestResult.OutputPath = $ResultFile
 
 $result = Invoke-Pester -Configuration $configuration
-# A container that fails in BeforeAll counts its tests as failed; a broken file counts once.
-$failed = $result.FailedCount + $result.FailedBlocksCount + $result.FailedContainersCount
+# Tests under a failed BeforeAll already count as failed; a file that cannot run at all counts once.
+$failed = $result.FailedCount + $result.FailedContainersCount
 [ordered]@{ passed = $result.PassedCount; failed = $failed; skipped = $result.SkippedCount } |
     ConvertTo-Json -Compress | Set-Content -LiteralPath $SummaryFile
