@@ -49,7 +49,7 @@ function Invoke-FreshPwsh {
     # A new pwsh process: no state from this build session leaks into what it checks.
     param([Parameter(Mandatory)] [string[]] $Arguments)
     Push-Location $Root
-    try { & dotnet tool run pwsh -- -NoLogo -NoProfile @Arguments } finally { Pop-Location }
+    try { & dotnet tool run pwsh -- -NoLogo -NoProfile @Arguments | Out-Host } finally { Pop-Location }
     $LASTEXITCODE
 }
 
@@ -126,6 +126,7 @@ function Invoke-PesterSuite {
 
 function Invoke-Test {
     Invoke-Build
+    Invoke-Package
     New-Item -ItemType Directory -Path $TestResults -Force | Out-Null
     $suites = [ordered]@{}
     foreach ($project in Get-ChildItem (Join-Path $Root 'tests') -Filter '*.Tests.csproj' -Recurse) {
@@ -147,6 +148,8 @@ function Invoke-Test {
 function Invoke-Package {
     if (-not (Test-Path (Join-Path $ModuleOut 'OneClickMlflow.psd1'))) { Invoke-Build }
     $packages = New-Item -ItemType Directory -Path (Join-Path $Out 'packages') -Force
+    # Publishing refuses a version that is already there: each build replaces it.
+    Get-ChildItem $packages -Filter 'OneClickMlflow.*.nupkg' | Remove-Item
     $repository = "OneClickMlflowBuild-$([guid]::NewGuid().ToString('N').Substring(0, 8))"
     Register-PSResourceRepository -Name $repository -Uri $packages.FullName -Trusted
     try {

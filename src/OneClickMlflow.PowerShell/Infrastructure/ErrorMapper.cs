@@ -19,7 +19,7 @@ namespace OneClickMlflow.PowerShell.Infrastructure
             string subject = target is null ? "" : $"'{target}': ";
             return new ErrorRecord(cause, shape.ErrorId, shape.Category, target)
             {
-                ErrorDetails = new ErrorDetails(subject + shape.Message + " " + shape.NextStep) { RecommendedAction = shape.NextStep },
+                ErrorDetails = new ErrorDetails(subject + shape.Message + " " + shape.NextStep),
             };
         }
 
