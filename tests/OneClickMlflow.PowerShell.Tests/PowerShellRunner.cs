@@ -12,19 +12,25 @@ internal static class PowerShellRunner
     public static IEnumerable<System.Type> CmdletTypes =>
         typeof(AsyncCmdlet).Assembly.GetTypes().Where(t => !t.IsAbstract && t.GetCustomAttributes(typeof(CmdletAttribute), false).Length > 0);
 
-    public static PowerShellResult Run(string script)
+    public static PowerShellResult Run(string script, params System.Type[] extraCmdlets)
+    {
+        using var shell = Create(extraCmdlets);
+        shell.AddScript(script);
+        var output = shell.Invoke().ToList();
+        return new PowerShellResult(output, shell.Streams.Error.ToList(), shell.Streams.Verbose.Select(v => v.Message).ToList());
+    }
+
+    /// <summary>A PowerShell with the module's cmdlets (and test cmdlets) registered; the caller disposes it.</summary>
+    public static System.Management.Automation.PowerShell Create(params System.Type[] extraCmdlets)
     {
         var state = InitialSessionState.CreateDefault2();
-        foreach (var type in CmdletTypes)
+        foreach (var type in CmdletTypes.Concat(extraCmdlets))
         {
             var attribute = (CmdletAttribute)type.GetCustomAttributes(typeof(CmdletAttribute), false)[0];
             state.Commands.Add(new SessionStateCmdletEntry($"{attribute.VerbName}-{attribute.NounName}", type, null));
         }
 
-        using var shell = System.Management.Automation.PowerShell.Create(state);
-        shell.AddScript(script);
-        var output = shell.Invoke().ToList();
-        return new PowerShellResult(output, shell.Streams.Error.ToList(), shell.Streams.Verbose.Select(v => v.Message).ToList());
+        return System.Management.Automation.PowerShell.Create(state);
     }
 }
 

@@ -42,7 +42,8 @@ namespace OneClickMlflow.PowerShell.Infrastructure
             OperationFailedException => new ErrorShape(
                 "OperationFailed", ErrorCategory.InvalidResult, exception.Message,
                 "Read the operation's error above, fix its cause and run the command again; finished steps are kept."),
-            TimeoutException => new ErrorShape(
+            // HttpClient reports its own timeout as a cancellation wrapping a TimeoutException.
+            TimeoutException or OperationCanceledException { InnerException: TimeoutException } => new ErrorShape(
                 "OperationTimeout", ErrorCategory.OperationTimeout, exception.Message,
                 "Run the command again: it resumes from the last finished step."),
             OperationCanceledException => new ErrorShape(
