@@ -41,7 +41,7 @@ Import-Module (Join-Path $Root 'tools/EmulatorProcess.psm1') -Force
 function Invoke-Native {
     # Runs a native command and stops the build when it fails. Plain $args so '-c'/'-o' reach the command.
     $command, $arguments = $args
-    & $command @arguments
+    & $command @arguments | Out-Host
     if ($LASTEXITCODE -ne 0) { throw "'$command $($arguments -join ' ')' failed with exit code $LASTEXITCODE." }
 }
 
@@ -98,7 +98,7 @@ function Read-TrxCounts([string] $TrxFile) {
 function Invoke-XunitSuite([System.IO.FileInfo] $Project) {
     $trx = Join-Path $TestResults "$($Project.BaseName).trx"
     Remove-Item -LiteralPath $trx -ErrorAction SilentlyContinue
-    & dotnet test $Project.FullName -c $Configuration --nologo --logger "trx;LogFileName=$trx" --logger 'console;verbosity=minimal'
+    & dotnet test $Project.FullName -c $Configuration --nologo --logger "trx;LogFileName=$trx" --logger 'console;verbosity=minimal' | Out-Host
     $exitCode = $LASTEXITCODE
     if (Test-Path $trx) { return Read-TrxCounts $trx }
     # No results at all: a build failure counts as one failure, an empty project as nothing.
