@@ -1,6 +1,3 @@
-using System;
-using System.Collections.Generic;
-using System.IO;
 using System.Linq;
 using System.Text.Json.Nodes;
 using System.Threading.Tasks;
@@ -11,45 +8,18 @@ using Xunit.Abstractions;
 namespace OneClickMlflow.Tests;
 
 /// <summary>The real gcloud CLI, pointed at the emulator with endpoint overrides, sees what Google would show.</summary>
-public sealed class GcloudTests : EmulatorTestBase, IDisposable
+public sealed class GcloudTests : EmulatorTestBase
 {
     private readonly ITestOutputHelper output;
-    private readonly string configDirectory = Directory.CreateTempSubdirectory("gcloud-config-").FullName;
-    private readonly string? gcloud = ProcessRunner.FindOnPath("gcloud");
 
     public GcloudTests(ITestOutputHelper output)
     {
         this.output = output;
     }
 
-    public void Dispose() => Directory.Delete(configDirectory, recursive: true);
-
-    private Dictionary<string, string> GcloudEnvironment(params (string Key, string Value)[] extra)
-    {
-        var environment = new Dictionary<string, string>(Host.Environment)
-        {
-            ["CLOUDSDK_CONFIG"] = configDirectory,
-            ["CLOUDSDK_CORE_DISABLE_PROMPTS"] = "1",
-            ["CLOUDSDK_CORE_DISABLE_USAGE_REPORTING"] = "true",
-            ["CLOUDSDK_COMPONENT_MANAGER_DISABLE_UPDATE_CHECK"] = "true",
-        };
-        foreach (var (key, value) in extra)
-        {
-            environment[key] = value;
-        }
-        return environment;
-    }
-
-    private async Task<string> GcloudAsync(IReadOnlyDictionary<string, string> environment, params string[] arguments)
-    {
-        var (exitCode, stdout, stderr) = await ProcessRunner.RunAsync(gcloud!, arguments, environment, TimeSpan.FromSeconds(90));
-        Assert.True(exitCode == 0, $"gcloud {string.Join(' ', arguments)} failed ({exitCode}): {stderr}");
-        return stdout;
-    }
-
     private bool GcloudMissing()
     {
-        if (gcloud is null)
+        if (GcloudCli.Executable is null)
         {
             output.WriteLine("Skipped: gcloud is not on PATH.");
             return true;
@@ -64,13 +34,13 @@ public sealed class GcloudTests : EmulatorTestBase, IDisposable
         {
             return;
         }
-        var environment = GcloudEnvironment();
-        await GcloudAsync(environment, "auth", "activate-service-account", "--key-file", Host.ServiceAccountKeyPath);
+        using var gcloud = new GcloudCli(Host);
+        await gcloud.RunAsync("auth", "activate-service-account", "--key-file", Host.ServiceAccountKeyPath);
 
-        await GcloudAsync(environment, "services", "enable", "sqladmin.googleapis.com");
-        var enabled = JsonNode.Parse(await GcloudAsync(environment, "services", "list", "--enabled", "--format=json"))!.AsArray();
-        var policy = JsonNode.Parse(await GcloudAsync(environment, "projects", "get-iam-policy", Project, "--format=json"))!;
-        await GcloudAsync(environment, "projects", "add-iam-policy-binding", Project,
+        await gcloud.RunAsync("services", "enable", "sqladmin.googleapis.com");
+        var enabled = JsonNode.Parse(await gcloud.RunAsync("services", "list", "--enabled", "--format=json"))!.AsArray();
+        var policy = JsonNode.Parse(await gcloud.RunAsync("projects", "get-iam-policy", Project, "--format=json"))!;
+        await gcloud.RunAsync("projects", "add-iam-policy-binding", Project,
             "--member=user:a@example.com", "--role=roles/viewer", "--format=json");
 
         var number = Host.State.GetProject(Project).ProjectNumber;
@@ -83,44 +53,23 @@ public sealed class GcloudTests : EmulatorTestBase, IDisposable
         Assert.All(Host.Requests.Where(r => r.Api == "serviceusage"),
             r => Assert.Equal("deployer@mlflow-demo.iam.gserviceaccount.com", r.Principal));
     }
-}
-
-/// <summary>gcloud with auth/disable_credentials works only when the emulator's leniency switch is on.</summary>
-public sealed class GcloudWithoutCredentialsTests : EmulatorTestBase, IDisposable
-{
-    private readonly ITestOutputHelper output;
-    private readonly string configDirectory = Directory.CreateTempSubdirectory("gcloud-config-").FullName;
-    private readonly string? gcloud = ProcessRunner.FindOnPath("gcloud");
-
-    public GcloudWithoutCredentialsTests(ITestOutputHelper output)
-    {
-        this.output = output;
-    }
-
-    protected override EmulatorOptions Options() => new() { AllowUnauthenticated = true };
-
-    public void Dispose() => Directory.Delete(configDirectory, recursive: true);
 
     [Fact]
-    public async Task Gcloud_without_credentials_reaches_an_emulator_that_allows_it()
+    public async Task Gcloud_without_credentials_is_refused_unless_the_emulator_allows_it()
     {
-        if (gcloud is null)
+        if (GcloudMissing())
         {
-            output.WriteLine("Skipped: gcloud is not on PATH.");
             return;
         }
-        var environment = new Dictionary<string, string>(Host.Environment)
-        {
-            ["CLOUDSDK_CONFIG"] = configDirectory,
-            ["CLOUDSDK_CORE_DISABLE_PROMPTS"] = "1",
-            ["CLOUDSDK_AUTH_DISABLE_CREDENTIALS"] = "true",
-        };
+        using var gcloud = new GcloudCli(Host, ("CLOUDSDK_AUTH_DISABLE_CREDENTIALS", "true"));
+        var refused = await Record.ExceptionAsync(() => gcloud.RunAsync("projects", "describe", Project, "--format=json"));
+        Host.State.AllowUnauthenticated = true;
 
-        var (exitCode, stdout, stderr) = await ProcessRunner.RunAsync(gcloud,
-            new[] { "projects", "describe", Project, "--format=json" }, environment, TimeSpan.FromSeconds(90));
+        var project = JsonNode.Parse(await gcloud.RunAsync("projects", "describe", Project, "--format=json"))!;
 
-        Assert.True(exitCode == 0, stderr);
-        Assert.Equal(Host.State.GetProject(Project).ProjectNumber.ToString(), JsonNode.Parse(stdout)!["projectNumber"]!.GetValue<string>());
-        Assert.Null(Host.Requests.Single(r => r.Api == "cloudresourcemanager").Principal);
+        Assert.NotNull(refused);
+        Assert.Equal(Host.State.GetProject(Project).ProjectNumber.ToString(), project["projectNumber"]!.GetValue<string>());
+        Assert.Equal(new int[] { 401, 200 }, Host.Requests.Where(r => r.Api == "cloudresourcemanager").Select(r => r.Status));
+        Assert.Null(Host.Requests.Last(r => r.Api == "cloudresourcemanager").Principal);
     }
 }
