@@ -27,6 +27,21 @@ public sealed class ClientLibraryTests : EmulatorTestBase
     }
 
     [Fact]
+    public async Task Unscoped_key_file_sends_a_self_signed_jwt_that_the_emulator_accepts()
+    {
+        var credential = CredentialFactory.FromFile<ServiceAccountCredential>(Host.ServiceAccountKeyPath);
+        var target = Host.BaseUri + "cloudresourcemanager/v1/projects/mlflow-demo";
+        Host.ClearRequests();
+
+        var token = await ((ITokenAccess)credential).GetAccessTokenForRequestAsync(target);
+        var response = await SendAsync(HttpMethod.Get, target, token);
+
+        Assert.Equal(3, token.Split('.').Length);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.DoesNotContain(Host.Requests, r => r.Api == "oauth2");
+    }
+
+    [Fact]
     public async Task Issued_key_file_gets_an_id_token_through_Google_Apis_Auth()
     {
         var credential = CredentialFactory.FromFile<ServiceAccountCredential>(Host.ServiceAccountKeyPath);

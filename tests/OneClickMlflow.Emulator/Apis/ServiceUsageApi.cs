@@ -107,7 +107,7 @@ public sealed class ServiceUsageApi : IEmulatedApi
                 ["@type"] = TypePrefix + responseType,
                 ["service"] = ServiceJson(project, service, includeFullConfig: false),
             });
-        await context.WriteJsonAsync(operation.ToLongRunningJson());
+        await context.WriteJsonAsync(state.Operations.Render(operation, o => o.ToLongRunningJson()));
     }
 
     private static async Task BatchEnable(HttpContext context, EmulatorState state)
@@ -137,7 +137,7 @@ public sealed class ServiceUsageApi : IEmulatedApi
                 ["@type"] = TypePrefix + "BatchEnableServicesResponse",
                 ["services"] = new JsonArray(ids.Distinct().Select(s => (JsonNode?)ServiceJson(project, s, includeFullConfig: false)).ToArray()),
             });
-        await context.WriteJsonAsync(operation.ToLongRunningJson());
+        await context.WriteJsonAsync(state.Operations.Render(operation, o => o.ToLongRunningJson()));
     }
 
     private static Task GetOperation(HttpContext context, EmulatorState state)
@@ -145,10 +145,7 @@ public sealed class ServiceUsageApi : IEmulatedApi
         var name = "operations/" + context.Route("id");
         var operation = state.Operations.Find(name)
             ?? throw GoogleApiError.NotFound($"Operation '{name}' not found.");
-        lock (state.Gate)
-        {
-            return context.WriteJsonAsync(operation.ToLongRunningJson());
-        }
+        return context.WriteJsonAsync(state.Operations.Render(operation, o => o.ToLongRunningJson()));
     }
 
     /// <summary>
