@@ -99,6 +99,20 @@ public abstract class EmulatorTestBase : IAsyncLifetime
         return body["access_token"]!.GetValue<string>();
     }
 
+    /// <summary>An access token for a user, through an issued authorized_user credential's refresh token.</summary>
+    protected async Task<string> UserTokenAsync(string email)
+    {
+        var credential = JsonNode.Parse(Host.IssueAuthorizedUser(email))!;
+        var response = await Http.PostAsync("oauth2/token", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["grant_type"] = "refresh_token",
+            ["client_id"] = credential["client_id"]!.GetValue<string>(),
+            ["client_secret"] = credential["client_secret"]!.GetValue<string>(),
+            ["refresh_token"] = credential["refresh_token"]!.GetValue<string>(),
+        }));
+        return (await ReadJsonAsync(response))["access_token"]!.GetValue<string>();
+    }
+
     protected async Task<string> DeployerTokenAsync() => await AccessTokenAsync(DeployerKey());
 
     protected async Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, string? token, string? json = null)

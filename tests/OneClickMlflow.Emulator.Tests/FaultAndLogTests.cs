@@ -38,6 +38,7 @@ public sealed class FaultAndLogTests : EmulatorTestBase
         Assert.Equal(HttpStatusCode.OK, passed.StatusCode);
         Assert.Equal(HttpStatusCode.OK, afterScript.StatusCode);
         Assert.Equal(HttpStatusCode.OK, otherApi.StatusCode);
+        Assert.Equal(new[] { 503, 0, 429, 200, 200 }, Host.Requests.Where(r => r.Api == "serviceusage").Select(r => r.Status));
     }
 
     [Fact]

@@ -13,19 +13,6 @@ public sealed class ImpersonationTests : EmulatorTestBase
     private const string Pusher = "mlflow-log-pusher@mlflow-demo.iam.gserviceaccount.com";
     private const string Credentials = "iamcredentials/v1/projects/-/serviceAccounts/";
 
-    private async Task<string> UserTokenAsync(string email)
-    {
-        var credential = JsonNode.Parse(Host.IssueAuthorizedUser(email))!;
-        var response = await Http.PostAsync("oauth2/token", new FormUrlEncodedContent(new Dictionary<string, string>
-        {
-            ["grant_type"] = "refresh_token",
-            ["client_id"] = credential["client_id"]!.GetValue<string>(),
-            ["client_secret"] = credential["client_secret"]!.GetValue<string>(),
-            ["refresh_token"] = credential["refresh_token"]!.GetValue<string>(),
-        }));
-        return (await ReadJsonAsync(response))["access_token"]!.GetValue<string>();
-    }
-
     [Fact]
     public async Task Generate_access_token_without_token_creator_is_denied_with_Googles_message()
     {

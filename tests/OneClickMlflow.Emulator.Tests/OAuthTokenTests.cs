@@ -82,17 +82,9 @@ public sealed class OAuthTokenTests : EmulatorTestBase
     [Fact]
     public async Task Authorized_user_refresh_token_gets_an_access_token_for_the_user()
     {
-        var credential = JsonNode.Parse(Host.IssueAuthorizedUser("alice@example.com"))!;
         Host.State.Grant(Project, "roles/viewer", "user:alice@example.com");
 
-        var response = await Http.PostAsync("oauth2/token", new FormUrlEncodedContent(new Dictionary<string, string>
-        {
-            ["grant_type"] = "refresh_token",
-            ["client_id"] = credential["client_id"]!.GetValue<string>(),
-            ["client_secret"] = credential["client_secret"]!.GetValue<string>(),
-            ["refresh_token"] = credential["refresh_token"]!.GetValue<string>(),
-        }));
-        var token = (await ReadJsonAsync(response))["access_token"]!.GetValue<string>();
+        var token = await UserTokenAsync("alice@example.com");
         await SendAsync(HttpMethod.Get, $"cloudresourcemanager/v1/projects/{Project}", token);
 
         Assert.Equal("alice@example.com", Host.Requests.Last().Principal);

@@ -17,6 +17,7 @@ public sealed class EmulatorState
 {
     private readonly Dictionary<string, ProjectState> projects = new(StringComparer.Ordinal);
     private readonly Dictionary<string, ServiceAccountRecord> serviceAccounts = new(StringComparer.OrdinalIgnoreCase);
+    private readonly Dictionary<Type, object> apiStates = new();
 
     public EmulatorState(TimeProvider? clock = null)
     {
@@ -186,6 +187,23 @@ public sealed class EmulatorState
         }
     }
 
+    /// <summary>
+    /// The state an API keeps (Cloud SQL instances, buckets, ...), made on first use. An API file declares its own
+    /// state class next to its routes; tests read it through the same call.
+    /// </summary>
+    public T ApiState<T>() where T : class, new()
+    {
+        lock (Gate)
+        {
+            if (!apiStates.TryGetValue(typeof(T), out var existing))
+            {
+                existing = new T();
+                apiStates[typeof(T)] = existing;
+            }
+            return (T)existing;
+        }
+    }
+
     /// <summary>A JSON dump for debugging (GET /_emulator/state).</summary>
     public JsonObject Dump()
     {
@@ -219,8 +237,17 @@ public sealed class EmulatorState
                 ["kind"] = o.Kind,
                 ["done"] = o.Completed,
             }).ToArray());
+            var apis = new JsonObject();
+            foreach (var (type, apiState) in apiStates)
+            {
+                if (apiState is IDumpableState dumpable)
+                {
+                    apis[type.Name] = dumpable.Dump();
+                }
+            }
             return new JsonObject
             {
+                ["apis"] = apis,
                 ["projects"] = projectsJson,
                 ["serviceAccounts"] = accounts,
                 ["operations"] = operations,

@@ -29,7 +29,17 @@ public static class EmulatorProgram
             return 2;
         }
 
-        await using var host = await EmulatorHost.StartAsync(options);
+        EmulatorHost host;
+        try
+        {
+            host = await EmulatorHost.StartAsync(options);
+        }
+        catch (ArgumentException e)
+        {
+            await Console.Error.WriteLineAsync(e.Message);
+            return 2;
+        }
+        await using var running = host;
         var stop = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         using var onTerm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => { c.Cancel = true; stop.TrySetResult(); });
         using var onInt = PosixSignalRegistration.Create(PosixSignal.SIGINT, c => { c.Cancel = true; stop.TrySetResult(); });

@@ -36,8 +36,8 @@ public sealed class ServiceUsageApi : IEmulatedApi
         var v1 = routes.MapGroup("/serviceusage/v1");
         v1.MapGet("/projects/{project}/services/{service}", context => GetService(context, state));
         v1.MapGet("/projects/{project}/services", context => ListServices(context, state));
-        v1.MapPost("/projects/{project}/services/{service}:enable", context => Enable(context, state));
-        v1.MapPost("/projects/{project}/services/{service}:disable", context => Disable(context, state));
+        v1.MapPost("/projects/{project}/services/{service}:enable", context => ChangeOne(context, state, enable: true));
+        v1.MapPost("/projects/{project}/services/{service}:disable", context => ChangeOne(context, state, enable: false));
         v1.MapPost("/projects/{project}/services:batchEnable", context => BatchEnable(context, state));
         v1.MapGet("/operations/{id}", context => GetOperation(context, state));
     }
@@ -89,22 +89,25 @@ public sealed class ServiceUsageApi : IEmulatedApi
         }
     }
 
-    private static async Task Enable(HttpContext context, EmulatorState state)
+    /// <summary>services/{svc}:enable and :disable: one service, one operation.</summary>
+    private static async Task ChangeOne(HttpContext context, EmulatorState state, bool enable)
     {
         var service = context.Route("service");
-        var project = FindProject(context, state, "serviceusage.services.enable", $"Permission denied to enable service [{service}]");
-        await context.ReadBodyAsync(EnableRequest);
+        var verb = enable ? "enable" : "disable";
+        var project = FindProject(context, state, $"serviceusage.services.{verb}", $"Permission denied to {verb} service [{service}]");
+        await context.ReadBodyAsync(enable ? EnableRequest : DisableRequest);
         if (!ServiceCatalog.IsKnown(service))
         {
             throw UnknownServices(new[] { service });
         }
-        var operation = StartChange(state, project, new[] { service }, enable: true, "serviceusage.services.enable",
+        var responseType = enable ? "EnableServiceResponse" : "DisableServiceResponse";
+        var operation = StartChange(state, project, new[] { service }, enable, $"serviceusage.services.{verb}",
             () => new JsonObject
             {
-                ["@type"] = TypePrefix + "EnableServiceResponse",
+                ["@type"] = TypePrefix + responseType,
                 ["service"] = ServiceJson(project, service, includeFullConfig: false),
             });
-        await context.WriteJsonAsync(operation.ToLongRunningJson());
+        await context.WriteJsonAsync(state.Operations.Render(operation, o => o.ToLongRunningJson()));
     }
 
     private static async Task BatchEnable(HttpContext context, EmulatorState state)
@@ -128,31 +131,13 @@ public sealed class ServiceUsageApi : IEmulatedApi
         {
             throw UnknownServices(unknown);
         }
-        var operation = StartChange(state, project, ids, enable: true, "serviceusage.services.batchEnable",
+        var operation = StartChange(state, project, ids, true, "serviceusage.services.batchEnable",
             () => new JsonObject
             {
                 ["@type"] = TypePrefix + "BatchEnableServicesResponse",
                 ["services"] = new JsonArray(ids.Distinct().Select(s => (JsonNode?)ServiceJson(project, s, includeFullConfig: false)).ToArray()),
             });
-        await context.WriteJsonAsync(operation.ToLongRunningJson());
-    }
-
-    private static async Task Disable(HttpContext context, EmulatorState state)
-    {
-        var service = context.Route("service");
-        var project = FindProject(context, state, "serviceusage.services.disable", $"Permission denied to disable service [{service}]");
-        await context.ReadBodyAsync(DisableRequest);
-        if (!ServiceCatalog.IsKnown(service))
-        {
-            throw UnknownServices(new[] { service });
-        }
-        var operation = StartChange(state, project, new[] { service }, enable: false, "serviceusage.services.disable",
-            () => new JsonObject
-            {
-                ["@type"] = TypePrefix + "DisableServiceResponse",
-                ["service"] = ServiceJson(project, service, includeFullConfig: false),
-            });
-        await context.WriteJsonAsync(operation.ToLongRunningJson());
+        await context.WriteJsonAsync(state.Operations.Render(operation, o => o.ToLongRunningJson()));
     }
 
     private static Task GetOperation(HttpContext context, EmulatorState state)
@@ -160,10 +145,7 @@ public sealed class ServiceUsageApi : IEmulatedApi
         var name = "operations/" + context.Route("id");
         var operation = state.Operations.Find(name)
             ?? throw GoogleApiError.NotFound($"Operation '{name}' not found.");
-        lock (state.Gate)
-        {
-            return context.WriteJsonAsync(operation.ToLongRunningJson());
-        }
+        return context.WriteJsonAsync(state.Operations.Render(operation, o => o.ToLongRunningJson()));
     }
 
     /// <summary>

@@ -4,7 +4,8 @@ namespace OneClickMlflow.Emulator.Auth;
 
 /// <summary>
 /// Resolves a bearer token: an access token the emulator issued, or a self-signed service-account JWT (what
-/// client libraries send instead of an access token when no scopes are set) whose audience is a Google API.
+/// client libraries send instead of an access token when no scopes are set) whose audience is a Google API or
+/// the emulator itself (clients derive it from the overridden endpoint), or that carries scopes instead.
 /// </summary>
 public static class BearerAuthenticator
 {
@@ -18,13 +19,19 @@ public static class BearerAuthenticator
         {
             return null;
         }
-        var (assertion, _) = JwtTools.VerifyServiceAccountJwt(state, token, IsGoogleApiAudience);
+        var (assertion, _) = JwtTools.VerifyServiceAccountJwt(
+            state, token, audience => IsGoogleApiAudience(audience) || IsEmulatorAudience(state, audience), scopeMayReplaceAudience: true);
         if (assertion is null || assertion.Token.Subject != assertion.Email)
         {
             return null;
         }
         return Principal.ServiceAccount(assertion.Email);
     }
+
+    private static bool IsEmulatorAudience(EmulatorState state, string audience) =>
+        state.BaseUri is not null
+        && Uri.TryCreate(audience, UriKind.Absolute, out var uri)
+        && uri.GetLeftPart(UriPartial.Authority) == state.BaseUri.GetLeftPart(UriPartial.Authority);
 
     private static bool IsGoogleApiAudience(string audience) =>
         Uri.TryCreate(audience, UriKind.Absolute, out var uri)

@@ -37,7 +37,7 @@ public static class JwtTools
     /// issuer = the key's account, audience, and a lifetime of at most one hour that includes now.
     /// </summary>
     public static (VerifiedAssertion? Assertion, AssertionFailure Failure) VerifyServiceAccountJwt(
-        EmulatorState state, string jwt, Func<string, bool> audienceAccepted)
+        EmulatorState state, string jwt, Func<string, bool> audienceAccepted, bool scopeMayReplaceAudience = false)
     {
         JsonWebToken token;
         try
@@ -74,7 +74,9 @@ public static class JwtTools
         {
             return (null, AssertionFailure.BadLifetime);
         }
-        if (!token.Audiences.Any(audienceAccepted))
+        var scopedWithoutAudience = scopeMayReplaceAudience && !token.Audiences.Any()
+            && token.TryGetPayloadValue<string>("scope", out var scope) && !string.IsNullOrEmpty(scope);
+        if (!scopedWithoutAudience && !token.Audiences.Any(audienceAccepted))
         {
             return (null, AssertionFailure.BadAudience);
         }

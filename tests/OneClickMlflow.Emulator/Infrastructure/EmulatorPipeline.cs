@@ -43,13 +43,14 @@ public static class EmulatorPipeline
         var apiName = api?.Name ?? (path == "/" ? "metadata" : FirstSegment(path));
         var method = context.Request.Method;
         Principal? caller = null;
-        var status = 0;
+        var dropped = false;
         try
         {
             state.Operations.Settle();
             var fault = state.Faults.Decide(apiName, method, path);
             if (fault.Drop)
             {
+                dropped = true;
                 context.Abort();
                 return;
             }
@@ -78,7 +79,9 @@ public static class EmulatorPipeline
         }
         finally
         {
-            status = context.RequestAborted.IsCancellationRequested && !context.Response.HasStarted ? 0 : context.Response.StatusCode;
+            var status = dropped || context.RequestAborted.IsCancellationRequested && !context.Response.HasStarted
+                ? 0
+                : context.Response.StatusCode;
             state.Requests.Add(new RequestLogEntry(
                 started,
                 method,

@@ -160,6 +160,15 @@ public sealed class OperationStore
         return operation;
     }
 
+    /// <summary>Renders an operation under the state lock, so a concurrent completion is seen whole.</summary>
+    public JsonObject Render(EmulatedOperation operation, Func<EmulatedOperation, JsonObject> view)
+    {
+        lock (stateGate)
+        {
+            return view(operation);
+        }
+    }
+
     public EmulatedOperation? Find(string name)
     {
         Settle();
