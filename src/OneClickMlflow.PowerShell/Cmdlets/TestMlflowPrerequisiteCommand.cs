@@ -35,7 +35,7 @@ namespace OneClickMlflow.PowerShell.Cmdlets
             {
                 report = RunAsync(async cancellationToken =>
                 {
-                    using GoogleCloudSession session = await SessionFactory.CreateAsync(ProjectId, ImpersonateServiceAccount, cancellationToken).ConfigureAwait(false);
+                    using GoogleCloudSession session = await SessionFactory.CreateAsync(HostVersion, ProjectId, ImpersonateServiceAccount, cancellationToken).ConfigureAwait(false);
                     Reporter.Verbose($"Checking project '{session.ProjectId}' as {session.Account} ({session.CredentialSource}).");
                     var checker = new PrerequisiteChecker(session, new DockerEngineProbe());
                     return await checker.CheckAsync(cancellationToken).ConfigureAwait(false);

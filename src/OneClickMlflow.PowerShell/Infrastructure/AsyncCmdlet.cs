@@ -22,10 +22,17 @@ namespace OneClickMlflow.PowerShell.Infrastructure
         /// <summary>Thread-safe sink for the core's verbose, debug, warning and progress callbacks.</summary>
         protected CmdletReporter Reporter { get; private set; } = CmdletReporter.Discarding;
 
+        /// <summary>"PowerShell/7.6.9" or "PowerShell/5.1.22621.4391": the host part of the user agent.</summary>
+        protected string HostVersion { get; private set; } = "PowerShell";
+
         protected override void BeginProcessing()
         {
             cancellation = new CancellationTokenSource();
             Reporter = new CmdletReporter(Enqueue);
+            if (SessionState.PSVariable.GetValue("PSVersionTable") is System.Collections.IDictionary table && table["PSVersion"] is { } version)
+            {
+                HostVersion = "PowerShell/" + version;
+            }
         }
 
         protected override void StopProcessing() => cancellation?.Cancel();
