@@ -1,10 +1,6 @@
 # The built module as a user gets it: layout, manifest, exports, import cost.
-BeforeDiscovery {
-    $script:ModulePath = if ($env:ONECLICKMLFLOW_MODULE_PATH) { $env:ONECLICKMLFLOW_MODULE_PATH } else { Join-Path $PSScriptRoot '../../out/OneClickMlflow' }
-}
-
 BeforeAll {
-    $ModulePath = if ($env:ONECLICKMLFLOW_MODULE_PATH) { $env:ONECLICKMLFLOW_MODULE_PATH } else { Join-Path $PSScriptRoot '../../out/OneClickMlflow' }
+    . (Join-Path $PSScriptRoot 'TestEnvironment.ps1')
     $ManifestPath = Join-Path $ModulePath 'OneClickMlflow.psd1'
     $Manifest = Import-PowerShellDataFile $ManifestPath
     $ImportTime = Measure-Command { Import-Module $ModulePath -Force }
@@ -32,10 +28,7 @@ Describe 'The OneClickMlflow module' {
     }
 
     It 'does no work at import: the core assembly is not loaded yet' {
-        # This same pwsh, started fresh (as a dotnet tool it is 'dotnet pwsh.dll').
-        $host_ = (Get-Process -Id $PID).Path
-        $prefix = @(if ([IO.Path]::GetFileNameWithoutExtension($host_) -eq 'dotnet') { Join-Path $PSHOME 'pwsh.dll' })
-        $loaded = & $host_ @prefix -NoProfile -NoLogo -Command "Import-Module '$ModulePath'; [AppDomain]::CurrentDomain.GetAssemblies().GetName().Name -contains 'OneClickMlflow.Core'"
+        $loaded = Invoke-FreshPwsh "Import-Module '$ModulePath'; [AppDomain]::CurrentDomain.GetAssemblies().GetName().Name -contains 'OneClickMlflow.Core'"
         $loaded | Should -Be 'False'
     }
 
@@ -50,11 +43,10 @@ Describe 'The OneClickMlflow module' {
     }
 
     It 'loads the core into its own assembly load context' {
-        $null = Get-Command Test-MlflowPrerequisite
-        $report = [System.Type]::GetType('OneClickMlflow.Prerequisites.PrerequisiteReport, OneClickMlflow.Core')
-        $core = [AppDomain]::CurrentDomain.GetAssemblies() | Where-Object { $_.GetName().Name -eq 'OneClickMlflow.Core' }
-        if (-not $core) { $core = $report.Assembly }
-        [System.Runtime.Loader.AssemblyLoadContext]::GetLoadContext($core).Name | Should -Be 'OneClickMlflow'
+        # Resolving the declared output type is the first use of the core assembly.
+        $reportType = (Get-Command Test-MlflowPrerequisite).OutputType.Type | Where-Object Name -eq 'PrerequisiteReport'
+        $reportType.Assembly.GetName().Name | Should -Be 'OneClickMlflow.Core'
+        [System.Runtime.Loader.AssemblyLoadContext]::GetLoadContext($reportType.Assembly).Name | Should -Be 'OneClickMlflow'
     }
 
     It 'ships the about_OneClickMlflow help topic' {

@@ -1,6 +1,6 @@
 # The .nupkg that build.ps1 Package makes installs from a PSResource repository and imports.
 BeforeAll {
-    $ModulePath = if ($env:ONECLICKMLFLOW_MODULE_PATH) { $env:ONECLICKMLFLOW_MODULE_PATH } else { Join-Path $PSScriptRoot '../../out/OneClickMlflow' }
+    . (Join-Path $PSScriptRoot 'TestEnvironment.ps1')
     $PackageFolder = Join-Path (Split-Path $ModulePath -Parent) 'packages'
     $Version = (Import-PowerShellDataFile (Join-Path $ModulePath 'OneClickMlflow.psd1')).ModuleVersion
     $Repository = "OneClickMlflowPester-$PID"
@@ -22,9 +22,7 @@ Describe 'The OneClickMlflow package' {
         Save-PSResource -Name OneClickMlflow -Repository $Repository -Path $InstallRoot -TrustRepository
         Join-Path $InstallRoot "OneClickMlflow/$Version/dependencies/OneClickMlflow.Core.dll" | Should -Exist
 
-        $executable = (Get-Process -Id $PID).Path
-        $prefix = @(if ([IO.Path]::GetFileNameWithoutExtension($executable) -eq 'dotnet') { Join-Path $PSHOME 'pwsh.dll' })
-        $commands = & $executable @prefix -NoProfile -NoLogo -Command "`$env:PSModulePath = '$InstallRoot'; Import-Module OneClickMlflow -ErrorAction Stop; (Get-Command -Module OneClickMlflow).Name"
+        $commands = Invoke-FreshPwsh "`$env:PSModulePath = '$InstallRoot'; Import-Module OneClickMlflow -ErrorAction Stop; (Get-Command -Module OneClickMlflow).Name"
         $commands | Should -Contain 'Test-MlflowPrerequisite'
     }
 }

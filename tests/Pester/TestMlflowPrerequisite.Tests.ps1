@@ -1,7 +1,6 @@
 # Test-MlflowPrerequisite from a fresh pwsh against the standalone emulator, seeded over its admin HTTP surface.
 BeforeAll {
-    $ModulePath = if ($env:ONECLICKMLFLOW_MODULE_PATH) { $env:ONECLICKMLFLOW_MODULE_PATH } else { Join-Path $PSScriptRoot '../../out/OneClickMlflow' }
-    $EmulatorDll = if ($env:ONECLICKMLFLOW_EMULATOR_DLL) { $env:ONECLICKMLFLOW_EMULATOR_DLL } else { Join-Path $PSScriptRoot '../../out/emulator/OneClickMlflow.Emulator.dll' }
+    . (Join-Path $PSScriptRoot 'TestEnvironment.ps1')
     Import-Module (Join-Path $PSScriptRoot '../../tools/EmulatorProcess.psm1') -Force
 
     $OwnedProject = 'pester-owned'

@@ -1,0 +1,10 @@
+# Shared by the Pester files: where the built module and emulator are, and how to start a fresh pwsh.
+$ModulePath = if ($env:ONECLICKMLFLOW_MODULE_PATH) { $env:ONECLICKMLFLOW_MODULE_PATH } else { Join-Path $PSScriptRoot '../../out/OneClickMlflow' }
+$EmulatorDll = if ($env:ONECLICKMLFLOW_EMULATOR_DLL) { $env:ONECLICKMLFLOW_EMULATOR_DLL } else { Join-Path $PSScriptRoot '../../out/emulator/OneClickMlflow.Emulator.dll' }
+
+function Invoke-FreshPwsh([Parameter(Mandatory)] [string] $Command) {
+    # This same pwsh in a new process (as a dotnet tool it runs as 'dotnet pwsh.dll').
+    $executable = (Get-Process -Id $PID).Path
+    $prefix = @(if ([IO.Path]::GetFileNameWithoutExtension($executable) -eq 'dotnet') { Join-Path $PSHOME 'pwsh.dll' })
+    & $executable @prefix -NoProfile -NoLogo -NonInteractive -Command $Command
+}
