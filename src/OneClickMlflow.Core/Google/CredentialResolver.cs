@@ -77,7 +77,8 @@ namespace OneClickMlflow.Google
             if (metadataHost != null)
             {
                 var root = "http://" + metadataHost + "/computeMetadata/v1/";
-                var compute = new ComputeCredential(new ComputeCredential.Initializer(root, root + "instance/service-accounts/default/token"));
+                var compute = new ComputeCredential(new ComputeCredential.Initializer(
+                    root + "instance/service-accounts/default/token", root + "instance/service-accounts/default/identity"));
                 return new ResolvedCredential(GoogleCredential.FromComputeCredential(compute), "metadata server default service account", $"metadata server ({metadataHost})");
             }
             if (await ComputeCredential.IsRunningOnComputeEngine().ConfigureAwait(false))
@@ -114,7 +115,7 @@ namespace OneClickMlflow.Google
             }
             try
             {
-                var credential = CredentialFactory.FromJson<GoogleCredential>(json);
+                var credential = CredentialFactory.FromJson(json, type);
                 return new ResolvedCredential(credential, account, $"{origin} ({type})");
             }
             catch (Exception e) when (e is InvalidOperationException || e is ArgumentException || e is JsonException)
