@@ -37,6 +37,7 @@ public sealed class GcloudTests : EmulatorTestBase
         using var gcloud = new GcloudCli(Host);
         await gcloud.RunAsync("auth", "activate-service-account", "--key-file", Host.ServiceAccountKeyPath);
 
+        Host.State.Latency.Set("realistic", 0.01); // enable takes 0.2 s: gcloud must poll the operation
         await gcloud.RunAsync("services", "enable", "sqladmin.googleapis.com");
         var enabled = JsonNode.Parse(await gcloud.RunAsync("services", "list", "--enabled", "--format=json"))!.AsArray();
         var policy = JsonNode.Parse(await gcloud.RunAsync("projects", "get-iam-policy", Project, "--format=json"))!;
@@ -50,6 +51,7 @@ public sealed class GcloudTests : EmulatorTestBase
             && b["members"]!.AsArray().Any(m => m!.GetValue<string>() == "serviceAccount:deployer@mlflow-demo.iam.gserviceaccount.com"));
         Assert.Contains("roles/viewer", Host.State.GetProject(Project).Policy.RolesOf("user:a@example.com"));
         Assert.Contains(Host.Requests, r => r.Path == "/oauth2/token" && r.Status == 200);
+        Assert.Contains(Host.Requests, r => r.Method == "GET" && r.Path.StartsWith("/serviceusage/v1/operations/") && r.Status == 200);
         Assert.All(Host.Requests.Where(r => r.Api == "serviceusage"),
             r => Assert.Equal("deployer@mlflow-demo.iam.gserviceaccount.com", r.Principal));
     }

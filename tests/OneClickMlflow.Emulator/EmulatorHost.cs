@@ -91,7 +91,7 @@ public sealed class EmulatorHost : IAsyncDisposable
         foreach (var api in apis.Select(a => a.Descriptor).Where(d => d.EndpointOverride is not null))
         {
             environment["CLOUDSDK_API_ENDPOINT_OVERRIDES_" + api.EndpointOverride!.ToUpperInvariant()] =
-                new Uri(baseUri, api.PathPrefix + "/").ToString();
+                new Uri(baseUri, api.PathPrefix + "/" + api.OverrideSuffix).ToString();
         }
         return new EmulatorHost(app, state, baseUri, tempDirectory, keyPath, environment);
     }
