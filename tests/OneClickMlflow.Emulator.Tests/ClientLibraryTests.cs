@@ -27,6 +27,19 @@ public sealed class ClientLibraryTests : EmulatorTestBase
     }
 
     [Fact]
+    public async Task Compute_credential_gets_a_token_from_the_metadata_server()
+    {
+        var credential = new ComputeCredential(new ComputeCredential.Initializer(
+            Host.BaseUri + "computeMetadata/v1/instance/service-accounts/default/token"));
+
+        var token = await ((ITokenAccess)credential).GetAccessTokenForRequestAsync();
+        var response = await SendAsync(HttpMethod.Get, "cloudresourcemanager/v1/projects/mlflow-demo", token);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("deployer@mlflow-demo.iam.gserviceaccount.com", Host.Requests[^1].Principal);
+    }
+
+    [Fact]
     public async Task Unscoped_key_file_sends_a_self_signed_jwt_that_the_emulator_accepts()
     {
         var credential = CredentialFactory.FromFile<ServiceAccountCredential>(Host.ServiceAccountKeyPath);

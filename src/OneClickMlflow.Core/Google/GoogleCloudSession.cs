@@ -1,7 +1,11 @@
 using System;
+using System.Collections;
 using System.Collections.Generic;
+using System.Reflection;
+using System.Runtime.InteropServices;
 using System.Threading;
 using System.Threading.Tasks;
+using Google.Apis.Auth.OAuth2;
 
 namespace OneClickMlflow.Google
 {
@@ -22,16 +26,58 @@ namespace OneClickMlflow.Google
 
         /// <summary>Whether a project is required (false for cmdlets that can work from a URL only).</summary>
         public bool RequireProject { get; set; } = true;
+
+        /// <summary>Retry bounds of the HTTP pipeline (defaults: 6 attempts, 2 minutes).</summary>
+        public RetrySettings? Retry { get; set; }
+
+        /// <summary>How operations are polled (defaults: 0.5 s growing to 10 s, 30 minutes).</summary>
+        public PollSchedule? PollSchedule { get; set; }
+
+        /// <summary>Debug lines of every HTTP attempt (never tokens or bodies).</summary>
+        public Action<string>? Log { get; set; }
+
+        /// <summary>Replaces the credential lookup (tests, or a caller holding its own credential).</summary>
+        public ResolvedCredential? Credential { get; set; }
     }
 
     /// <summary>
     /// One resolved connection to Google Cloud: credential, project, endpoints and the single HTTP pipeline
-    /// every API client shares. Created once per cmdlet invocation.
+    /// every API client shares. Created once per cmdlet invocation; creation makes no call to Google.
     /// </summary>
     public sealed partial class GoogleCloudSession : IDisposable
     {
-        public static Task<GoogleCloudSession> CreateAsync(GoogleCloudSessionOptions options, CancellationToken cancellationToken)
-            => throw new NotImplementedException();
+        private GoogleCloudSession(GoogleHttpPipeline pipeline, ApiEndpoints endpoints, GcloudConfiguration configuration,
+            OperationPoller poller, ResolvedCredential credential, string? projectId)
+        {
+            Pipeline = pipeline;
+            Endpoints = endpoints;
+            Configuration = configuration;
+            Operations = poller;
+            Credential = credential.Credential;
+            Account = credential.Account;
+            CredentialSource = credential.Source;
+            ProjectId = projectId;
+            ServiceUsage = new ServiceUsageClient(pipeline, endpoints, poller);
+            ResourceManager = new ResourceManagerClient(pipeline, endpoints);
+        }
+
+        public static async Task<GoogleCloudSession> CreateAsync(GoogleCloudSessionOptions options, CancellationToken cancellationToken)
+        {
+            var environment = options.Environment ?? ProcessEnvironment();
+            var configuration = GcloudConfiguration.Load(environment);
+            var projectId = ProjectResolver.Resolve(options.ProjectId, configuration, options.RequireProject);
+            var endpoints = ApiEndpoints.FromConfiguration(configuration);
+            var credential = options.Credential ?? await CredentialResolver.ResolveAsync(
+                environment, configuration, endpoints, options.ImpersonateServiceAccount, cancellationToken).ConfigureAwait(false);
+            ITokenAccess? tokenAccess = IsTrue(configuration.Get("auth", "disable_credentials")) ? null : credential.Credential;
+            var pipeline = new GoogleHttpPipeline(tokenAccess, UserAgent(options.HostVersion), options.Retry);
+            if (options.Log != null)
+            {
+                pipeline.Log += options.Log;
+            }
+            var poller = new OperationPoller(pipeline, endpoints, options.PollSchedule);
+            return new GoogleCloudSession(pipeline, endpoints, configuration, poller, credential, projectId);
+        }
 
         /// <summary>The project the session works on (null only when not required and none configured).</summary>
         public string? ProjectId { get; private set; }
@@ -42,6 +88,53 @@ namespace OneClickMlflow.Google
         /// <summary>Where the credential came from, e.g. "GOOGLE_APPLICATION_CREDENTIALS (service_account)".</summary>
         public string CredentialSource { get; private set; } = "";
 
-        public void Dispose() { }
+        /// <summary>The credential (for the few callers that need tokens themselves, such as a registry login).</summary>
+        public GoogleCredential Credential { get; }
+
+        public GcloudConfiguration Configuration { get; }
+
+        public ApiEndpoints Endpoints { get; }
+
+        /// <summary>The one HTTP pipeline; new clients derive from <see cref="GoogleApiClient"/> on it.</summary>
+        public GoogleHttpPipeline Pipeline { get; }
+
+        public OperationPoller Operations { get; }
+
+        public ServiceUsageClient ServiceUsage { get; }
+
+        public ResourceManagerClient ResourceManager { get; }
+
+        /// <summary>The project id, or an error telling how to set one.</summary>
+        public string RequireProjectId() => ProjectId ?? throw new ProjectNotConfiguredException(ProjectResolver.NoProjectMessage);
+
+        public void Dispose() => Pipeline.Dispose();
+
+        /// <summary>"OneClickMlflow/0.1.0 PowerShell/7.6.9 (Linux 6.1 ...)".</summary>
+        public static string UserAgent(string? hostVersion)
+        {
+            var version = typeof(GoogleCloudSession).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion
+                          ?? typeof(GoogleCloudSession).Assembly.GetName().Version?.ToString() ?? "0.0.0";
+            var plus = version.IndexOf('+');
+            if (plus >= 0)
+            {
+                version = version.Substring(0, plus);
+            }
+            var host = string.IsNullOrWhiteSpace(hostVersion) ? "" : " " + hostVersion!.Trim();
+            var os = RuntimeInformation.OSDescription.Replace('(', '[').Replace(')', ']').Trim();
+            return $"OneClickMlflow/{version}{host} ({os})";
+        }
+
+        public static IReadOnlyDictionary<string, string> ProcessEnvironment()
+        {
+            var snapshot = new Dictionary<string, string>(StringComparer.Ordinal);
+            foreach (DictionaryEntry entry in System.Environment.GetEnvironmentVariables())
+            {
+                snapshot[(string)entry.Key] = entry.Value as string ?? "";
+            }
+            return snapshot;
+        }
+
+        private static bool IsTrue(string? value) =>
+            value != null && (value.Equals("true", StringComparison.OrdinalIgnoreCase) || value == "1");
     }
 }

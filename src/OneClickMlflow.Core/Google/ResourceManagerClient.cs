@@ -1,0 +1,59 @@
+using System.Collections.Generic;
+using System.Net.Http;
+using System.Threading;
+using System.Threading.Tasks;
+
+namespace OneClickMlflow.Google
+{
+    /// <summary>A project as Resource Manager v1 describes it.</summary>
+    public sealed class ProjectInfo
+    {
+        public string ProjectId { get; set; } = "";
+
+        /// <summary>Needed by Service Networking and IAP paths.</summary>
+        public string ProjectNumber { get; set; } = "";
+
+        public string? Name { get; set; }
+
+        public string? LifecycleState { get; set; }
+    }
+
+    /// <summary>Resource Manager v1: the project and its IAM policy.</summary>
+    public sealed class ResourceManagerClient : GoogleApiClient
+    {
+        public ResourceManagerClient(GoogleHttpPipeline pipeline, ApiEndpoints endpoints)
+            : base(pipeline, endpoints, GoogleApis.ResourceManager)
+        {
+        }
+
+        public Task<ProjectInfo> GetProjectAsync(string projectId, CancellationToken cancellationToken) =>
+            GetAsync<ProjectInfo>($"projects/{Escape(projectId)}", cancellationToken);
+
+        public Task<IamPolicy> GetIamPolicyAsync(string projectId, CancellationToken cancellationToken) =>
+            SendAsync<IamPolicy>(HttpMethod.Post, $"projects/{Escape(projectId)}:getIamPolicy",
+                new { options = new { requestedPolicyVersion = 3 } }, RequestRetry.Safe, cancellationToken);
+
+        /// <summary>Writes the policy; a stale etag fails with 409 ABORTED (use <see cref="PolicyEditor"/>).</summary>
+        public Task<IamPolicy> SetIamPolicyAsync(string projectId, IamPolicy policy, CancellationToken cancellationToken) =>
+            SendAsync<IamPolicy>(HttpMethod.Post, $"projects/{Escape(projectId)}:setIamPolicy",
+                new { policy }, RequestRetry.Never, cancellationToken);
+
+        /// <summary>The subset of <paramref name="permissions"/> the caller holds on the project (at most 100 per call).</summary>
+        public async Task<IReadOnlyList<string>> TestIamPermissionsAsync(string projectId, IReadOnlyList<string> permissions,
+            CancellationToken cancellationToken)
+        {
+            var answer = await SendAsync<TestPermissionsResponse>(HttpMethod.Post, $"projects/{Escape(projectId)}:testIamPermissions",
+                new { permissions }, RequestRetry.Safe, cancellationToken).ConfigureAwait(false);
+            return answer.Permissions ?? new List<string>();
+        }
+
+        public IamPolicyEditor PolicyEditor(string projectId) => new IamPolicyEditor(
+            ct => GetIamPolicyAsync(projectId, ct),
+            (policy, ct) => SetIamPolicyAsync(projectId, policy, ct));
+
+        private sealed class TestPermissionsResponse
+        {
+            public List<string>? Permissions { get; set; }
+        }
+    }
+}

@@ -1,0 +1,156 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using System.Text.Json.Nodes;
+using System.Threading;
+using System.Threading.Tasks;
+using OneClickMlflow.Google;
+using Xunit;
+
+namespace OneClickMlflow.Tests.Google;
+
+public sealed class CredentialFlowTests : EmulatedSessionTestBase
+{
+    [Fact]
+    public async Task Service_account_key_gets_its_token_from_the_key_files_token_uri()
+    {
+        using var session = await SessionAsync();
+
+        var project = await session.ResourceManager.GetProjectAsync(Project, CancellationToken.None);
+
+        Assert.Equal(Project, project.ProjectId);
+        Assert.False(string.IsNullOrEmpty(project.ProjectNumber));
+        Assert.Equal(Deployer, session.Account);
+        Assert.Equal("GOOGLE_APPLICATION_CREDENTIALS (service_account)", session.CredentialSource);
+        Assert.Single(RequestsTo("/oauth2/token"));
+        Assert.Equal(Deployer, RequestsTo("/v1/projects/proj-one").Last().Principal);
+    }
+
+    [Fact]
+    public async Task Session_creation_makes_no_request()
+    {
+        using var session = await SessionAsync();
+
+        Assert.Empty(Host.Requests);
+    }
+
+    [Fact]
+    public async Task Impersonation_option_calls_iam_credentials_at_its_override_and_acts_as_the_target()
+    {
+        const string runner = "runner@proj-one.iam.gserviceaccount.com";
+        Host.State.AddServiceAccount(runner, Project);
+        Host.State.Grant(Project, "roles/viewer", "serviceAccount:" + runner);
+        using var session = await SessionAsync(configure: o => o.ImpersonateServiceAccount = runner);
+
+        await session.ResourceManager.GetProjectAsync(Project, CancellationToken.None);
+
+        Assert.Equal(runner, session.Account);
+        Assert.Single(RequestsTo(runner + ":generateAccessToken"));
+        Assert.Equal(runner, RequestsTo("/v1/projects/proj-one").Last().Principal);
+    }
+
+    [Fact]
+    public async Task Impersonation_from_gcloud_configuration_is_used_when_no_option_is_given()
+    {
+        const string runner = "runner@proj-one.iam.gserviceaccount.com";
+        Host.State.AddServiceAccount(runner, Project);
+        Host.State.Grant(Project, "roles/viewer", "serviceAccount:" + runner);
+        var environment = EmulatorEnvironment();
+        environment["CLOUDSDK_AUTH_IMPERSONATE_SERVICE_ACCOUNT"] = runner;
+        using var session = await SessionAsync(environment);
+
+        await session.ResourceManager.GetProjectAsync(Project, CancellationToken.None);
+
+        Assert.Equal(runner, RequestsTo("/v1/projects/proj-one").Last().Principal);
+    }
+
+    [Fact]
+    public async Task Metadata_server_named_by_GCE_METADATA_HOST_is_the_last_resort()
+    {
+        var environment = EmulatorEnvironment();
+        environment.Remove("GOOGLE_APPLICATION_CREDENTIALS");
+        environment["GCE_METADATA_HOST"] = Host.BaseUri.Authority;
+        using var session = await SessionAsync(environment);
+
+        await session.ResourceManager.GetProjectAsync(Project, CancellationToken.None);
+
+        Assert.StartsWith("metadata server", session.CredentialSource);
+        Assert.Single(RequestsTo("/computeMetadata/v1/instance/service-accounts/default/token"));
+        Assert.Equal(Deployer, RequestsTo("/v1/projects/proj-one").Last().Principal);
+    }
+
+    [Fact]
+    public async Task Gcloud_well_known_adc_file_is_used_when_no_variable_names_a_file()
+    {
+        File.WriteAllText(Path.Combine(ConfigDirectory, "application_default_credentials.json"), File.ReadAllText(Host.ServiceAccountKeyPath));
+        var environment = EmulatorEnvironment();
+        environment.Remove("GOOGLE_APPLICATION_CREDENTIALS");
+        using var session = await SessionAsync(environment);
+
+        await session.ResourceManager.GetProjectAsync(Project, CancellationToken.None);
+
+        Assert.Equal("gcloud application-default credentials (service_account)", session.CredentialSource);
+    }
+
+    [Fact]
+    public async Task Authorized_user_refreshes_at_gcloud_auth_token_host()
+    {
+        const string user = "ada@example.com";
+        Host.State.Grant(Project, "roles/viewer", "user:" + user);
+        var json = JsonNode.Parse(Host.IssueAuthorizedUser(user))!.AsObject();
+        json["token_uri"] = "https://oauth2.googleapis.com/token";
+        var environment = EmulatorEnvironment();
+        environment["GOOGLE_APPLICATION_CREDENTIALS"] = WriteTempFile("adc-user.json", json.ToJsonString());
+        environment["CLOUDSDK_CORE_ACCOUNT"] = user;
+        using var session = await SessionAsync(environment);
+
+        await session.ResourceManager.GetProjectAsync(Project, CancellationToken.None);
+
+        Assert.Equal(user, session.Account);
+        Assert.Single(RequestsTo("/oauth2/token"));
+        Assert.Equal(user, RequestsTo("/v1/projects/proj-one").Last().Principal);
+    }
+
+    [Fact]
+    public async Task External_account_reads_its_subject_token_file_and_exchanges_it_at_sts()
+    {
+        const string pusher = "pusher@proj-one.iam.gserviceaccount.com";
+        var number = Host.State.GetProject(Project).ProjectNumber;
+        Host.State.Federation.RegisterSubjectToken("ci-oidc-token", "repo:octo/mlflow");
+        Host.State.AddServiceAccount(pusher, Project).Policy.AddBinding("roles/iam.workloadIdentityUser",
+            $"principal://iam.googleapis.com/projects/{number}/locations/global/workloadIdentityPools/ci/subject/repo:octo/mlflow");
+        Host.State.Grant(Project, "roles/viewer", "serviceAccount:" + pusher);
+        var subjectFile = WriteTempFile("subject-token", "ci-oidc-token");
+        var json = new JsonObject
+        {
+            ["type"] = "external_account",
+            ["audience"] = $"//iam.googleapis.com/projects/{number}/locations/global/workloadIdentityPools/ci/providers/oidc",
+            ["subject_token_type"] = "urn:ietf:params:oauth:token-type:jwt",
+            ["token_url"] = Host.BaseUri + "sts/v1/token",
+            ["credential_source"] = new JsonObject { ["file"] = subjectFile },
+            // Google's own host: the iamcredentials endpoint override sends it to the emulator.
+            ["service_account_impersonation_url"] = $"https://iamcredentials.googleapis.com/v1/projects/-/serviceAccounts/{pusher}:generateAccessToken",
+        };
+        var environment = EmulatorEnvironment();
+        environment["GOOGLE_APPLICATION_CREDENTIALS"] = WriteTempFile("wif.json", json.ToJsonString());
+        using var session = await SessionAsync(environment);
+
+        await session.ResourceManager.GetProjectAsync(Project, CancellationToken.None);
+
+        Assert.Equal(pusher, session.Account);
+        Assert.Single(RequestsTo("/sts/v1/token"));
+        Assert.Equal(pusher, RequestsTo("/v1/projects/proj-one").Last().Principal);
+    }
+
+    [Fact]
+    public async Task Missing_credential_file_is_reported_with_its_path()
+    {
+        var environment = EmulatorEnvironment();
+        environment["GOOGLE_APPLICATION_CREDENTIALS"] = Path.Combine(ConfigDirectory, "absent.json");
+
+        var error = await Assert.ThrowsAsync<CredentialsNotFoundException>(() => SessionAsync(environment));
+
+        Assert.Contains("absent.json", error.Message);
+    }
+}
