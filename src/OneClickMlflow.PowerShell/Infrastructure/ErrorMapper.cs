@@ -36,6 +36,9 @@ namespace OneClickMlflow.PowerShell.Infrastructure
         private static ErrorShape Describe(Exception exception) => exception switch
         {
             GoogleApiException google => DescribeGoogle(google),
+            CredentialsNotFoundException => new ErrorShape(
+                "CredentialsNotFound", ErrorCategory.AuthenticationError, exception.Message,
+                "Run 'gcloud auth application-default login' or set GOOGLE_APPLICATION_CREDENTIALS to a credential file."),
             ProjectNotConfiguredException => new ErrorShape(
                 "ProjectNotConfigured", ErrorCategory.InvalidArgument, exception.Message,
                 "Pass -ProjectId, set CLOUDSDK_CORE_PROJECT, or run 'gcloud config set project PROJECT_ID'."),
@@ -59,8 +62,10 @@ namespace OneClickMlflow.PowerShell.Infrastructure
 
         private static ErrorShape DescribeGoogle(GoogleApiException google)
         {
-            string where = string.IsNullOrEmpty(google.Api) ? "Google Cloud" : google.Api!;
-            string message = $"{where} returned {google.Status} (HTTP {google.HttpStatus}): {google.Message}";
+            string where = string.IsNullOrEmpty(google.Api) ? "Google Cloud" : $"Google Cloud API '{google.Api}'";
+            string message = google.HttpStatus == 0
+                ? $"{where} could not be reached: {google.Message}"
+                : $"{where} returned {google.Status ?? "an error"} (HTTP {google.HttpStatus}): {google.Message}";
             (string id, ErrorCategory category, string nextStep) = google.Status switch
             {
                 "PERMISSION_DENIED" => ("GooglePermissionDenied", ErrorCategory.PermissionDenied,
@@ -75,7 +80,7 @@ namespace OneClickMlflow.PowerShell.Infrastructure
                     "Run 'gcloud auth application-default login' or set GOOGLE_APPLICATION_CREDENTIALS."),
                 _ when google.HttpStatus == 429 || google.Status == "RESOURCE_EXHAUSTED" => ("GoogleQuotaExceeded", ErrorCategory.LimitsExceeded,
                     "Wait a minute and retry, or request more quota for the project."),
-                _ when google.HttpStatus >= 500 => ("GoogleServiceUnavailable", ErrorCategory.ConnectionError,
+                _ when google.HttpStatus >= 500 || google.HttpStatus == 0 => ("GoogleServiceUnavailable", ErrorCategory.ConnectionError,
                     "Google Cloud had a transient fault; run the command again."),
                 _ => ("GoogleApiError", ErrorCategory.NotSpecified,
                     "Read Google's message above; run again with -Debug for the failed request."),
