@@ -19,8 +19,14 @@ namespace OneClickMlflow.PowerShell.Infrastructure
             string subject = target is null ? "" : $"'{target}': ";
             return new ErrorRecord(cause, shape.ErrorId, shape.Category, target)
             {
-                ErrorDetails = new ErrorDetails(subject + shape.Message + " " + shape.NextStep),
+                ErrorDetails = new ErrorDetails(subject + Sentence(shape.Message) + " " + shape.NextStep),
             };
+        }
+
+        private static string Sentence(string text)
+        {
+            text = text.TrimEnd();
+            return text.Length == 0 || ".!?".IndexOf(text[text.Length - 1]) >= 0 ? text : text + ".";
         }
 
         private static Exception Unwrap(Exception exception)
