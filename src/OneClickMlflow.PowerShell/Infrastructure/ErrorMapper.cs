@@ -2,6 +2,7 @@ using System;
 using System.Management.Automation;
 using System.Net.Http;
 using OneClickMlflow.Google;
+using ErrorShape = (string ErrorId, System.Management.Automation.ErrorCategory Category, string Message, string NextStep);
 
 namespace OneClickMlflow.PowerShell.Infrastructure
 {
@@ -23,6 +24,9 @@ namespace OneClickMlflow.PowerShell.Infrastructure
             };
         }
 
+        private static ErrorShape Shape(string errorId, ErrorCategory category, string message, string nextStep) =>
+            (errorId, category, message, nextStep);
+
         private static string Sentence(string text)
         {
             text = text.TrimEnd();
@@ -42,26 +46,26 @@ namespace OneClickMlflow.PowerShell.Infrastructure
         private static ErrorShape Describe(Exception exception) => exception switch
         {
             GoogleApiException google => DescribeGoogle(google),
-            CredentialsNotFoundException => new ErrorShape(
+            CredentialsNotFoundException => Shape(
                 "CredentialsNotFound", ErrorCategory.AuthenticationError, exception.Message,
                 "Run 'gcloud auth application-default login' or set GOOGLE_APPLICATION_CREDENTIALS to a credential file."),
-            ProjectNotConfiguredException => new ErrorShape(
+            ProjectNotConfiguredException => Shape(
                 "ProjectNotConfigured", ErrorCategory.InvalidArgument, exception.Message,
                 "Pass -ProjectId, set CLOUDSDK_CORE_PROJECT, or run 'gcloud config set project PROJECT_ID'."),
-            OperationFailedException => new ErrorShape(
+            OperationFailedException => Shape(
                 "OperationFailed", ErrorCategory.InvalidResult, exception.Message,
                 "Read the operation's error above, fix its cause and run the command again; finished steps are kept."),
             // HttpClient reports its own timeout as a cancellation wrapping a TimeoutException.
-            TimeoutException or OperationCanceledException { InnerException: TimeoutException } => new ErrorShape(
+            TimeoutException or OperationCanceledException { InnerException: TimeoutException } => Shape(
                 "OperationTimeout", ErrorCategory.OperationTimeout, exception.Message,
                 "Run the command again: it resumes from the last finished step."),
-            OperationCanceledException => new ErrorShape(
+            OperationCanceledException => Shape(
                 "OperationStopped", ErrorCategory.OperationStopped, "The operation was stopped before it finished.",
                 "Run the command again to resume."),
-            HttpRequestException => new ErrorShape(
+            HttpRequestException => Shape(
                 "ConnectionFailed", ErrorCategory.ConnectionError, "Could not reach Google Cloud: " + exception.Message,
                 "Check the network, proxy and any CLOUDSDK_API_ENDPOINT_OVERRIDES_* settings, then retry."),
-            _ => new ErrorShape(
+            _ => Shape(
                 "UnexpectedError", ErrorCategory.NotSpecified, exception.Message,
                 "Run again with -Debug for details."),
         };
@@ -91,23 +95,7 @@ namespace OneClickMlflow.PowerShell.Infrastructure
                 _ => ("GoogleApiError", ErrorCategory.NotSpecified,
                     "Read Google's message above; run again with -Debug for the failed request."),
             };
-            return new ErrorShape(id, category, message, nextStep);
-        }
-
-        private readonly struct ErrorShape
-        {
-            public ErrorShape(string errorId, ErrorCategory category, string message, string nextStep)
-            {
-                ErrorId = errorId;
-                Category = category;
-                Message = message;
-                NextStep = nextStep;
-            }
-
-            public string ErrorId { get; }
-            public ErrorCategory Category { get; }
-            public string Message { get; }
-            public string NextStep { get; }
+            return Shape(id, category, message, nextStep);
         }
     }
 }
