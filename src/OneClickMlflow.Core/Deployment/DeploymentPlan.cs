@@ -33,6 +33,13 @@ namespace OneClickMlflow.Deployment
         /// <summary>True when at least one resource would be created, updated or deleted.</summary>
         public bool HasChanges => Changes.Any(c => c.Action != ChangeAction.None);
 
+        /// <summary>A one-line count, e.g. "3 to create, 1 to update, 0 to delete, 5 unchanged".</summary>
+        public string Summary =>
+            $"{Count(ChangeAction.Create)} to create, {Count(ChangeAction.Update)} to update, " +
+            $"{Count(ChangeAction.Delete)} to delete, {Count(ChangeAction.None)} unchanged";
+
+        public override string ToString() => Summary;
+
         /// <summary>
         /// Asks <paramref name="approve"/> about every real change, in apply order, on the calling thread (a cmdlet
         /// calls ShouldProcess here). A change whose prerequisite was declined is not asked about: it is skipped.
@@ -63,6 +70,8 @@ namespace OneClickMlflow.Deployment
 
         /// <summary>Approves every change (for -Force or callers that confirmed the whole plan).</summary>
         public DeploymentApproval ApproveAll() => Approve(_ => true);
+
+        private int Count(ChangeAction action) => Changes.Count(c => c.Action == action);
 
         internal Resource ResourceFor(string resourceId) => _resources[resourceId];
 

@@ -45,6 +45,35 @@ namespace OneClickMlflow.Tests.Deployment
         }
 
         [Fact]
+        public async Task Plan_summary_counts_each_action()
+        {
+            var cloud = new FakeCloud();
+            await new FakeDeployment(cloud).RunAsync();
+            cloud.Tamper("bucket", "changed-by-hand");
+            cloud.Delete("database");
+            var again = new FakeDeployment(cloud);
+
+            var plan = await again.Engine().PlanAsync(again.All, CancellationToken.None);
+
+            Assert.Equal("1 to create, 1 to update, 0 to delete, 4 unchanged", plan.Summary);
+        }
+
+        [Fact]
+        public async Task Resource_that_reads_without_its_dependencies_is_observed_while_they_are_missing()
+        {
+            var cloud = new FakeCloud();
+            cloud.Create("iam", "v1");
+            var account = new FakeResource(cloud, "account");
+            var binding = new FakeResource(cloud, "iam", account) { ReadsWithoutDependencies = true };
+
+            var plan = await new DeploymentEngine().PlanAsync(new[] { binding }, CancellationToken.None);
+
+            Assert.Equal(1, binding.Observations);
+            Assert.Equal(ChangeAction.Create, plan.Changes.Single(c => c.ResourceId == "account").Action);
+            Assert.Equal(ChangeAction.None, plan.Changes.Single(c => c.ResourceId == "iam").Action);
+        }
+
+        [Fact]
         public async Task Second_run_plans_no_change_and_mutates_nothing()
         {
             var cloud = new FakeCloud();

@@ -34,6 +34,11 @@ namespace OneClickMlflow.Tests.Deployment
         /// <summary>When true, removal keeps the resource (like the artifacts bucket without -DeleteData).</summary>
         public bool KeepOnRemove { get; set; }
 
+        /// <summary>When true, the resource is read even while its dependencies do not exist.</summary>
+        public bool ReadsWithoutDependencies { get; set; }
+
+        public override bool ObservesAfterDependencies => !ReadsWithoutDependencies;
+
         public int Observations => Volatile.Read(ref _observations);
         public TimeSpan? ApplyStarted { get; private set; }
         public TimeSpan? ApplyEnded { get; private set; }
