@@ -78,10 +78,10 @@ namespace OneClickMlflow.Deployment
                 return Observation.Failed(null); // a dependency could not be read: its error is reported
             }
 
-            var missing = known.Where(d => d.Change!.Action == ChangeAction.Create).Select(d => d.Resource).ToList();
-            if (missing.Count > 0)
+            var blockers = known.Where(d => !d.Change!.Observed || !d.Resource.LetsDependentsObserve(d.Change!)).Select(d => d.Change!).ToList();
+            if (blockers.Count > 0)
             {
-                var change = resource.CreateAfter(missing);
+                var change = resource.CreateAfter(blockers);
                 Raise(resource, ResourcePhase.Planned, change.Action, TimeSpan.Zero, change.Reason);
                 return Observation.Planned(resource, change);
             }

@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
 
@@ -37,6 +38,13 @@ namespace OneClickMlflow.Deployment
         /// </summary>
         public virtual bool ObservesAfterDependencies => true;
 
+        /// <summary>
+        /// Whether dependents can be read once this resource's plan is known. By default not when it will be created
+        /// (what depends on it cannot exist yet); a resource such as API enablement also blocks on an update, since
+        /// reading anything through a disabled API fails.
+        /// </summary>
+        public virtual bool LetsDependentsObserve(PlannedChange change) => change.Action != ChangeAction.Create;
+
         /// <summary>Whether the last observation found the resource (used by the default removal plan).</summary>
         protected abstract bool Exists { get; }
 
@@ -68,10 +76,15 @@ namespace OneClickMlflow.Deployment
         protected PlanningException Refuse(string reason) =>
             new PlanningException(new PlanningRefusal(Id, Kind, Name, reason));
 
-        internal PlannedChange CreateAfter(IReadOnlyList<Resource> missing) =>
-            new PlannedChange(this, ChangeAction.Create,
-                "will be created after " + string.Join(", ", System.Linq.Enumerable.Select(missing, m => m.Id)),
-                null, observed: false);
+        /// <summary>The plan of a resource that could not be read because <paramref name="blockers"/> come first.</summary>
+        internal PlannedChange CreateAfter(IReadOnlyList<PlannedChange> blockers)
+        {
+            var ids = string.Join(", ", blockers.Select(b => b.ResourceId));
+            var reason = blockers.All(b => b.Action == ChangeAction.Create)
+                ? "will be created after " + ids
+                : $"will be read after {ids} is applied, and created if missing";
+            return new PlannedChange(this, ChangeAction.Create, reason, null, observed: false);
+        }
 
         public override string ToString() => $"{Kind} '{Name}' ({Id})";
     }

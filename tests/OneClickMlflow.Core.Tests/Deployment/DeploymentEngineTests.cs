@@ -74,6 +74,31 @@ namespace OneClickMlflow.Tests.Deployment
         }
 
         [Fact]
+        public async Task Resource_that_gates_its_dependents_keeps_them_unread_until_it_is_applied()
+        {
+            var cloud = new FakeCloud();
+            cloud.Create("apis", "some-enabled");
+            cloud.Create("network", "v1");
+            var apis = new FakeResource(cloud, "apis") { Wanted = "all-enabled", GatesDependents = true };
+            var network = new FakeResource(cloud, "network", apis);
+            var range = new FakeResource(cloud, "range", network);
+            var engine = new DeploymentEngine();
+
+            var plan = await engine.PlanAsync(new[] { range }, CancellationToken.None);
+
+            Assert.Equal(ChangeAction.Update, plan.Changes[0].Action);
+            Assert.Equal("will be read after apis is applied, and created if missing", plan.Changes[1].Reason);
+            Assert.Equal("will be created after network", plan.Changes[2].Reason);
+            Assert.Equal(0, network.Observations);
+
+            var report = await engine.ApplyAsync(plan.ApproveAll(), CancellationToken.None);
+
+            Assert.Equal(ResourceOutcome.Unchanged, report["network"].Outcome); // it existed: read, not created again
+            Assert.Equal(ResourceOutcome.Succeeded, report["range"].Outcome);
+            Assert.Equal(1, cloud.CreateCount("network"));
+        }
+
+        [Fact]
         public async Task Second_run_plans_no_change_and_mutates_nothing()
         {
             var cloud = new FakeCloud();

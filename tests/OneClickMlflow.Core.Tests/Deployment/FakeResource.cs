@@ -39,6 +39,12 @@ namespace OneClickMlflow.Tests.Deployment
 
         public override bool ObservesAfterDependencies => !ReadsWithoutDependencies;
 
+        /// <summary>When true, dependents cannot be read until this resource needs no change (like API enablement).</summary>
+        public bool GatesDependents { get; set; }
+
+        public override bool LetsDependentsObserve(PlannedChange change) =>
+            GatesDependents ? change.Action == ChangeAction.None : base.LetsDependentsObserve(change);
+
         public int Observations => Volatile.Read(ref _observations);
         public TimeSpan? ApplyStarted { get; private set; }
         public TimeSpan? ApplyEnded { get; private set; }
