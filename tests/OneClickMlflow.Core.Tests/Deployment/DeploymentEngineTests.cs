@@ -171,6 +171,48 @@ namespace OneClickMlflow.Tests.Deployment
         }
 
         [Fact]
+        public async Task Independent_resources_are_read_concurrently_within_the_bound()
+        {
+            var cloud = new FakeCloud();
+            var resources = Enumerable.Range(1, 9)
+                .Select(i => new FakeResource(cloud, "r" + i) { ObserveDelay = TimeSpan.FromMilliseconds(80) })
+                .ToArray();
+
+            await new DeploymentEngine(new DeploymentEngineOptions { MaxConcurrency = 3 }).PlanAsync(resources, CancellationToken.None);
+
+            Assert.Equal(3, cloud.MaxConcurrentReads);
+        }
+
+        [Fact]
+        public async Task Failed_read_is_rethrown_as_is_and_nothing_is_changed()
+        {
+            var cloud = new FakeCloud();
+            var deployment = new FakeDeployment(cloud);
+            var denied = new UnauthorizedAccessException("permission denied on buckets.get");
+            deployment.Bucket.ObserveFailWith = denied;
+
+            var error = await Assert.ThrowsAsync<UnauthorizedAccessException>(
+                () => deployment.Engine().PlanAsync(deployment.All, CancellationToken.None));
+
+            Assert.Same(denied, error);
+            Assert.Equal(0, cloud.Mutations);
+        }
+
+        [Fact]
+        public async Task Cancelled_plan_throws_operation_cancelled()
+        {
+            var cloud = new FakeCloud();
+            var slow = new FakeResource(cloud, "slow") { ObserveDelay = TimeSpan.FromSeconds(30) };
+            using var stop = new CancellationTokenSource(TimeSpan.FromMilliseconds(100));
+            var clock = Stopwatch.StartNew();
+
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(
+                () => new DeploymentEngine().PlanAsync(new[] { slow }, stop.Token));
+
+            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(5));
+        }
+
+        [Fact]
         public async Task Declined_change_skips_its_dependents_without_asking_and_applies_the_rest()
         {
             var cloud = new FakeCloud();

@@ -12,13 +12,16 @@ namespace OneClickMlflow.Tests.Deployment
         private readonly ConcurrentDictionary<string, int> _creates = new ConcurrentDictionary<string, int>();
         private readonly Stopwatch _clock = Stopwatch.StartNew();
         private int _mutations;
-        private int _running;
-        private int _maxRunning;
+        private readonly ConcurrencyGauge _applies = new ConcurrencyGauge();
+        private readonly ConcurrencyGauge _reads = new ConcurrencyGauge();
 
         public int Mutations => Volatile.Read(ref _mutations);
 
         /// <summary>The most applies that were in flight at the same moment.</summary>
-        public int MaxConcurrentApplies => Volatile.Read(ref _maxRunning);
+        public int MaxConcurrentApplies => _applies.Max;
+
+        /// <summary>The most observations that were in flight at the same moment.</summary>
+        public int MaxConcurrentReads => _reads.Max;
 
         public TimeSpan Now => _clock.Elapsed;
 
@@ -63,16 +66,28 @@ namespace OneClickMlflow.Tests.Deployment
         /// <summary>Changes a value behind the engine's back (drift); not counted as the engine's mutation.</summary>
         public void Tamper(string id, string value) => _values[id] = value;
 
-        public IDisposable TrackApply()
-        {
-            var running = Interlocked.Increment(ref _running);
-            int seen;
-            while (running > (seen = Volatile.Read(ref _maxRunning)))
-            {
-                Interlocked.CompareExchange(ref _maxRunning, running, seen);
-            }
+        public IDisposable TrackApply() => _applies.Enter();
 
-            return new Release(() => Interlocked.Decrement(ref _running));
+        public IDisposable TrackRead() => _reads.Enter();
+
+        private sealed class ConcurrencyGauge
+        {
+            private int _current;
+            private int _max;
+
+            public int Max => Volatile.Read(ref _max);
+
+            public IDisposable Enter()
+            {
+                var current = Interlocked.Increment(ref _current);
+                int seen;
+                while (current > (seen = Volatile.Read(ref _max)))
+                {
+                    Interlocked.CompareExchange(ref _max, current, seen);
+                }
+
+                return new Release(() => Interlocked.Decrement(ref _current));
+            }
         }
 
         private sealed class Release : IDisposable

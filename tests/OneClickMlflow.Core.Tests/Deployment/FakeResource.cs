@@ -25,6 +25,11 @@ namespace OneClickMlflow.Tests.Deployment
         public string Wanted { get; set; } = "v1";
         public TimeSpan ApplyDelay { get; set; } = TimeSpan.FromMilliseconds(20);
 
+        public TimeSpan ObserveDelay { get; set; } = TimeSpan.FromMilliseconds(5);
+
+        /// <summary>When set, ObserveAsync throws this (a read that Google refused).</summary>
+        public Exception? ObserveFailWith { get; set; }
+
         /// <summary>When set, ApplyAsync throws this after its delay.</summary>
         public Exception? FailWith { get; set; }
 
@@ -56,7 +61,16 @@ namespace OneClickMlflow.Tests.Deployment
 
         public override async Task ObserveAsync(CancellationToken cancellationToken)
         {
-            await Task.Delay(5, cancellationToken);
+            using (_cloud.TrackRead())
+            {
+                await Task.Delay(ObserveDelay, cancellationToken);
+            }
+
+            if (ObserveFailWith != null)
+            {
+                throw ObserveFailWith;
+            }
+
             Interlocked.Increment(ref _observations);
             _observed = _cloud.Get(Id);
             SelfLink = _observed == null ? null : "fake://" + Name;
