@@ -220,9 +220,11 @@ namespace OneClickMlflow.Tests.Deployment
             var engine = deployment.Engine();
             var plan = await engine.PlanAsync(deployment.All, CancellationToken.None);
             var asked = new System.Collections.Generic.List<string>();
+            var callerThread = Environment.CurrentManagedThreadId;
 
             var approval = plan.Approve(change =>
             {
+                Assert.Equal(callerThread, Environment.CurrentManagedThreadId); // ShouldProcess needs the pipeline thread
                 asked.Add(change.ResourceId);
                 return change.ResourceId != "range";
             });
@@ -403,6 +405,17 @@ namespace OneClickMlflow.Tests.Deployment
                 () => new DeploymentEngine().PlanAsync(new Resource[] { loop }, CancellationToken.None));
 
             Assert.Contains("loop -> loop", error.Message);
+        }
+
+        [Fact]
+        public async Task Two_resources_with_one_id_are_refused()
+        {
+            var cloud = new FakeCloud();
+
+            var error = await Assert.ThrowsAsync<ArgumentException>(() => new DeploymentEngine().PlanAsync(
+                new[] { new FakeResource(cloud, "bucket"), new FakeResource(cloud, "bucket") }, CancellationToken.None));
+
+            Assert.Contains("'bucket'", error.Message);
         }
 
         private sealed class LoopResource : Resource
