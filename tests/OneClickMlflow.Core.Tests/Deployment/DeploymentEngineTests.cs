@@ -47,8 +47,7 @@ namespace OneClickMlflow.Tests.Deployment
         [Fact]
         public async Task Plan_summary_counts_each_action()
         {
-            var cloud = new FakeCloud();
-            await new FakeDeployment(cloud).RunAsync();
+            var cloud = await FakeDeployment.DeployedCloudAsync();
             cloud.Tamper("bucket", "changed-by-hand");
             cloud.Delete("database");
             var again = new FakeDeployment(cloud);
@@ -101,8 +100,7 @@ namespace OneClickMlflow.Tests.Deployment
         [Fact]
         public async Task Second_run_plans_no_change_and_mutates_nothing()
         {
-            var cloud = new FakeCloud();
-            await new FakeDeployment(cloud).RunAsync();
+            var cloud = await FakeDeployment.DeployedCloudAsync();
             var mutationsAfterFirstRun = cloud.Mutations;
 
             var again = new FakeDeployment(cloud);
@@ -303,8 +301,7 @@ namespace OneClickMlflow.Tests.Deployment
         [Fact]
         public async Task Drift_is_planned_as_update_and_put_back()
         {
-            var cloud = new FakeCloud();
-            await new FakeDeployment(cloud).RunAsync();
+            var cloud = await FakeDeployment.DeployedCloudAsync();
             cloud.Tamper("bucket", "changed-by-hand");
             var mutations = cloud.Mutations;
 
@@ -325,8 +322,7 @@ namespace OneClickMlflow.Tests.Deployment
         [Fact]
         public async Task Change_that_cannot_be_made_in_place_is_refused_while_planning()
         {
-            var cloud = new FakeCloud();
-            await new FakeDeployment(cloud).RunAsync();
+            var cloud = await FakeDeployment.DeployedCloudAsync();
             cloud.Tamper("sql", "MYSQL_5_7");
             var mutations = cloud.Mutations;
             var again = new FakeDeployment(cloud);
@@ -345,8 +341,7 @@ namespace OneClickMlflow.Tests.Deployment
         [Fact]
         public async Task Removal_deletes_dependents_first_and_keeps_resources_that_hold_data()
         {
-            var cloud = new FakeCloud();
-            await new FakeDeployment(cloud).RunAsync();
+            var cloud = await FakeDeployment.DeployedCloudAsync();
             var removal = new FakeDeployment(cloud);
             removal.Bucket.KeepOnRemove = true;
             var engine = removal.Engine();

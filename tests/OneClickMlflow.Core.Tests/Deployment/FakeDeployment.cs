@@ -40,6 +40,14 @@ namespace OneClickMlflow.Tests.Deployment
         public DeploymentEngine Engine(int maxConcurrency = 8) =>
             new DeploymentEngine(new DeploymentEngineOptions { MaxConcurrency = maxConcurrency, OnEvent = Events.Enqueue });
 
+        /// <summary>A fake cloud on which one full run has already created everything.</summary>
+        public static async Task<FakeCloud> DeployedCloudAsync()
+        {
+            var cloud = new FakeCloud();
+            await new FakeDeployment(cloud).RunAsync();
+            return cloud;
+        }
+
         /// <summary>Plans, approves everything and applies, as New-MlflowDeployment -Confirm:$false would.</summary>
         public async Task<DeploymentRunReport> RunAsync(CancellationToken cancellationToken = default)
         {
