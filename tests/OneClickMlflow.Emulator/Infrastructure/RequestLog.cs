@@ -3,7 +3,7 @@ using System.Linq;
 
 namespace OneClickMlflow.Emulator.Infrastructure;
 
-/// <summary>Thread-safe, append-only log of answered requests.</summary>
+/// <summary>Thread-safe, append-only log of answered requests, read in the order they arrived.</summary>
 public sealed class RequestLog
 {
     private readonly object gate = new();
@@ -17,11 +17,15 @@ public sealed class RequestLog
         }
     }
 
+    /// <summary>
+    /// Entries are added when a request ends, so a dropped connection can be logged after a later request;
+    /// sorting by arrival time (stable for equal times) gives the order clients sent them in.
+    /// </summary>
     public IReadOnlyList<RequestLogEntry> Snapshot()
     {
         lock (gate)
         {
-            return entries.ToList();
+            return entries.OrderBy(e => e.Time).ToList();
         }
     }
 
