@@ -18,5 +18,7 @@ public static class EmulatedApis
         new ServiceUsageApi(),
         new ResourceManagerApi(),
         new ComputeApi(),
+        new ServiceNetworkingApi(),
+        new StorageApi(),
     };
 }

@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using OneClickMlflow.Emulator.Infrastructure;
 
 namespace OneClickMlflow.Emulator.Apis;
@@ -44,13 +43,5 @@ public static class ComputeErrors
     }
 
     private static GoogleApiError Make(int code, string status, string reason, string message) =>
-        new(code, status, message)
-        {
-            LegacyErrors = new JsonArray(new JsonObject
-            {
-                ["message"] = message,
-                ["domain"] = "global",
-                ["reason"] = reason,
-            }),
-        };
+        LegacyError.Create(code, status, reason, message);
 }
