@@ -75,11 +75,23 @@ public static class StorageObjects
     {
         var bucket = Bucket(context, state, "storage.objects.list");
         var prefix = context.Query("prefix") ?? "";
+        var delimiter = context.Query("delimiter");
         var json = new JsonObject { ["kind"] = "storage#objects" };
         lock (state.Gate)
         {
-            var items = bucket.Objects.Values.Where(o => o.Name.StartsWith(prefix, StringComparison.Ordinal))
-                .Select(o => (JsonNode?)ObjectJson(state, bucket, o)).ToArray();
+            var matching = bucket.Objects.Values.Where(o => o.Name.StartsWith(prefix, StringComparison.Ordinal)).ToList();
+            // With a delimiter, names that go deeper than the prefix collapse into "prefixes", like directories.
+            string? Folder(StorageObject o)
+            {
+                var at = string.IsNullOrEmpty(delimiter) ? -1 : o.Name.IndexOf(delimiter, prefix.Length, StringComparison.Ordinal);
+                return at < 0 ? null : o.Name[..(at + delimiter!.Length)];
+            }
+            var prefixes = matching.Select(Folder).OfType<string>().Distinct().ToArray();
+            var items = matching.Where(o => Folder(o) is null).Select(o => (JsonNode?)ObjectJson(state, bucket, o)).ToArray();
+            if (prefixes.Length > 0)
+            {
+                json["prefixes"] = new JsonArray(prefixes.Select(p => (JsonNode?)p).ToArray());
+            }
             if (items.Length > 0)
             {
                 json["items"] = new JsonArray(items);
