@@ -334,7 +334,8 @@ function Write-Example([System.Xml.XmlWriter] $Writer, $Example) {
     $Writer.WriteStartElement('command', 'example', $CommandNamespace)
     $Writer.WriteElementString('maml', 'title', $MamlNamespace, "---------- $($Example.Title) ----------")
     $intro = @($blocks | Select-Object -First $firstCode | ForEach-Object Text)
-    if ($intro) { Write-Paragraphs $Writer $intro 'introduction' }
+    # Get-Help prints the introduction right before the code, as a prompt: end it with a line break.
+    if ($intro) { $intro[-1] += "`n"; Write-Paragraphs $Writer $intro 'introduction' }
     $Writer.WriteElementString('dev', 'code', $DevNamespace, $blocks[$firstCode].Text)
     $remarks = @($blocks | Select-Object -Skip ($firstCode + 1) | ForEach-Object {
             if ($_.Kind -eq 'Code') { ($_.Text -split "`n" | ForEach-Object { "    $_" }) -join "`n" } else { $_.Text }
@@ -403,8 +404,10 @@ function Write-CommandHelp([System.Xml.XmlWriter] $Writer, $Page, $Command) {
     }
     $Writer.WriteEndElement()
 
+    # In the page's order; the ones it leaves to the standard text (-WhatIf, -Confirm) last.
     $Writer.WriteStartElement('command', 'parameters', $CommandNamespace)
-    foreach ($parameter in Get-CmdletParameters $Command) { Write-Parameter $Writer $parameter $descriptions[$parameter.Name] }
+    $parameters = Get-CmdletParameters $Command | Sort-Object -Stable { $index = @($documented.Keys).IndexOf($_.Name); if ($index -lt 0) { [int]::MaxValue } else { $index } }
+    foreach ($parameter in $parameters) { Write-Parameter $Writer $parameter $descriptions[$parameter.Name] }
     $Writer.WriteEndElement()
 
     Write-TypeList $Writer $Page.Sections['INPUTS'] 'inputTypes' 'inputType'

@@ -153,3 +153,119 @@ Describe 'Building the help from docs/' -ForEach @(@{ FirstCmdlet = $FirstCmdlet
         Invoke-CompilerWithPage $stale | Should -Match 'SYNTAX.*does not match'
     }
 }
+
+Describe 'Building help for a cmdlet with several parameter sets' {
+    BeforeAll {
+        # A small binary module compiled here: two parameter sets, a positional wildcard alias, pipeline input and
+        # ShouldProcess, which the module itself may not have yet.
+        $FixturePath = Join-Path ([IO.Path]::GetTempPath()) "oneclickmlflow-helpfixture-$([guid]::NewGuid().ToString('N'))/HelpFixture"
+        $null = New-Item -ItemType Directory -Path (Join-Path $FixturePath 'docs') -Force
+        Add-Type -OutputAssembly (Join-Path $FixturePath 'HelpFixture.dll') -OutputType Library -TypeDefinition @'
+using System.Management.Automation;
+[Cmdlet(VerbsCommon.Remove, "FixtureItem", DefaultParameterSetName = "ByName", SupportsShouldProcess = true)]
+[OutputType(typeof(string))]
+public class RemoveFixtureItemCommand : PSCmdlet
+{
+    [Parameter(Mandatory = true, Position = 0, ParameterSetName = "ByName")]
+    [Alias("ItemName")]
+    [SupportsWildcards]
+    public string Name { get; set; }
+
+    [Parameter(Mandatory = true, ValueFromPipeline = true, ParameterSetName = "ByObject")]
+    public PSObject InputObject { get; set; }
+
+    [Parameter]
+    public SwitchParameter Force { get; set; }
+}
+'@
+        New-ModuleManifest -Path (Join-Path $FixturePath 'HelpFixture.psd1') -RootModule 'HelpFixture.dll' -CmdletsToExport 'Remove-FixtureItem'
+        Set-Content -LiteralPath (Join-Path $FixturePath 'docs/Remove-FixtureItem.md') -Value @'
+# Remove-FixtureItem
+
+## SYNOPSIS
+Removes fixture items.
+
+## DESCRIPTION
+Removes items by name or from the pipeline.
+
+## EXAMPLES
+
+### Example 1: By name
+```powershell
+Remove-FixtureItem -Name a*
+```
+
+Removes every item whose name starts with a.
+
+### Example 2: From the pipeline
+Items can come from another command.
+
+```powershell
+Get-Item ./a | Remove-FixtureItem -Force
+```
+
+Removes the item without asking.
+
+## PARAMETERS
+
+### -Name
+The names to remove.
+
+### -InputObject
+The items to remove.
+
+### -Force
+Removes without asking.
+
+## INPUTS
+
+### System.Management.Automation.PSObject
+Items to remove.
+
+## OUTPUTS
+
+### System.String
+The names removed.
+'@
+        & $Compiler -DocsPath (Join-Path $FixturePath 'docs') -OutputPath (Join-Path $FixturePath 'en-US/HelpFixture.dll-Help.xml') 6>$null
+        Import-Module (Join-Path $FixturePath 'HelpFixture.psd1') -Force
+        $Help = Get-Help Remove-FixtureItem -Full
+        function Get-HelpParameter([string] $Name) { $Help.parameters.parameter | Where-Object name -eq $Name }
+    }
+
+    AfterAll {
+        Remove-Module HelpFixture -ErrorAction SilentlyContinue
+        Remove-Item -LiteralPath (Split-Path $FixturePath -Parent) -Recurse -Force -ErrorAction SilentlyContinue
+    }
+
+    It 'shows one syntax per parameter set, the default first' {
+        $items = @($Help.syntax.syntaxItem)
+        $items.Count | Should -Be 2
+        $items[0].parameter.name | Should -Contain 'Name'
+        $items[1].parameter.name | Should -Contain 'InputObject'
+        $items[1].parameter.name | Should -Not -Contain 'Name'
+    }
+
+    It 'shows position, aliases and wildcards of -Name' {
+        $name = Get-HelpParameter 'Name'
+        $name.required | Should -Be 'true'
+        $name.position | Should -Be '0'
+        $name.aliases | Should -Be 'ItemName'
+        $name.globbing | Should -Be 'true'
+    }
+
+    It 'shows that -InputObject takes pipeline input by value' {
+        (Get-HelpParameter 'InputObject').pipelineInput | Should -Be 'True (ByValue)'
+        (Get-HelpParameter 'InputObject').type.name | Should -Be 'PSObject'
+    }
+
+    It 'describes -WhatIf and -Confirm although the page leaves them out' {
+        Get-Text (Get-HelpParameter 'WhatIf').description | Should -Match 'what would happen'
+        Get-Text (Get-HelpParameter 'Confirm').description | Should -Match 'confirmation'
+    }
+
+    It 'prints an example introduction on its own line before the code' {
+        $example = @($Help.examples.example)[1]
+        $example | Out-String | Should -Match "another command\.\s*\r?\n\s*Get-Item"
+    }
+}
