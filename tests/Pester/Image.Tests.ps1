@@ -480,6 +480,45 @@ Describe 'mlflow-db-upgrade' -Skip:$CannotRunScripts {
     }
 }
 
+Describe 'Image Dockerfile' {
+    BeforeAll {
+        $dockerfile = Get-Content -LiteralPath (Join-Path $ImageDir 'Dockerfile') -Raw
+        $entrypoint = Get-Content -LiteralPath (Join-Path $ImageDir 'entrypoint.sh') -Raw
+    }
+
+    It 'pins a MLflow 3.x release by default, overridable with MLFLOW_VERSION' {
+        $dockerfile | Should -Match '(?m)^ARG MLFLOW_VERSION=3\.\d+\.\d+\s*$'
+        $dockerfile | Should -Match 'pip install --no-cache-dir "mlflow==\$\{MLFLOW_VERSION\}"'
+    }
+
+    It 'installs every helper the entrypoint runs, and the entrypoint itself' {
+        foreach ($helper in 'mlflow-read-secret', 'mlflow-db-upgrade') {
+            $entrypoint | Should -Match "(?m)\b$helper\b"
+            $dockerfile | Should -Match "(?m)^COPY .*\b$helper\b.* /usr/local/bin/"
+        }
+        $dockerfile | Should -Match '(?m)^COPY entrypoint\.sh /usr/local/bin/mlflow-entrypoint$'
+        $dockerfile | Should -Match '(?m)^ENTRYPOINT \["/usr/local/bin/mlflow-entrypoint"\]$'
+    }
+
+    It 'runs as a fixed non-root uid and exposes 8080' {
+        $dockerfile | Should -Match '(?m)^ARG APP_UID=(?!0\b)\d+$'
+        $dockerfile | Should -Match '(?m)^USER \$\{APP_UID\}:\$\{APP_UID\}$'
+        $dockerfile | Should -Match '(?m)^EXPOSE 8080$'
+    }
+
+    It 'builds without BuildKit-only syntax' {
+        $dockerfile | Should -Not -Match '(?m)^# *syntax='
+        $dockerfile | Should -Not -Match '--chmod|--chown=|--mount='
+    }
+
+    It 'pins every requirement except the one MLflow bounds itself' {
+        $requirements = Get-Content -LiteralPath (Join-Path $ImageDir 'requirements.txt') |
+            Where-Object { $_ -and -not $_.StartsWith('#') }
+        $requirements | Should -Contain 'cryptography'
+        $requirements | Where-Object { $_ -ne 'cryptography' } | ForEach-Object { $_ | Should -Match '^[A-Za-z0-9._-]+==\d+(\.\d+)+$' }
+    }
+}
+
 Describe 'Image shell scripts' {
     BeforeDiscovery {
         $root = (Resolve-Path (Join-Path $PSScriptRoot '../..')).Path
