@@ -374,6 +374,7 @@ Describe 'mlflow-read-secret' -Skip:$CannotRunScripts {
                 $variables = @{
                     PATH                                          = $env:PATH
                     PYTHONPATH                                    = $script:FakesDir
+                    PYTHONDONTWRITEBYTECODE                       = '1'
                     FAKE_GOOGLE_ACCESS_TOKEN                      = 'test-access-token'
                     CLOUDSDK_API_ENDPOINT_OVERRIDES_SECRETMANAGER = "http://127.0.0.1:$port/"
                 }
@@ -451,7 +452,7 @@ Describe 'mlflow-db-upgrade' -Skip:$CannotRunScripts {
     BeforeAll {
         function Invoke-DbUpgrade([hashtable] $Environment) {
             $record = Join-Path (New-WorkDir) 'upgrade-call'
-            $variables = @{ PATH = $env:PATH; PYTHONPATH = $script:FakesDir; FAKE_MLFLOW_RECORD = $record }
+            $variables = @{ PATH = $env:PATH; PYTHONPATH = $script:FakesDir; PYTHONDONTWRITEBYTECODE = '1'; FAKE_MLFLOW_RECORD = $record }
             foreach ($name in $Environment.Keys) { $variables[$name] = $Environment[$name] }
             $result = Invoke-Program -FileName $script:RealPython -ArgumentList (Join-Path $script:ImageDir 'mlflow-db-upgrade') -Environment $variables
             $recorded = if (Test-Path $record) { @(Get-Content -LiteralPath $record) } else { @() }
