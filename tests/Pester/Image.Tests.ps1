@@ -10,6 +10,8 @@ BeforeDiscovery {
     $script:CannotRunScripts = -not ($IsLinux -or $IsMacOS) -or
         -not (Get-Command bash -CommandType Application -ErrorAction SilentlyContinue) -or
         -not (Get-Command python3 -CommandType Application -ErrorAction SilentlyContinue)
+    # build.ps1 Test sets it to the built module; a bare run of this file has no module to check.
+    $script:NoBuiltModule = -not $env:ONECLICKMLFLOW_MODULE_PATH
 }
 
 BeforeAll {
@@ -517,6 +519,18 @@ Describe 'Image Dockerfile' {
             Where-Object { $_ -and -not $_.StartsWith('#') }
         $requirements | Should -Contain 'cryptography'
         $requirements | Where-Object { $_ -ne 'cryptography' } | ForEach-Object { $_ | Should -Match '^[A-Za-z0-9._-]+==\d+(\.\d+)+$' }
+    }
+}
+
+Describe 'The built module' -Skip:$NoBuiltModule {
+    It 'ships the image definition, unchanged, in its image folder' {
+        $shipped = Join-Path $env:ONECLICKMLFLOW_MODULE_PATH 'image'
+        Test-Path -LiteralPath $shipped -PathType Container | Should -BeTrue -Because "the module needs $shipped to build the server image"
+        foreach ($file in Get-ChildItem -File -LiteralPath $ImageDir) {
+            $copy = Join-Path $shipped $file.Name
+            Test-Path -LiteralPath $copy | Should -BeTrue -Because "$($file.Name) belongs to the image"
+            (Get-FileHash -LiteralPath $copy).Hash | Should -Be (Get-FileHash -LiteralPath $file.FullName).Hash -Because "$($file.Name) must be shipped as is"
+        }
     }
 }
 
