@@ -4,7 +4,11 @@ using System.Linq;
 
 namespace OneClickMlflow.Google
 {
-    /// <summary>One Google API: gcloud's override name, its default root and the base path appended to the root.</summary>
+    /// <summary>
+    /// One Google API as gcloud's generated client sees it: the override name, the default base URL (which an
+    /// override replaces) and the version path the method paths start with (appended to either). Compute and
+    /// Storage carry their version in the base URL, the others in their method paths.
+    /// </summary>
     public sealed class GoogleApi
     {
         public GoogleApi(string overrideName, string defaultRoot, string basePath)
@@ -19,7 +23,7 @@ namespace OneClickMlflow.Google
 
         public Uri DefaultRoot { get; }
 
-        /// <summary>e.g. "sql/v1beta4/", appended to the root as gcloud does.</summary>
+        /// <summary>e.g. "sql/v1beta4/" or "" (Compute), appended to the root as gcloud does.</summary>
         public string BasePath { get; }
 
         /// <summary>Google's host name, e.g. sqladmin.googleapis.com.</summary>
@@ -33,9 +37,9 @@ namespace OneClickMlflow.Google
     {
         public static readonly GoogleApi ServiceUsage = new GoogleApi("serviceusage", "https://serviceusage.googleapis.com/", "v1/");
         public static readonly GoogleApi ResourceManager = new GoogleApi("cloudresourcemanager", "https://cloudresourcemanager.googleapis.com/", "v1/");
-        public static readonly GoogleApi Compute = new GoogleApi("compute", "https://compute.googleapis.com/", "compute/v1/");
+        public static readonly GoogleApi Compute = new GoogleApi("compute", "https://compute.googleapis.com/compute/v1/", "");
         public static readonly GoogleApi Sql = new GoogleApi("sql", "https://sqladmin.googleapis.com/", "sql/v1beta4/");
-        public static readonly GoogleApi Storage = new GoogleApi("storage", "https://storage.googleapis.com/", "storage/v1/");
+        public static readonly GoogleApi Storage = new GoogleApi("storage", "https://storage.googleapis.com/storage/v1/", "");
         public static readonly GoogleApi Iam = new GoogleApi("iam", "https://iam.googleapis.com/", "v1/");
         public static readonly GoogleApi IamCredentials = new GoogleApi("iamcredentials", "https://iamcredentials.googleapis.com/", "v1/");
         public static readonly GoogleApi SecretManager = new GoogleApi("secretmanager", "https://secretmanager.googleapis.com/", "v1/");

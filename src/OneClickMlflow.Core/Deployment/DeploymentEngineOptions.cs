@@ -1,0 +1,13 @@
+using System;
+
+namespace OneClickMlflow.Deployment
+{
+    public sealed class DeploymentEngineOptions
+    {
+        /// <summary>How many resources may be observed or applied at the same time.</summary>
+        public int MaxConcurrency { get; set; } = 8;
+
+        /// <summary>Receives progress from any thread; must be quick and thread-safe.</summary>
+        public Action<ResourceEvent>? OnEvent { get; set; }
+    }
+}

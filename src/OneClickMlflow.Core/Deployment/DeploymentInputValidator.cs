@@ -1,0 +1,200 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Text.RegularExpressions;
+
+namespace OneClickMlflow.Deployment
+{
+    /// <summary>
+    /// Checks New-MlflowDeployment's parameters before anything talks to Google. Every error is an
+    /// <see cref="InvalidDeploymentInputException"/> naming the parameter and saying what is accepted.
+    /// </summary>
+    public static class DeploymentInputValidator
+    {
+        private static readonly Regex ProjectIdPattern =
+            new Regex(@"^(?:[a-z0-9](?:[a-z0-9.-]*[a-z0-9])?\.[a-z]{2,}:)?[a-z][a-z0-9-]{4,28}[a-z0-9]$", RegexOptions.CultureInvariant);
+
+        private static readonly Regex DeploymentNamePattern = new Regex(@"^[a-z][a-z0-9-]{0,18}[a-z0-9]$", RegexOptions.CultureInvariant);
+
+        private static readonly Regex ComputeNamePattern = new Regex(@"^[a-z](?:[-a-z0-9]{0,61}[a-z0-9])?$", RegexOptions.CultureInvariant);
+
+        private static readonly Regex NetworkPathPattern = new Regex(
+            @"^(?:[a-zA-Z][a-zA-Z0-9+.-]*://[^/]+/(?:[^?#]*/)?)?projects/(?<project>[^/]+)/global/networks/(?<network>[^/]+)$",
+            RegexOptions.CultureInvariant);
+
+        private const string DomainPattern = @"(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}";
+
+        private static readonly Regex DomainRegex = new Regex("^" + DomainPattern + "$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant);
+
+        private static readonly Regex EmailRegex = new Regex(
+            @"^[a-z0-9.!#$%&'*+/=?^_`{|}~-]+@" + DomainPattern + "$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant);
+
+        private static readonly string[] MemberPrefixes = { "user", "group", "serviceAccount", "domain" };
+
+        /// <summary>Validates every parameter; throws on the first invalid one.</summary>
+        public static ValidatedDeploymentInput Validate(DeploymentInput input)
+        {
+            var names = DeploymentNames.For(input.ProjectId ?? "", input.Name ?? DeploymentNames.DefaultName);
+            var region = ValidateRegion(input.Region, out var locationId);
+            var members = ValidateWebAppUsers(input.WebAppUsers ?? Enumerable.Empty<string>());
+            var network = ValidateNetworkName(input.NetworkName, names);
+            return new ValidatedDeploymentInput(names, region, locationId, members, network);
+        }
+
+        public static string ValidateProjectId(string? projectId)
+        {
+            var value = projectId?.Trim() ?? "";
+            if (value.Length == 0)
+            {
+                throw new InvalidDeploymentInputException("ProjectId",
+                    "no project given. Pass -ProjectId or set one with 'gcloud config set project PROJECT_ID'.");
+            }
+
+            if (!ProjectIdPattern.IsMatch(value))
+            {
+                throw new InvalidDeploymentInputException("ProjectId",
+                    $"'{value}' is not a project id. A project id has 6 to 30 lowercase letters, digits and hyphens, " +
+                    "starts with a letter and does not end with a hyphen (the project number or display name will not do).");
+            }
+
+            return value;
+        }
+
+        public static string ValidateDeploymentName(string? name)
+        {
+            var value = name?.Trim() ?? "";
+            if (!DeploymentNamePattern.IsMatch(value))
+            {
+                throw new InvalidDeploymentInputException("Name",
+                    $"'{value}' is not a valid deployment name. Use 2 to 20 lowercase letters, digits and hyphens, " +
+                    "starting with a letter and ending with a letter or digit, so that every derived resource name fits Google's limits.");
+            }
+
+            if (value.StartsWith("goog", StringComparison.Ordinal) || value.Contains("google"))
+            {
+                throw new InvalidDeploymentInputException("Name",
+                    $"'{value}' cannot be used: bucket names may not start with 'goog' or contain 'google'.");
+            }
+
+            return value;
+        }
+
+        /// <summary>Checks the region and gives App Engine's location id for it.</summary>
+        public static string ValidateRegion(string? region, out string appEngineLocationId)
+        {
+            var value = region?.Trim().ToLowerInvariant() ?? "";
+            if (AppEngineLocations.TryGetLocationId(value, out appEngineLocationId))
+            {
+                return value;
+            }
+
+            var supported = string.Join(", ", AppEngineLocations.Regions);
+            var asRegion = AppEngineLocations.RegionOf(value);
+            if (asRegion != null)
+            {
+                throw new InvalidDeploymentInputException("Region",
+                    $"'{value}' is App Engine's location id, not a Google Cloud region. Use -Region {asRegion}.");
+            }
+
+            throw new InvalidDeploymentInputException("Region",
+                (value.Length == 0 ? "no region given." : $"'{value}' is not a region where App Engine can run.") +
+                $" Use one of: {supported}.");
+        }
+
+        /// <summary>Normalises IAM members for IAP access and drops case-insensitive duplicates.</summary>
+        public static IReadOnlyList<string> ValidateWebAppUsers(IEnumerable<string?> members)
+        {
+            var result = new List<string>();
+            var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+            foreach (var member in members)
+            {
+                var normalised = ValidateMember(member);
+                if (seen.Add(normalised))
+                {
+                    result.Add(normalised);
+                }
+            }
+
+            return result;
+        }
+
+        /// <summary>The deployment's own network when none is given, otherwise the named or referenced network.</summary>
+        public static NetworkReference ValidateNetworkName(string? networkName, DeploymentNames names)
+        {
+            var value = networkName?.Trim() ?? "";
+            if (value.Length == 0)
+            {
+                return new NetworkReference(names.ProjectId, names.NetworkName);
+            }
+
+            if (ComputeNamePattern.IsMatch(value))
+            {
+                return new NetworkReference(names.ProjectId, value);
+            }
+
+            var path = NetworkPathPattern.Match(value);
+            if (path.Success && ProjectIdPattern.IsMatch(path.Groups["project"].Value)
+                && ComputeNamePattern.IsMatch(path.Groups["network"].Value))
+            {
+                return new NetworkReference(path.Groups["project"].Value, path.Groups["network"].Value);
+            }
+
+            throw new InvalidDeploymentInputException("NetworkName",
+                $"'{value}' is neither a network name (1 to 63 lowercase letters, digits and hyphens, starting with a letter) " +
+                "nor a network reference such as 'projects/PROJECT/global/networks/NAME' or its full URL.");
+        }
+
+        private static string ValidateMember(string? member)
+        {
+            var value = member?.Trim() ?? "";
+            if (value.Length == 0)
+            {
+                throw new InvalidDeploymentInputException("WebAppUser", "an empty member was given.");
+            }
+
+            var bare = value.Contains(':') ? value.Substring(value.IndexOf(':') + 1) : value;
+            if (bare.Equals("allUsers", StringComparison.OrdinalIgnoreCase)
+                || bare.Equals("allAuthenticatedUsers", StringComparison.OrdinalIgnoreCase))
+            {
+                throw new InvalidDeploymentInputException("WebAppUser",
+                    $"'{value}' would make the tracking server public, which defeats IAP. Name users, groups, service accounts or a domain.");
+            }
+
+            var colon = value.IndexOf(':');
+            if (colon < 0)
+            {
+                var hint = EmailRegex.IsMatch(value) ? $" Did you mean 'user:{value}'?" : "";
+                throw new InvalidDeploymentInputException("WebAppUser",
+                    $"'{value}' has no member type. Use user:EMAIL, group:EMAIL, serviceAccount:EMAIL or domain:DOMAIN.{hint}");
+            }
+
+            var givenPrefix = value.Substring(0, colon);
+            var prefix = MemberPrefixes.FirstOrDefault(p => p.Equals(givenPrefix, StringComparison.OrdinalIgnoreCase));
+            if (prefix == null)
+            {
+                throw new InvalidDeploymentInputException("WebAppUser",
+                    $"'{value}' has the member type '{givenPrefix}'. Use user:, group:, serviceAccount: or domain:.");
+            }
+
+            var identity = value.Substring(colon + 1);
+            if (prefix == "domain")
+            {
+                if (!DomainRegex.IsMatch(identity))
+                {
+                    throw new InvalidDeploymentInputException("WebAppUser", $"'{value}' does not name a valid domain, e.g. domain:example.com.");
+                }
+            }
+            else if (!EmailRegex.IsMatch(identity))
+            {
+                throw new InvalidDeploymentInputException("WebAppUser", $"'{value}' does not hold a valid e-mail address after '{prefix}:'.");
+            }
+            else if (prefix == "serviceAccount" && !identity.EndsWith(".gserviceaccount.com", StringComparison.OrdinalIgnoreCase))
+            {
+                throw new InvalidDeploymentInputException("WebAppUser",
+                    $"'{value}' is not a service account: its address must end in .gserviceaccount.com.");
+            }
+
+            return prefix + ":" + identity;
+        }
+    }
+}

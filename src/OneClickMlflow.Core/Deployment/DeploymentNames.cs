@@ -1,0 +1,89 @@
+using System;
+using System.Collections.Generic;
+using System.Security.Cryptography;
+using System.Text;
+
+namespace OneClickMlflow.Deployment
+{
+    /// <summary>
+    /// The one naming scheme of a deployment: every Google resource name derives from the project and the
+    /// deployment name, so a re-run (or Remove-MlflowDeployment) finds exactly what an earlier run made.
+    /// </summary>
+    public sealed class DeploymentNames
+    {
+        public const string DefaultName = "mlflow";
+        public const string LabelKey = "oneclick-mlflow";
+        public const string DatabaseName = "mlflow";
+        public const string DatabaseUserName = "mlflow";
+        public const string LogPusherServiceAccountId = "mlflow-log-pusher";
+        public const string AppEngineServiceName = "default";
+        public const string ImageName = "mlflow";
+
+        private DeploymentNames(string projectId, string name)
+        {
+            ProjectId = projectId;
+            Name = name;
+        }
+
+        /// <summary>Validates both values and derives every name; throws <see cref="InvalidDeploymentInputException"/>.</summary>
+        public static DeploymentNames For(string projectId, string name = DefaultName) =>
+            new DeploymentNames(
+                DeploymentInputValidator.ValidateProjectId(projectId),
+                DeploymentInputValidator.ValidateDeploymentName(name));
+
+        public string ProjectId { get; }
+
+        /// <summary>The deployment name (-Name), also the label value.</summary>
+        public string Name { get; }
+
+        public string NetworkName => Name + "-network";
+
+        /// <summary>The allocated range for private services access (Cloud SQL's private IP).</summary>
+        public string PeeringRangeName => Name + "-psa-range";
+
+        /// <summary>Globally unique yet stable for this project and deployment: name, "-artifacts-", 8 hex digits.</summary>
+        public string BucketName => $"{Name}-artifacts-{ShortHash(ProjectId + "/" + Name)}";
+
+        public string SqlInstanceName => Name + "-db";
+
+        public string DatabasePasswordSecretName => Name + "-db-password";
+
+        public string ArtifactRepositoryName => Name;
+
+        public string ServerServiceAccountId => Name + "-server";
+
+        public string LogPusherServiceAccountEmail => ServiceAccountEmail(LogPusherServiceAccountId);
+
+        public string ServerServiceAccountEmail => ServiceAccountEmail(ServerServiceAccountId);
+
+        public string LabelValue => Name;
+
+        /// <summary>The labels put on every resource that takes labels.</summary>
+        public IReadOnlyDictionary<string, string> Labels => new Dictionary<string, string> { [LabelKey] = LabelValue };
+
+        /// <summary>The image reference in Artifact Registry, e.g. us-central1-docker.pkg.dev/p/mlflow/mlflow:tag.</summary>
+        public string ImageUri(string region, string tag) =>
+            $"{region}-docker.pkg.dev/{ProjectId.Replace(':', '/')}/{ArtifactRepositoryName}/{ImageName}:{tag}";
+
+        /// <summary>A service account's e-mail; domain-scoped projects ("example.com:p") use "p.example.com".</summary>
+        public string ServiceAccountEmail(string accountId)
+        {
+            var colon = ProjectId.IndexOf(':');
+            var projectPart = colon < 0 ? ProjectId : ProjectId.Substring(colon + 1) + "." + ProjectId.Substring(0, colon);
+            return $"{accountId}@{projectPart}.iam.gserviceaccount.com";
+        }
+
+        private static string ShortHash(string value)
+        {
+            using var sha = SHA256.Create();
+            var hash = sha.ComputeHash(Encoding.UTF8.GetBytes(value));
+            var hex = new StringBuilder();
+            for (var i = 0; i < 4; i++)
+            {
+                hex.Append(hash[i].ToString("x2"));
+            }
+
+            return hex.ToString();
+        }
+    }
+}
