@@ -17,5 +17,8 @@ public static class EmulatedApis
         new IamApi(),
         new ServiceUsageApi(),
         new ResourceManagerApi(),
+        new ComputeApi(),
+        new ServiceNetworkingApi(),
+        new StorageApi(),
     };
 }

@@ -13,6 +13,7 @@ public sealed class ScriptedServer : IDisposable
     private readonly HttpListener listener = new();
     private readonly Func<string, string, (int Status, string Body)> respond;
     private readonly List<string> requests = new();
+    private readonly List<string> bodies = new();
 
     public ScriptedServer(Func<string, string, (int Status, string Body)> respond)
     {
@@ -41,6 +42,18 @@ public sealed class ScriptedServer : IDisposable
         }
     }
 
+    /// <summary>The body of every request, in order.</summary>
+    public IReadOnlyList<string> Bodies
+    {
+        get
+        {
+            lock (requests)
+            {
+                return bodies.ToArray();
+            }
+        }
+    }
+
     public void Dispose() => listener.Close();
 
     private async Task ServeAsync()
@@ -57,12 +70,15 @@ public sealed class ScriptedServer : IDisposable
                 return;
             }
             var pathAndQuery = context.Request.Url!.PathAndQuery;
+            using var reader = new System.IO.StreamReader(context.Request.InputStream);
+            var body = await reader.ReadToEndAsync();
             lock (requests)
             {
                 requests.Add(context.Request.HttpMethod + " " + pathAndQuery);
+                bodies.Add(body);
             }
-            var (status, body) = respond(context.Request.HttpMethod, pathAndQuery);
-            var bytes = Encoding.UTF8.GetBytes(body);
+            var (status, answer) = respond(context.Request.HttpMethod, pathAndQuery);
+            var bytes = Encoding.UTF8.GetBytes(answer);
             context.Response.StatusCode = status;
             context.Response.ContentType = "application/json";
             await context.Response.OutputStream.WriteAsync(bytes);

@@ -1,0 +1,86 @@
+using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
+using OneClickMlflow.Google;
+using Xunit;
+
+namespace OneClickMlflow.Tests.Google;
+
+/// <summary>Read-modify-write of the project's IAM policy against the emulator's etag rules.</summary>
+public sealed class IamPolicyEditorTests : EmulatedSessionTestBase
+{
+    private const string Role = "roles/secretmanager.secretAccessor";
+    private const string First = "serviceAccount:first@proj-one.iam.gserviceaccount.com";
+    private const string Second = "serviceAccount:second@proj-one.iam.gserviceaccount.com";
+
+    [Fact]
+    public async Task Concurrent_editors_both_land_after_an_etag_conflict()
+    {
+        using var session = await SessionAsync();
+        var secondDone = new TaskCompletionSource();
+        var firstHasRead = new TaskCompletionSource();
+        var firstCycles = 0;
+
+        // The first editor reads, then waits until the second has written: its etag is stale when it writes.
+        var first = Task.Run(() => session.ResourceManager.PolicyEditor(Project).EditAsync(policy =>
+        {
+            if (Interlocked.Increment(ref firstCycles) == 1)
+            {
+                firstHasRead.SetResult();
+                secondDone.Task.Wait();
+            }
+            return policy.AddMember(Role, First);
+        }, CancellationToken.None));
+        await firstHasRead.Task;
+        await session.ResourceManager.PolicyEditor(Project).EditAsync(policy => policy.AddMember(Role, Second), CancellationToken.None);
+        secondDone.SetResult();
+        await first;
+
+        var final = await session.ResourceManager.GetIamPolicyAsync(Project, CancellationToken.None);
+        Assert.True(final.HasMember(Role, First));
+        Assert.True(final.HasMember(Role, Second));
+        Assert.Equal(2, firstCycles);
+        Assert.Contains(RequestsTo(":setIamPolicy"), r => r.Status == 409);
+    }
+
+    [Fact]
+    public async Task Unchanged_policy_is_not_written()
+    {
+        using var session = await SessionAsync();
+        var editor = session.ResourceManager.PolicyEditor(Project);
+        await editor.EditAsync(policy => policy.AddMember(Role, First), CancellationToken.None);
+        Host.ClearRequests();
+
+        await editor.EditAsync(policy => policy.AddMember(Role, First), CancellationToken.None);
+
+        Assert.Single(RequestsTo(":getIamPolicy"));
+        Assert.Empty(RequestsTo(":setIamPolicy"));
+    }
+
+    [Fact]
+    public async Task Removing_the_last_member_drops_the_binding()
+    {
+        using var session = await SessionAsync();
+        var editor = session.ResourceManager.PolicyEditor(Project);
+        await editor.EditAsync(policy => policy.AddMember(Role, First), CancellationToken.None);
+
+        var after = await editor.EditAsync(policy => policy.RemoveMember(Role, First), CancellationToken.None);
+
+        Assert.DoesNotContain(after.Bindings, b => b.Role == Role);
+        Assert.Contains(after.Bindings, b => b.Role == "roles/owner" && b.Members.Contains("serviceAccount:" + Deployer));
+    }
+
+    [Fact]
+    public async Task Test_permissions_returns_the_held_subset()
+    {
+        const string viewer = "viewer@proj-one.iam.gserviceaccount.com";
+        Host.State.AddServiceAccount(viewer, Project);
+        Host.State.Grant(Project, "roles/viewer", "serviceAccount:" + viewer);
+        using var session = await SessionAsync(configure: o => o.ImpersonateServiceAccount = viewer);
+
+        var held = await session.ResourceManager.TestIamPermissionsAsync(Project,
+            new[] { "resourcemanager.projects.get", "compute.networks.create" }, CancellationToken.None);
+
+        Assert.Equal(new[] { "resourcemanager.projects.get" }, held.ToArray());
+    }
+}
