@@ -31,6 +31,19 @@ namespace OneClickMlflow.Google
         protected Task<T> GetAsync<T>(string relativePath, CancellationToken cancellationToken) =>
             Pipeline.SendAsync<T>(new GoogleRequest(Api, HttpMethod.Get, UriFor(relativePath)), cancellationToken);
 
+        /// <summary>GET that answers null for 404: how a resource learns that something does not exist yet.</summary>
+        protected async Task<T?> GetOrNullAsync<T>(string relativePath, CancellationToken cancellationToken) where T : class
+        {
+            try
+            {
+                return await GetAsync<T>(relativePath, cancellationToken).ConfigureAwait(false);
+            }
+            catch (GoogleApiException e) when (e.IsNotFound)
+            {
+                return null;
+            }
+        }
+
         protected Task<T> SendAsync<T>(HttpMethod method, string relativePath, object? body, RequestRetry retry, CancellationToken cancellationToken) =>
             Pipeline.SendAsync<T>(new GoogleRequest(Api, method, UriFor(relativePath), body, retry), cancellationToken);
 

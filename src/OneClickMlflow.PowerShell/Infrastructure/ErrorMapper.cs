@@ -1,6 +1,7 @@
 using System;
 using System.Management.Automation;
 using System.Net.Http;
+using OneClickMlflow.Deployment;
 using OneClickMlflow.Google;
 
 namespace OneClickMlflow.PowerShell.Infrastructure
@@ -36,6 +37,14 @@ namespace OneClickMlflow.PowerShell.Infrastructure
         private static ErrorShape Describe(Exception exception) => exception switch
         {
             GoogleApiException google => DescribeGoogle(google),
+            InvalidDeploymentInputException => new ErrorShape(
+                "InvalidDeploymentInput", ErrorCategory.InvalidArgument, exception.Message,
+                "Correct that parameter and run the command again; nothing was changed."),
+            PlanningException => new ErrorShape(
+                "DeploymentCannotBeChanged", ErrorCategory.InvalidOperation, exception.Message,
+                "Resolve the conflict named above (or choose another -Name) and run the command again."),
+            DeploymentFailedException failed when failed.InnerException is not null and not DeploymentFailedException =>
+                WithMessage(Describe(Unwrap(failed.InnerException)), failed.Message),
             CredentialsNotFoundException => new ErrorShape(
                 "CredentialsNotFound", ErrorCategory.AuthenticationError, exception.Message,
                 "Run 'gcloud auth application-default login' or set GOOGLE_APPLICATION_CREDENTIALS to a credential file."),
@@ -59,6 +68,10 @@ namespace OneClickMlflow.PowerShell.Infrastructure
                 "UnexpectedError", ErrorCategory.NotSpecified, exception.Message,
                 "Run again with -Debug for details."),
         };
+
+        /// <summary>The shape of the first failure, with the message that lists every failed resource.</summary>
+        private static ErrorShape WithMessage(ErrorShape shape, string message) =>
+            new ErrorShape(shape.ErrorId, shape.Category, message, shape.NextStep);
 
         private static ErrorShape DescribeGoogle(GoogleApiException google)
         {
