@@ -46,7 +46,7 @@ namespace OneClickMlflow.Google
             once = BuildPipeline(retry: false);
         }
 
-        /// <summary>Debug lines: method, URL without secrets, status, duration and attempt.</summary>
+        /// <summary>Debug lines: method, URL without secrets, status, duration and attempt. Raised on the calling thread pool: handlers must be thread-safe.</summary>
         public event Action<string>? Log;
 
         /// <summary>Sends the request and returns the response body (empty for 204).</summary>

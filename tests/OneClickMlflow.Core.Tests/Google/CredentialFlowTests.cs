@@ -24,7 +24,7 @@ public sealed class CredentialFlowTests : EmulatedSessionTestBase
         Assert.Equal(Deployer, session.Account);
         Assert.Equal("GOOGLE_APPLICATION_CREDENTIALS (service_account)", session.CredentialSource);
         Assert.Single(RequestsTo("/oauth2/token"));
-        Assert.Equal(Deployer, RequestsTo("/v1/projects/proj-one").Last().Principal);
+        Assert.Equal(Deployer, Host.Requests.Last().Principal);
     }
 
     [Fact]
@@ -38,31 +38,25 @@ public sealed class CredentialFlowTests : EmulatedSessionTestBase
     [Fact]
     public async Task Impersonation_option_calls_iam_credentials_at_its_override_and_acts_as_the_target()
     {
-        const string runner = "runner@proj-one.iam.gserviceaccount.com";
-        Host.State.AddServiceAccount(runner, Project);
-        Host.State.Grant(Project, "roles/viewer", "serviceAccount:" + runner);
+        var runner = AddServiceAccountWithRole("runner", "roles/viewer");
         using var session = await SessionAsync(configure: o => o.ImpersonateServiceAccount = runner);
 
-        await session.ResourceManager.GetProjectAsync(Project, CancellationToken.None);
+        var principal = await PrincipalReadingProjectAsync(session);
 
+        Assert.Equal(runner, principal);
         Assert.Equal(runner, session.Account);
         Assert.Single(RequestsTo(runner + ":generateAccessToken"));
-        Assert.Equal(runner, RequestsTo("/v1/projects/proj-one").Last().Principal);
     }
 
     [Fact]
     public async Task Impersonation_from_gcloud_configuration_is_used_when_no_option_is_given()
     {
-        const string runner = "runner@proj-one.iam.gserviceaccount.com";
-        Host.State.AddServiceAccount(runner, Project);
-        Host.State.Grant(Project, "roles/viewer", "serviceAccount:" + runner);
+        var runner = AddServiceAccountWithRole("runner", "roles/viewer");
         var environment = EmulatorEnvironment();
         environment["CLOUDSDK_AUTH_IMPERSONATE_SERVICE_ACCOUNT"] = runner;
         using var session = await SessionAsync(environment);
 
-        await session.ResourceManager.GetProjectAsync(Project, CancellationToken.None);
-
-        Assert.Equal(runner, RequestsTo("/v1/projects/proj-one").Last().Principal);
+        Assert.Equal(runner, await PrincipalReadingProjectAsync(session));
     }
 
     [Fact]
@@ -73,11 +67,11 @@ public sealed class CredentialFlowTests : EmulatedSessionTestBase
         environment["GCE_METADATA_HOST"] = Host.BaseUri.Authority;
         using var session = await SessionAsync(environment);
 
-        await session.ResourceManager.GetProjectAsync(Project, CancellationToken.None);
+        var principal = await PrincipalReadingProjectAsync(session);
 
+        Assert.Equal(Deployer, principal);
         Assert.StartsWith("metadata server", session.CredentialSource);
         Assert.Single(RequestsTo("/computeMetadata/v1/instance/service-accounts/default/token"));
-        Assert.Equal(Deployer, RequestsTo("/v1/projects/proj-one").Last().Principal);
     }
 
     [Fact]
@@ -100,27 +94,23 @@ public sealed class CredentialFlowTests : EmulatedSessionTestBase
         Host.State.Grant(Project, "roles/viewer", "user:" + user);
         var json = JsonNode.Parse(Host.IssueAuthorizedUser(user))!.AsObject();
         json["token_uri"] = "https://oauth2.googleapis.com/token";
-        var environment = EmulatorEnvironment();
-        environment["GOOGLE_APPLICATION_CREDENTIALS"] = WriteTempFile("adc-user.json", json.ToJsonString());
-        environment["CLOUDSDK_CORE_ACCOUNT"] = user;
-        using var session = await SessionAsync(environment);
+        using var session = await SessionWithCredentialFileAsync(json.ToJsonString(), ("CLOUDSDK_CORE_ACCOUNT", user));
 
-        await session.ResourceManager.GetProjectAsync(Project, CancellationToken.None);
+        var principal = await PrincipalReadingProjectAsync(session);
 
+        Assert.Equal(user, principal);
         Assert.Equal(user, session.Account);
         Assert.Single(RequestsTo("/oauth2/token"));
-        Assert.Equal(user, RequestsTo("/v1/projects/proj-one").Last().Principal);
     }
 
     [Fact]
     public async Task External_account_reads_its_subject_token_file_and_exchanges_it_at_sts()
     {
-        const string pusher = "pusher@proj-one.iam.gserviceaccount.com";
+        var pusher = AddServiceAccountWithRole("pusher", "roles/viewer");
         var number = Host.State.GetProject(Project).ProjectNumber;
         Host.State.Federation.RegisterSubjectToken("ci-oidc-token", "repo:octo/mlflow");
-        Host.State.AddServiceAccount(pusher, Project).Policy.AddBinding("roles/iam.workloadIdentityUser",
+        Host.State.FindServiceAccount(pusher)!.Policy.AddBinding("roles/iam.workloadIdentityUser",
             $"principal://iam.googleapis.com/projects/{number}/locations/global/workloadIdentityPools/ci/subject/repo:octo/mlflow");
-        Host.State.Grant(Project, "roles/viewer", "serviceAccount:" + pusher);
         var subjectFile = WriteTempFile("subject-token", "ci-oidc-token");
         var json = new JsonObject
         {
@@ -132,15 +122,13 @@ public sealed class CredentialFlowTests : EmulatedSessionTestBase
             // Google's own host: the iamcredentials endpoint override sends it to the emulator.
             ["service_account_impersonation_url"] = $"https://iamcredentials.googleapis.com/v1/projects/-/serviceAccounts/{pusher}:generateAccessToken",
         };
-        var environment = EmulatorEnvironment();
-        environment["GOOGLE_APPLICATION_CREDENTIALS"] = WriteTempFile("wif.json", json.ToJsonString());
-        using var session = await SessionAsync(environment);
+        using var session = await SessionWithCredentialFileAsync(json.ToJsonString());
 
-        await session.ResourceManager.GetProjectAsync(Project, CancellationToken.None);
+        var principal = await PrincipalReadingProjectAsync(session);
 
+        Assert.Equal(pusher, principal);
         Assert.Equal(pusher, session.Account);
         Assert.Single(RequestsTo("/sts/v1/token"));
-        Assert.Equal(pusher, RequestsTo("/v1/projects/proj-one").Last().Principal);
     }
 
     [Fact]

@@ -77,6 +77,34 @@ public abstract class EmulatedSessionTestBase : IAsyncLifetime
         response.EnsureSuccessStatusCode();
     }
 
+    /// <summary>Registers a service account of the project holding <paramref name="role"/> on it; returns its email.</summary>
+    protected string AddServiceAccountWithRole(string accountId, string role)
+    {
+        var email = $"{accountId}@{Project}.iam.gserviceaccount.com";
+        Host.State.AddServiceAccount(email, Project);
+        Host.State.Grant(Project, role, "serviceAccount:" + email);
+        return email;
+    }
+
+    /// <summary>A session whose GOOGLE_APPLICATION_CREDENTIALS names a file with <paramref name="json"/>.</summary>
+    protected Task<GoogleCloudSession> SessionWithCredentialFileAsync(string json, params (string Name, string Value)[] variables)
+    {
+        var environment = EmulatorEnvironment();
+        environment["GOOGLE_APPLICATION_CREDENTIALS"] = WriteTempFile(Path.GetRandomFileName() + ".json", json);
+        foreach (var (name, value) in variables)
+        {
+            environment[name] = value;
+        }
+        return SessionAsync(environment);
+    }
+
+    /// <summary>Reads the project and returns the principal the emulator saw making the call.</summary>
+    protected async Task<string?> PrincipalReadingProjectAsync(GoogleCloudSession session)
+    {
+        await session.ResourceManager.GetProjectAsync(Project, CancellationToken.None);
+        return RequestsTo("/v1/projects/" + Project).Last().Principal;
+    }
+
     protected string WriteTempFile(string name, string content)
     {
         var path = Path.Combine(ConfigDirectory, name);

@@ -73,9 +73,7 @@ public sealed class IamPolicyEditorTests : EmulatedSessionTestBase
     [Fact]
     public async Task Test_permissions_returns_the_held_subset()
     {
-        const string viewer = "viewer@proj-one.iam.gserviceaccount.com";
-        Host.State.AddServiceAccount(viewer, Project);
-        Host.State.Grant(Project, "roles/viewer", "serviceAccount:" + viewer);
+        var viewer = AddServiceAccountWithRole("viewer", "roles/viewer");
         using var session = await SessionAsync(configure: o => o.ImpersonateServiceAccount = viewer);
 
         var held = await session.ResourceManager.TestIamPermissionsAsync(Project,

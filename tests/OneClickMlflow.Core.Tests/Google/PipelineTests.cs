@@ -24,7 +24,8 @@ public sealed class PipelineTests : EmulatedSessionTestBase
     [Fact]
     public async Task Twenty_reads_all_succeed_through_thirty_percent_injected_503s()
     {
-        using var session = await SessionAsync();
+        // Eight attempts make twenty calls fail together with a chance near one in ten thousand.
+        using var session = await SessionAsync(configure: o => o.Retry!.MaxAttempts = 8);
         await AddFaultAsync($$"""{"pathContains": "{{ServicesPath}}", "method": "GET", "rate": 0.3, "status": 503}""");
 
         for (var call = 0; call < 20; call++)
@@ -49,6 +50,33 @@ public sealed class PipelineTests : EmulatedSessionTestBase
         Assert.Equal(new[] { 429, 200 }, attempts.Select(r => r.Status));
         Assert.True(attempts[1].Time - attempts[0].Time >= TimeSpan.FromSeconds(0.95),
             $"second attempt came after {(attempts[1].Time - attempts[0].Time).TotalMilliseconds} ms");
+    }
+
+    [Fact]
+    public async Task Retries_stop_after_the_attempt_limit_with_the_last_error()
+    {
+        using var session = await SessionAsync(configure: o => o.Retry!.MaxAttempts = 3);
+        await AddFaultAsync($$"""{"pathContains": "{{ServicesPath}}", "rate": 1.0, "status": 503}""");
+
+        var error = await Assert.ThrowsAsync<GoogleApiException>(() => session.ServiceUsage.ListEnabledAsync(Project, CancellationToken.None));
+
+        Assert.Equal(503, error.HttpStatus);
+        Assert.Equal(3, RequestsTo(ServicesPath).Count);
+    }
+
+    [Fact]
+    public async Task Refused_token_request_is_an_authentication_error_without_key_material()
+    {
+        var key = System.Text.Json.Nodes.JsonNode.Parse(System.IO.File.ReadAllText(Host.ServiceAccountKeyPath))!.AsObject();
+        key["client_email"] = "stranger@proj-one.iam.gserviceaccount.com";
+        using var session = await SessionWithCredentialFileAsync(key.ToJsonString());
+
+        var error = await Assert.ThrowsAsync<GoogleApiException>(() => session.ServiceUsage.ListEnabledAsync(Project, CancellationToken.None));
+
+        Assert.Equal(401, error.HttpStatus);
+        Assert.StartsWith("Could not get an access token", error.Message);
+        Assert.DoesNotContain("PRIVATE KEY", error.ToString());
+        Assert.Empty(RequestsTo(ServicesPath));
     }
 
     [Fact]

@@ -44,9 +44,7 @@ public sealed class PrerequisiteCheckerTests : EmulatedSessionTestBase
     [Fact]
     public async Task Viewer_is_not_ready_and_sees_the_permissions_it_lacks()
     {
-        const string viewer = "viewer@proj-one.iam.gserviceaccount.com";
-        Host.State.AddServiceAccount(viewer, Project);
-        Host.State.Grant(Project, "roles/viewer", "serviceAccount:" + viewer);
+        var viewer = AddServiceAccountWithRole("viewer", "roles/viewer");
         using var session = await SessionAsync(configure: o => o.ImpersonateServiceAccount = viewer);
 
         var report = await new PrerequisiteChecker(session, new FixedDockerProbe(true, "Docker 28.0")).CheckAsync(CancellationToken.None);
