@@ -56,7 +56,7 @@ function Invoke-FreshPwsh {
 function Invoke-Build {
     $publish = Join-Path $Out 'publish'
     Remove-Item -LiteralPath $publish, $ModuleOut -Recurse -Force -ErrorAction SilentlyContinue
-    Invoke-Native dotnet publish (Join-Path $Root "src/$CmdletAssembly/$CmdletAssembly.csproj") -c $Configuration -o $publish --nologo -v quiet
+    Invoke-Native dotnet publish (Join-Path $Root "src/$CmdletAssembly/$CmdletAssembly.csproj") -c $Configuration -o $publish --nologo -v quiet '-clp:NoSummary'
 
     # Thin cmdlet assembly, manifest and formats in the root; the core and third-party DLLs in dependencies/.
     $dependencies = New-Item -ItemType Directory -Path (Join-Path $ModuleOut 'dependencies') -Force
@@ -80,11 +80,11 @@ function Build-Help([System.IO.DirectoryInfo] $HelpFolder) {
 }
 
 function Build-Emulator {
-    Invoke-Native dotnet build (Join-Path $Root 'tests/OneClickMlflow.Emulator/OneClickMlflow.Emulator.csproj') -c $Configuration -o $EmulatorOut --nologo -v quiet
+    Invoke-Native dotnet build (Join-Path $Root 'tests/OneClickMlflow.Emulator/OneClickMlflow.Emulator.csproj') -c $Configuration -o $EmulatorOut --nologo -v quiet '-clp:NoSummary'
 }
 
 function Get-PesterManifest {
-    Invoke-Native dotnet restore (Join-Path $Root 'tools/Pester/Pester.proj') --nologo -v quiet
+    Invoke-Native dotnet restore (Join-Path $Root 'tools/Pester/Pester.proj') --nologo -v quiet '-clp:NoSummary'
     $cache = (& dotnet nuget locals global-packages --list) -replace '^global-packages:\s*', ''
     Join-Path $cache.Trim() 'pester/5.7.1/tools/Pester.psd1'
 }
@@ -195,7 +195,7 @@ function Invoke-Emulator {
 
 function Invoke-Clean {
     Remove-Item -LiteralPath $Out -Recurse -Force -ErrorAction SilentlyContinue
-    Invoke-Native dotnet clean (Join-Path $Root 'OneClickMlflow.slnx') --nologo -v quiet
+    Invoke-Native dotnet clean (Join-Path $Root 'OneClickMlflow.slnx') --nologo -v quiet '-clp:NoSummary'
 }
 
 switch ($Task) {

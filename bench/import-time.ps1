@@ -4,7 +4,7 @@
 [CmdletBinding()]
 param(
     [string] $ModulePath = (Join-Path $PSScriptRoot '../out/OneClickMlflow'),
-    [ValidateRange(1, 50)] [int] $Runs = 7
+    [ValidateRange(1, 50)] [int] $Runs = 11
 )
 $ErrorActionPreference = 'Stop'
 if (-not (Test-Path (Join-Path $ModulePath 'OneClickMlflow.psd1'))) { throw "Build the module first: ./build.ps1 Build" }
@@ -14,15 +14,21 @@ $ModulePath = (Resolve-Path $ModulePath).Path
 $executable = (Get-Process -Id $PID).Path
 $prefix = @(if ([IO.Path]::GetFileNameWithoutExtension($executable) -eq 'dotnet') { Join-Path $PSHOME 'pwsh.dll' })
 
-function Measure-Median([string] $Command) {
-    $times = foreach ($run in 1..$Runs) {
-        (Measure-Command { & $executable @prefix -NoLogo -NoProfile -NonInteractive -Command $Command | Out-Null }).TotalMilliseconds
-    }
-    ($times | Sort-Object)[[int][math]::Floor($Runs / 2)]
+function Measure-Start([string] $Command) {
+    (Measure-Command { & $executable @prefix -NoLogo -NoProfile -NonInteractive -Command $Command | Out-Null }).TotalMilliseconds
 }
 
-$bare = Measure-Median 'exit'
-$withModule = Measure-Median "Import-Module '$ModulePath'; exit"
+function Get-Median([double[]] $Values) { ($Values | Sort-Object)[[int][math]::Floor($Values.Count / 2)] }
+
+# Alternate the two starts so a busy machine slows both alike.
+$bareTimes = [System.Collections.Generic.List[double]]::new()
+$importTimes = [System.Collections.Generic.List[double]]::new()
+foreach ($run in 1..$Runs) {
+    $bareTimes.Add((Measure-Start 'exit'))
+    $importTimes.Add((Measure-Start "Import-Module '$ModulePath'; exit"))
+}
+$bare = Get-Median $bareTimes
+$withModule = Get-Median $importTimes
 $inProcess = & $executable @prefix -NoLogo -NoProfile -NonInteractive -Command "(Measure-Command { Import-Module '$ModulePath' }).TotalMilliseconds"
 
 [pscustomobject]@{

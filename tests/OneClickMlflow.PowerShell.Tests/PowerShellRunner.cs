@@ -17,7 +17,8 @@ internal static class PowerShellRunner
         using var shell = Create(extraCmdlets);
         shell.AddScript(script);
         var output = shell.Invoke().ToList();
-        return new PowerShellResult(output, shell.Streams.Error.ToList(), shell.Streams.Verbose.Select(v => v.Message).ToList());
+        return new PowerShellResult(output, shell.Streams.Error.ToList(), shell.Streams.Verbose.Select(v => v.Message).ToList(),
+            shell.Streams.Progress.ToList());
     }
 
     /// <summary>A PowerShell with the module's cmdlets (and test cmdlets) registered; the caller disposes it.</summary>
@@ -34,4 +35,4 @@ internal static class PowerShellRunner
     }
 }
 
-internal sealed record PowerShellResult(List<PSObject> Output, List<ErrorRecord> Errors, List<string> Verbose);
+internal sealed record PowerShellResult(List<PSObject> Output, List<ErrorRecord> Errors, List<string> Verbose, List<ProgressRecord> Progress);

@@ -1,3 +1,5 @@
+using System;
+using System.IO;
 using System.Linq;
 using System.Management.Automation;
 using OneClickMlflow.Prerequisites;
@@ -41,6 +43,38 @@ public sealed class TestMlflowPrerequisiteTests
         Assert.Empty(report.MissingPermissions);
         Assert.NotEmpty(report.GrantedPermissions);
         Assert.Contains("deployer@", report.Account);
+    }
+
+    [Fact]
+    public void Shows_progress_and_completes_it()
+    {
+        var result = PowerShellRunner.Run($"Test-MlflowPrerequisite -ProjectId {EmulatorFixture.OwnedProject}");
+
+        Assert.Contains(result.Progress, p => p.StatusDescription.Contains(EmulatorFixture.OwnedProject));
+        Assert.Equal(ProgressRecordType.Completed, result.Progress[^1].RecordType);
+    }
+
+    [Fact]
+    public void Without_a_configured_project_the_error_says_how_to_set_one()
+    {
+        var project = Environment.GetEnvironmentVariable("CLOUDSDK_CORE_PROJECT");
+        var config = Environment.GetEnvironmentVariable("CLOUDSDK_CONFIG");
+        Environment.SetEnvironmentVariable("CLOUDSDK_CORE_PROJECT", null);
+        Environment.SetEnvironmentVariable("CLOUDSDK_CONFIG", Path.Combine(Path.GetTempPath(), "oneclickmlflow-no-gcloud-config"));
+        try
+        {
+            var result = PowerShellRunner.Run("Test-MlflowPrerequisite");
+
+            var error = Assert.Single(result.Errors);
+            Assert.StartsWith("ProjectNotConfigured,", error.FullyQualifiedErrorId);
+            Assert.Equal(ErrorCategory.InvalidArgument, error.CategoryInfo.Category);
+            Assert.Contains("-ProjectId", error.ErrorDetails.Message);
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable("CLOUDSDK_CORE_PROJECT", project);
+            Environment.SetEnvironmentVariable("CLOUDSDK_CONFIG", config);
+        }
     }
 
     [Fact]

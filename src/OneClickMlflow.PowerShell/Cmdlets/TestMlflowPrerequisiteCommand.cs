@@ -37,8 +37,12 @@ namespace OneClickMlflow.PowerShell.Cmdlets
                 {
                     using GoogleCloudSession session = await SessionFactory.CreateAsync(HostVersion, ProjectId, ImpersonateServiceAccount, cancellationToken).ConfigureAwait(false);
                     Reporter.Verbose($"Checking project '{session.ProjectId}' as {session.Account} ({session.CredentialSource}).");
+                    var progress = new ProgressRecord(0, "Test-MlflowPrerequisite", $"Checking APIs, permissions and Docker for '{session.ProjectId}'");
+                    Reporter.Progress(progress);
                     var checker = new PrerequisiteChecker(session, new DockerEngineProbe());
-                    return await checker.CheckAsync(cancellationToken).ConfigureAwait(false);
+                    PrerequisiteReport result = await checker.CheckAsync(cancellationToken).ConfigureAwait(false);
+                    Reporter.Progress(new ProgressRecord(0, progress.Activity, "Done") { RecordType = ProgressRecordType.Completed });
+                    return result;
                 });
             }
             catch (OperationCanceledException) when (CancellationToken.IsCancellationRequested)

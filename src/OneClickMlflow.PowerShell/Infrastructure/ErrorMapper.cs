@@ -3,6 +3,7 @@ using System.Management.Automation;
 using System.Net.Http;
 using OneClickMlflow.Deployment;
 using OneClickMlflow.Google;
+using ErrorShape = (string ErrorId, System.Management.Automation.ErrorCategory Category, string Message, string NextStep);
 
 namespace OneClickMlflow.PowerShell.Infrastructure
 {
@@ -20,8 +21,17 @@ namespace OneClickMlflow.PowerShell.Infrastructure
             string subject = target is null ? "" : $"'{target}': ";
             return new ErrorRecord(cause, shape.ErrorId, shape.Category, target)
             {
-                ErrorDetails = new ErrorDetails(subject + shape.Message + " " + shape.NextStep),
+                ErrorDetails = new ErrorDetails(subject + Sentence(shape.Message) + " " + shape.NextStep),
             };
+        }
+
+        private static ErrorShape Shape(string errorId, ErrorCategory category, string message, string nextStep) =>
+            (errorId, category, message, nextStep);
+
+        private static string Sentence(string text)
+        {
+            text = text.TrimEnd();
+            return text.Length == 0 || ".!?".IndexOf(text[text.Length - 1]) >= 0 ? text : text + ".";
         }
 
         private static Exception Unwrap(Exception exception)
@@ -37,41 +47,38 @@ namespace OneClickMlflow.PowerShell.Infrastructure
         private static ErrorShape Describe(Exception exception) => exception switch
         {
             GoogleApiException google => DescribeGoogle(google),
-            InvalidDeploymentInputException => new ErrorShape(
+            InvalidDeploymentInputException => Shape(
                 "InvalidDeploymentInput", ErrorCategory.InvalidArgument, exception.Message,
                 "Correct that parameter and run the command again; nothing was changed."),
-            PlanningException => new ErrorShape(
+            PlanningException => Shape(
                 "DeploymentCannotBeChanged", ErrorCategory.InvalidOperation, exception.Message,
                 "Resolve the conflict named above (or choose another -Name) and run the command again."),
+            // The first failure decides the id and category; the message lists every failed resource.
             DeploymentFailedException failed when failed.InnerException is not null and not DeploymentFailedException =>
-                WithMessage(Describe(Unwrap(failed.InnerException)), failed.Message),
-            CredentialsNotFoundException => new ErrorShape(
+                Describe(Unwrap(failed.InnerException)) with { Message = failed.Message },
+            CredentialsNotFoundException => Shape(
                 "CredentialsNotFound", ErrorCategory.AuthenticationError, exception.Message,
                 "Run 'gcloud auth application-default login' or set GOOGLE_APPLICATION_CREDENTIALS to a credential file."),
-            ProjectNotConfiguredException => new ErrorShape(
+            ProjectNotConfiguredException => Shape(
                 "ProjectNotConfigured", ErrorCategory.InvalidArgument, exception.Message,
                 "Pass -ProjectId, set CLOUDSDK_CORE_PROJECT, or run 'gcloud config set project PROJECT_ID'."),
-            OperationFailedException => new ErrorShape(
+            OperationFailedException => Shape(
                 "OperationFailed", ErrorCategory.InvalidResult, exception.Message,
                 "Read the operation's error above, fix its cause and run the command again; finished steps are kept."),
             // HttpClient reports its own timeout as a cancellation wrapping a TimeoutException.
-            TimeoutException or OperationCanceledException { InnerException: TimeoutException } => new ErrorShape(
+            TimeoutException or OperationCanceledException { InnerException: TimeoutException } => Shape(
                 "OperationTimeout", ErrorCategory.OperationTimeout, exception.Message,
                 "Run the command again: it resumes from the last finished step."),
-            OperationCanceledException => new ErrorShape(
+            OperationCanceledException => Shape(
                 "OperationStopped", ErrorCategory.OperationStopped, "The operation was stopped before it finished.",
                 "Run the command again to resume."),
-            HttpRequestException => new ErrorShape(
+            HttpRequestException => Shape(
                 "ConnectionFailed", ErrorCategory.ConnectionError, "Could not reach Google Cloud: " + exception.Message,
                 "Check the network, proxy and any CLOUDSDK_API_ENDPOINT_OVERRIDES_* settings, then retry."),
-            _ => new ErrorShape(
+            _ => Shape(
                 "UnexpectedError", ErrorCategory.NotSpecified, exception.Message,
                 "Run again with -Debug for details."),
         };
-
-        /// <summary>The shape of the first failure, with the message that lists every failed resource.</summary>
-        private static ErrorShape WithMessage(ErrorShape shape, string message) =>
-            new ErrorShape(shape.ErrorId, shape.Category, message, shape.NextStep);
 
         private static ErrorShape DescribeGoogle(GoogleApiException google)
         {
@@ -98,23 +105,7 @@ namespace OneClickMlflow.PowerShell.Infrastructure
                 _ => ("GoogleApiError", ErrorCategory.NotSpecified,
                     "Read Google's message above; run again with -Debug for the failed request."),
             };
-            return new ErrorShape(id, category, message, nextStep);
-        }
-
-        private readonly struct ErrorShape
-        {
-            public ErrorShape(string errorId, ErrorCategory category, string message, string nextStep)
-            {
-                ErrorId = errorId;
-                Category = category;
-                Message = message;
-                NextStep = nextStep;
-            }
-
-            public string ErrorId { get; }
-            public ErrorCategory Category { get; }
-            public string Message { get; }
-            public string NextStep { get; }
+            return Shape(id, category, message, nextStep);
         }
     }
 }
