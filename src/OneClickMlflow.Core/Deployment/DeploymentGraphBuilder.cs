@@ -49,8 +49,8 @@ namespace OneClickMlflow.Deployment
             Apis, Network, PeeringRange, PrivateServicesAccess, Bucket, LogPusher, Server, BucketAccess,
         };
 
-        /// <summary>The deployment as it stands after a run (or as it would be, for a plan).</summary>
-        public MlflowDeployment Describe(IReadOnlyList<ResourceRunRecord> changes) => new MlflowDeployment
+        /// <summary>The deployment as it stands after a run.</summary>
+        public MlflowDeployment Describe(DeploymentRunReport run) => new MlflowDeployment
         {
             Name = Spec.Names.Name,
             ProjectId = Spec.ProjectId,
@@ -64,7 +64,8 @@ namespace OneClickMlflow.Deployment
             LogPusherServiceAccount = LogPusher.Email,
             ServerServiceAccount = Server.Email,
             WebAppUser = Spec.Input.WebAppUsers,
-            Changes = changes,
+            Changes = run.Resources,
+            Run = run,
         };
     }
 

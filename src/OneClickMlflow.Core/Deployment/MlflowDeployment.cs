@@ -44,6 +44,9 @@ namespace OneClickMlflow.Deployment
         /// <summary>What this run did to each resource (including those already as wanted).</summary>
         public IReadOnlyList<ResourceRunRecord> Changes { get; set; } = new List<ResourceRunRecord>();
 
+        /// <summary>The engine's report of the run: timings per resource, wall time, critical path.</summary>
+        public DeploymentRunReport? Run { get; set; }
+
         /// <summary>How many resources this run created, updated or deleted.</summary>
         public int ChangeCount => Changes.Count(c => c.Outcome == ResourceOutcome.Succeeded);
     }

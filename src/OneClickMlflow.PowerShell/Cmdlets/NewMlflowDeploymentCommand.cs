@@ -110,7 +110,7 @@ namespace OneClickMlflow.PowerShell.Cmdlets
 
             var report = RunAsync(ct => engine.ApplyAsync(approval, ct));
             WriteVerbose($"Applied in {report.WallTime.TotalSeconds:0.0}s.");
-            WriteObject(graph.Describe(report.Resources));
+            WriteObject(graph.Describe(report));
         }
 
         /// <summary>
