@@ -89,20 +89,9 @@ namespace OneClickMlflow.Google
             InsertAsync($"projects/{Escape(projectId)}/global/networks", network, requestId, progress, cancellationToken);
 
         /// <summary>Every global address of the project.</summary>
-        public async Task<IReadOnlyList<ComputeAddress>> ListGlobalAddressesAsync(string projectId, CancellationToken cancellationToken)
-        {
-            var all = new List<ComputeAddress>();
-            string? pageToken = null;
-            do
-            {
-                var path = $"projects/{Escape(projectId)}/global/addresses" + (pageToken == null ? "" : "?pageToken=" + Escape(pageToken));
-                var page = await GetAsync<AddressList>(path, cancellationToken).ConfigureAwait(false);
-                all.AddRange(page.Items ?? new List<ComputeAddress>());
-                pageToken = string.IsNullOrEmpty(page.NextPageToken) ? null : page.NextPageToken;
-            }
-            while (pageToken != null);
-            return all;
-        }
+        public async Task<IReadOnlyList<ComputeAddress>> ListGlobalAddressesAsync(string projectId, CancellationToken cancellationToken) =>
+            await ListAllAsync<AddressList, ComputeAddress>($"projects/{Escape(projectId)}/global/addresses",
+                page => page.Items, page => page.NextPageToken, cancellationToken).ConfigureAwait(false);
 
         /// <summary>Inserts a global address and waits for the operation.</summary>
         public Task InsertGlobalAddressAsync(string projectId, ComputeAddress address, string requestId, Action<TimeSpan>? progress,

@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Net.Http;
 using System.Threading;
 using System.Threading.Tasks;
@@ -42,6 +43,28 @@ namespace OneClickMlflow.Google
             {
                 return null;
             }
+        }
+
+        /// <summary>
+        /// Every item of a paged list: GETs <paramref name="path"/> with the previous page's nextPageToken appended
+        /// (as <c>pageToken</c>) until a page has none.
+        /// </summary>
+        protected async Task<List<TItem>> ListAllAsync<TPage, TItem>(string path, Func<TPage, IEnumerable<TItem>?> items,
+            Func<TPage, string?> nextPageToken, CancellationToken cancellationToken)
+        {
+            var all = new List<TItem>();
+            var separator = path.IndexOf('?') < 0 ? "?" : "&";
+            string? pageToken = null;
+            do
+            {
+                var page = await GetAsync<TPage>(pageToken == null ? path : path + separator + "pageToken=" + Escape(pageToken), cancellationToken)
+                    .ConfigureAwait(false);
+                all.AddRange(items(page) ?? Array.Empty<TItem>());
+                var next = nextPageToken(page);
+                pageToken = string.IsNullOrEmpty(next) ? null : next;
+            }
+            while (pageToken != null);
+            return all;
         }
 
         protected Task<T> SendAsync<T>(HttpMethod method, string relativePath, object? body, RequestRetry retry, CancellationToken cancellationToken) =>
