@@ -165,4 +165,26 @@ public sealed class NewMlflowDeploymentTests
         Assert.Contains("missing-net", error.ErrorDetails.Message);
         Assert.Equal(0, MutatingRequestCount());
     }
+
+    [Fact]
+    public void A_resource_that_fails_ends_the_run_with_the_google_error_and_the_failed_resource_named()
+    {
+        var project = NewProject("ps-denied-bucket");
+        emulator.Host.State.Faults.Add(new Emulator.Infrastructure.FaultRule { Api = "storage", Method = "POST", Rate = 1, Status = 403 });
+        try
+        {
+            var result = PowerShellRunner.Run($"New-MlflowDeployment -ProjectId {project} -Region europe-west1");
+
+            var error = Assert.Single(result.Errors);
+            Assert.Equal("GooglePermissionDenied,OneClickMlflow.PowerShell.Cmdlets.NewMlflowDeploymentCommand", error.FullyQualifiedErrorId);
+            Assert.Equal(ErrorCategory.PermissionDenied, error.CategoryInfo.Category);
+            Assert.Contains("Artifacts bucket", error.ErrorDetails.Message);
+            Assert.Contains("Run the command again", error.ErrorDetails.Message);
+            Assert.True(Read(s => s.ApiState<ComputeState>().Networks.ContainsKey((project, "mlflow-network"))));
+        }
+        finally
+        {
+            emulator.Host.State.Faults.Clear();
+        }
+    }
 }

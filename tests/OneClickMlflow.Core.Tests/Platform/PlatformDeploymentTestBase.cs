@@ -19,9 +19,9 @@ public abstract class PlatformDeploymentTestBase : EmulatedSessionTestBase
     protected static DeploymentNames Names => DeploymentNames.For(Project);
 
     protected async Task<DeploymentRunReport> DeployAsync(string? networkName = null, Action<ResourceEvent>? onEvent = null,
-        CancellationToken cancellationToken = default)
+        CancellationToken cancellationToken = default, Action<GoogleCloudSessionOptions>? configure = null)
     {
-        using var session = await SessionAsync();
+        using var session = await SessionAsync(configure: configure);
         var graph = Graph(session, networkName);
         var engine = new DeploymentEngine(new DeploymentEngineOptions { OnEvent = onEvent });
         var plan = await engine.PlanAsync(graph.Resources, cancellationToken);

@@ -11,7 +11,7 @@ namespace OneClickMlflow.Deployment.Resources
     /// </summary>
     internal static class CreateOnce
     {
-        public const int MaxAttempts = 5;
+        public const int MaxAttempts = 8;
 
         /// <summary>Returns the resource as read after it exists (made now, or found made by an earlier attempt).</summary>
         public static async Task<T> EnsureAsync<T>(Func<CancellationToken, Task<T?>> read, Func<CancellationToken, Task> create,
@@ -54,6 +54,6 @@ namespace OneClickMlflow.Deployment.Resources
             $"{what} was created but cannot be read back after {MaxAttempts} attempts; run the command again in a minute.");
 
         public static Task BackoffAsync(int attempt, CancellationToken cancellationToken) =>
-            Task.Delay(TimeSpan.FromMilliseconds(100 * Math.Pow(2, attempt - 1)), cancellationToken);
+            Task.Delay(TimeSpan.FromMilliseconds(Math.Min(100 * Math.Pow(2, attempt - 1), 5000)), cancellationToken);
     }
 }
