@@ -187,4 +187,17 @@ public sealed class NewMlflowDeploymentTests
             emulator.Host.State.Faults.Clear();
         }
     }
+
+    [Fact]
+    public void Without_ProjectId_the_project_comes_from_the_gcloud_configuration()
+    {
+        emulator.Host.ClearRequests();
+
+        var result = PowerShellRunner.Run("New-MlflowDeployment -Region europe-west1 -PlanOnly");
+
+        Assert.Empty(result.Errors);
+        var apis = result.Output.Select(o => (PlannedChange)o.BaseObject).Single(c => c.ResourceId == "apis");
+        Assert.Equal(EmulatorFixture.OwnedProject, apis.Name);
+        Assert.Contains(emulator.Host.Requests, r => r.Path.Contains($"/projects/{EmulatorFixture.OwnedProject}/services"));
+    }
 }
