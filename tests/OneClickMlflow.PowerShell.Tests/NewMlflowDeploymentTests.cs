@@ -200,4 +200,60 @@ public sealed class NewMlflowDeploymentTests
         Assert.Equal(EmulatorFixture.OwnedProject, apis.Name);
         Assert.Contains(emulator.Host.Requests, r => r.Path.Contains($"/projects/{EmulatorFixture.OwnedProject}/services"));
     }
+
+    [Fact]
+    public void A_second_deployment_on_the_first_ones_network_reuses_the_network_and_its_peering_range()
+    {
+        var project = NewProject("ps-shared-network");
+        var first = PowerShellRunner.Run($"New-MlflowDeployment -ProjectId {project} -Region europe-west1 -Name first");
+        Assert.Empty(first.Errors);
+        emulator.Host.ClearRequests();
+
+        var second = PowerShellRunner.Run($"New-MlflowDeployment -ProjectId {project} -Region europe-west1 -Name second -NetworkName first-network");
+
+        Assert.Empty(second.Errors);
+        var deployment = (MlflowDeployment)second.Output.Single().BaseObject;
+        Assert.Equal("first-network", deployment.Network);
+        Assert.Equal("first-psa-range", deployment.PeeringRange);
+        Assert.DoesNotContain(emulator.Host.Requests, r => r.Api is "compute" or "servicenetworking" && r.Mutating);
+        Assert.Equal(1, Read(s => s.ApiState<ComputeState>().Networks.Keys.Count(k => k.Project == project)));
+        Assert.Equal(1, Read(s => s.ApiState<ComputeState>().Addresses.Keys.Count(k => k.Project == project)));
+        Assert.Equal(2, Read(s => s.ApiState<StorageState>().Buckets.Values.Count(b => b.ProjectId == project)));
+    }
+
+    [Fact]
+    public void Thirty_percent_of_requests_failing_with_503_still_converge_to_one_of_each()
+    {
+        var project = NewProject("ps-unreliable");
+        // Three in ten requests of every API fail, never two in a row: well within the pipeline's retries, and the
+        // same every run. Creates that are sent once meet their 503 and must re-read before trying again.
+        var pattern = new[] { 503, 200, 200, 503, 200, 200, 503, 200, 200, 200 };
+        foreach (var api in new[] { "serviceusage", "compute", "servicenetworking", "storage", "iam", "cloudresourcemanager" })
+        {
+            emulator.Host.State.Faults.Add(new Emulator.Infrastructure.FaultRule
+            {
+                Api = api,
+                Script = Enumerable.Repeat(pattern, 10).SelectMany(p => p).ToList(),
+            });
+        }
+
+        try
+        {
+            var result = PowerShellRunner.Run($"New-MlflowDeployment -ProjectId {project} -Region europe-west1");
+
+            Assert.Empty(result.Errors);
+            Assert.Single(result.Output);
+        }
+        finally
+        {
+            emulator.Host.State.Faults.Clear();
+        }
+
+        var failed = emulator.Host.Requests.Count(r => r.Status == 503);
+        Assert.InRange(failed, 0.25 * emulator.Host.Requests.Count, 0.35 * emulator.Host.Requests.Count);
+        Assert.Equal(1, Read(s => s.ApiState<ComputeState>().Networks.Keys.Count(k => k.Project == project)));
+        Assert.Equal(1, Read(s => s.ApiState<ComputeState>().Addresses.Keys.Count(k => k.Project == project)));
+        Assert.Equal(1, Read(s => s.ApiState<StorageState>().Buckets.Values.Count(b => b.ProjectId == project)));
+        Assert.Equal(2, Read(s => s.ServiceAccounts.Count(a => a.Email.EndsWith($"@{project}.iam.gserviceaccount.com", StringComparison.Ordinal))));
+    }
 }
