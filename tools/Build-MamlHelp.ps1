@@ -227,7 +227,7 @@ function Assert-HelpPage($Page, $Command, [string] $PageName) {
     if ($Page.Sections.Contains('SYNTAX')) {
         $written = @(Split-Blocks $Page.Sections['SYNTAX'].Lines | Where-Object Kind -eq 'Code' | ForEach-Object { $_.Text -split "`n" } | Where-Object { $_.Trim() })
         $generated = @($Command.ParameterSets.Syntax)
-        if (($written.Trim() -join "`n") -ne ($generated -join "`n")) {
+        if ((($written | ForEach-Object { "$_".Trim() }) -join "`n") -ne ($generated -join "`n")) {
             $problems.Add("'## SYNTAX' does not match the cmdlet; write it as:`n$($generated -join "`n")`n(or remove the section: the help generates it)")
         }
     }
