@@ -244,7 +244,7 @@ public sealed partial class SecretManagerApi : IEmulatedApi
             if (version.State != "ENABLED")
             {
                 throw GoogleApiError.FailedPrecondition(
-                    $"{VersionName(project, secret, version)} is in {version.State} state.");
+                    $"Secret Version [{VersionName(project, secret, version)}] is in {version.State} state.");
             }
             return context.WriteJsonAsync(new JsonObject
             {
@@ -269,7 +269,7 @@ public sealed partial class SecretManagerApi : IEmulatedApi
             CheckEtag(body["etag"]?.GetValue<string>(), VersionEtag(version));
             if (version.State == "DESTROYED")
             {
-                throw GoogleApiError.FailedPrecondition($"{VersionName(project, secret, version)} is in DESTROYED state.");
+                throw GoogleApiError.FailedPrecondition($"Secret Version [{VersionName(project, secret, version)}] is in DESTROYED state.");
             }
             version.State = newState;
             if (newState == "DESTROYED")
