@@ -71,6 +71,32 @@ public sealed class GcloudDatabaseTests : CloudSqlTestBase
     }
 
     [Fact]
+    public async Task Gcloud_creates_a_private_ip_instance_and_waits_for_its_operation()
+    {
+        if (GcloudMissing())
+        {
+            return;
+        }
+        await SeedNetworkAsync();
+        Host.State.Latency.Set("realistic", 0.002); // 8 min -> about 1 s: gcloud must poll the operation
+        using var gcloud = await SignedInAsync();
+
+        await gcloud.RunAsync("sql", "instances", "create", "mlflow-db", "--database-version=MYSQL_8_4",
+            "--edition=enterprise-plus", "--tier=db-perf-optimized-N-2", "--region=europe-west1",
+            "--network=" + PrivateNetwork, "--no-assign-ip",
+            "--ssl-mode=ENCRYPTED_ONLY", "--deletion-protection", "--format=json");
+        var refused = await Record.ExceptionAsync(() => gcloud.RunAsync("sql", "instances", "delete", "mlflow-db"));
+
+        var (_, instance) = await CallAsync(HttpMethod.Get, Sql + "instances/mlflow-db");
+        Assert.Equal("RUNNABLE", instance["state"]!.GetValue<string>());
+        Assert.Equal("PRIVATE", Assert.Single(instance["ipAddresses"]!.AsArray())!["type"]!.GetValue<string>());
+        Assert.Equal("ENTERPRISE_PLUS", instance["settings"]!["edition"]!.GetValue<string>());
+        Assert.Equal(PrivateNetwork, instance["settings"]!["ipConfiguration"]!["privateNetwork"]!.GetValue<string>());
+        Assert.Contains(Host.Requests, r => r.Method == "GET" && r.Path.Contains("/operations/") && r.Status == 200);
+        Assert.Contains("protected from deletion", refused?.Message);
+    }
+
+    [Fact]
     public async Task Gcloud_lists_secrets_and_accesses_the_latest_version()
     {
         if (GcloudMissing())

@@ -54,6 +54,7 @@ public sealed partial class CloudSqlApi : IEmulatedApi
         var requested = body["settings"] as JsonObject ?? new JsonObject();
         var zone = requested["locationPreference"]?["zone"]?.GetValue<string>() ?? region + "-b";
         var settings = CloudSqlSettings.WithDefaults(requested, version, zone);
+        CloudSqlSettings.NormalizeNetwork(settings);
         CloudSqlSettings.Validate(settings);
         var privateRange = CloudSqlPrivateIp.CheckNetwork(state, project, settings);
 
@@ -141,6 +142,7 @@ public sealed partial class CloudSqlApi : IEmulatedApi
         {
             version = body["databaseVersion"]?.GetValue<string>() ?? instance.DatabaseVersion;
             settings = CloudSqlSettings.Merge(instance.Settings, body["settings"] as JsonObject ?? new JsonObject());
+            CloudSqlSettings.NormalizeNetwork(settings);
             if (body["settings"]?["settingsVersion"] is JsonNode sent && sent.ToString() != instance.SettingsVersion.ToString())
             {
                 throw CloudSqlErrors.Create(412, "FAILED_PRECONDITION", "conditionNotMet", "Precondition check failed.");

@@ -11,19 +11,22 @@ namespace OneClickMlflow.Emulator.Apis;
 public static class CloudSqlOperations
 {
     /// <summary>
-    /// Starts an operation on an instance. The instance is busy until it completes; the completion applies the
-    /// change (or throws a <see cref="GoogleApiError"/> that becomes the operation's <c>error</c>).
+    /// Starts an operation on an instance, or answers 409 operationInProgress while another one runs. The instance
+    /// is busy until it completes; the completion applies the change (or throws a <see cref="GoogleApiError"/> that becomes the operation's <c>error</c>).
     /// </summary>
     public static EmulatedOperation Start(
         HttpContext context, EmulatorState state, SqlInstance instance, string operationType, string kind, Func<JsonNode?> complete)
     {
         var name = Guid.NewGuid().ToString();
-        EmulatedOperation? operation = null;
         lock (state.Gate)
         {
+            if (instance.BusyWith is not null)
+            {
+                throw CloudSqlErrors.InProgress();
+            }
             instance.BusyWith = name;
         }
-        operation = state.Operations.Start(name, kind, () =>
+        var operation = state.Operations.Start(name, kind, () =>
         {
             try
             {

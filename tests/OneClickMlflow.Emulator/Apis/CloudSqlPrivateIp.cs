@@ -10,7 +10,10 @@ namespace OneClickMlflow.Emulator.Apis;
 /// </summary>
 public static class CloudSqlPrivateIp
 {
-    /// <summary>The allocated range (a Compute address) the instance will take its IP from, or null without private IP.</summary>
+    /// <summary>
+    /// The allocated range (a Compute address) the instance will take its IP from, or null without private IP. The
+    /// settings' network is already normalized (<see cref="CloudSqlSettings.NormalizeNetwork"/>).
+    /// </summary>
     public static ComputeAddress? CheckNetwork(EmulatorState state, ProjectState project, JsonObject settings)
     {
         var ip = settings["ipConfiguration"]!;
@@ -19,8 +22,7 @@ public static class CloudSqlPrivateIp
         {
             return null;
         }
-        var parsed = CloudSqlSettings.ParseNetwork(privateNetwork)
-            ?? throw CloudSqlErrors.Invalid($"Invalid private network '{privateNetwork}': expected projects/PROJECT/global/networks/NETWORK.");
+        var parsed = CloudSqlSettings.ParseNetwork(privateNetwork)!.Value;
         lock (state.Gate)
         {
             var networkProject = state.FindProject(parsed.Project);

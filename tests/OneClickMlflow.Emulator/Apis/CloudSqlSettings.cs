@@ -119,11 +119,26 @@ public static partial class CloudSqlSettings
         return result;
     }
 
-    /// <summary>The network name of <c>projects/P/global/networks/N</c> (optionally as a full Compute URL).</summary>
+    /// <summary>
+    /// The project and network of <c>projects/P/global/networks/N</c>, also as a Compute URL (gcloud sends the
+    /// network's selfLink, on this emulator when Compute's endpoint is overridden).
+    /// </summary>
     public static (string Project, string Network)? ParseNetwork(string value)
     {
         var match = NetworkPattern().Match(value);
         return match.Success ? (match.Groups["project"].Value, match.Groups["network"].Value) : null;
+    }
+
+    /// <summary>Rewrites <c>ipConfiguration.privateNetwork</c> to the <c>projects/P/global/networks/N</c> form Google shows.</summary>
+    public static void NormalizeNetwork(JsonObject settings)
+    {
+        if (settings["ipConfiguration"]?["privateNetwork"]?.GetValue<string>() is not { Length: > 0 } network)
+        {
+            return;
+        }
+        var parsed = ParseNetwork(network)
+            ?? throw CloudSqlErrors.Invalid($"Invalid private network '{network}': expected projects/PROJECT/global/networks/NETWORK.");
+        settings["ipConfiguration"]!["privateNetwork"] = $"projects/{parsed.Project}/global/networks/{parsed.Network}";
     }
 
     private static JsonObject Child(JsonObject parent, string name)
@@ -139,6 +154,6 @@ public static partial class CloudSqlSettings
     [GeneratedRegex(@"^(db-f1-micro|db-g1-small|db-n1-(standard|highmem)-[0-9]+|db-custom-[0-9]+-[0-9]+|db-perf-optimized-N-[0-9]+)$")]
     private static partial Regex TierPattern();
 
-    [GeneratedRegex(@"^(https://(www|compute)\.googleapis\.com/compute/v1/)?projects/(?<project>[^/]+)/global/networks/(?<network>[a-z]([-a-z0-9]*[a-z0-9])?)$")]
+    [GeneratedRegex(@"^(https?://[^/]+/([^/]+/)*compute/v1/)?projects/(?<project>[^/]+)/global/networks/(?<network>[a-z]([-a-z0-9]*[a-z0-9])?)$")]
     private static partial Regex NetworkPattern();
 }
