@@ -202,6 +202,31 @@ public sealed class CloudSqlInstanceTests : CloudSqlTestBase
     }
 
     [Fact]
+    public async Task Patch_refuses_an_edition_downgrade_and_a_stale_settings_version()
+    {
+        await SeedNetworkAsync();
+        await CreateAsync(InstanceBody(edit: b =>
+        {
+            b["databaseVersion"] = "MYSQL_8_4";
+            b["settings"]!["edition"] = "ENTERPRISE_PLUS";
+            b["settings"]!["tier"] = "db-perf-optimized-N-2";
+        }));
+
+        var (editionStatus, edition) = await CallAsync(HttpMethod.Patch, Sql + "instances/mlflow-db",
+            """{"settings": {"edition": "ENTERPRISE", "tier": "db-custom-2-7680"}}""");
+        var (staleStatus, stale) = await CallAsync(HttpMethod.Patch, Sql + "instances/mlflow-db",
+            """{"settings": {"settingsVersion": "7", "userLabels": {"a": "b"}}}""");
+        var (currentStatus, _) = await CallAsync(HttpMethod.Patch, Sql + "instances/mlflow-db",
+            """{"settings": {"settingsVersion": "1", "userLabels": {"a": "b"}}}""");
+
+        Assert.Equal(HttpStatusCode.BadRequest, editionStatus);
+        Assert.Contains("Downgrading the edition", ErrorMessage(edition));
+        Assert.Equal((HttpStatusCode)412, staleStatus);
+        Assert.Equal("conditionNotMet", Reason(stale));
+        Assert.Equal(HttpStatusCode.OK, currentStatus);
+    }
+
+    [Fact]
     public async Task Delete_is_refused_while_protected_and_keeps_a_final_backup_when_asked()
     {
         await SeedNetworkAsync();

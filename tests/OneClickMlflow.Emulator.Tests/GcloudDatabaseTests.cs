@@ -21,15 +21,7 @@ public sealed class GcloudDatabaseTests : CloudSqlTestBase
         this.output = output;
     }
 
-    private bool GcloudMissing()
-    {
-        if (GcloudCli.Executable is null)
-        {
-            output.WriteLine("Skipped: gcloud is not on PATH.");
-            return true;
-        }
-        return false;
-    }
+    private bool GcloudMissing() => GcloudCli.IsMissing(output);
 
     private async Task<GcloudCli> SignedInAsync()
     {

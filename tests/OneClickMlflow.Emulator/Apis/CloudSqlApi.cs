@@ -172,11 +172,9 @@ public sealed partial class CloudSqlApi : IEmulatedApi
                 $"Downgrading the database version from {instance.DatabaseVersion} to {version} is not supported.");
         }
         var currentEdition = instance.Settings["edition"]!.GetValue<string>();
-        if (currentEdition == "ENTERPRISE_PLUS" && settings["edition"]?.GetValue<string>() == "ENTERPRISE"
-            && CloudSqlSettings.Major(version) >= new Version(8, 4))
+        if (currentEdition == "ENTERPRISE_PLUS" && settings["edition"]?.GetValue<string>() == "ENTERPRISE")
         {
-            throw CloudSqlErrors.Invalid(
-                $"Downgrading the edition from ENTERPRISE_PLUS to ENTERPRISE is not supported for {version}.");
+            throw CloudSqlErrors.Invalid("Downgrading the edition from ENTERPRISE_PLUS to ENTERPRISE is not supported.");
         }
         var network = instance.Settings["ipConfiguration"]?["privateNetwork"]?.GetValue<string>();
         var newNetwork = settings["ipConfiguration"]?["privateNetwork"]?.GetValue<string>();
