@@ -32,8 +32,8 @@ internal sealed class GcloudCli : IDisposable
     /// <summary>gcloud's path, or null when it is not installed (the tests then say so and pass).</summary>
     public static string? Executable { get; } = ProcessRunner.FindOnPath("gcloud");
 
-    /// <summary>True, after saying so in the test's output, when gcloud is not installed.</summary>
-    public static bool IsMissing(ITestOutputHelper output)
+    /// <summary>True (and says so in the test output) when gcloud is not installed, so the test can return.</summary>
+    public static bool Missing(ITestOutputHelper output)
     {
         if (Executable is null)
         {

@@ -21,7 +21,7 @@ public sealed class GcloudDatabaseTests : CloudSqlTestBase
         this.output = output;
     }
 
-    private bool GcloudMissing() => GcloudCli.IsMissing(output);
+    private bool GcloudMissing() => GcloudCli.Missing(output);
 
     private async Task<GcloudCli> SignedInAsync()
     {

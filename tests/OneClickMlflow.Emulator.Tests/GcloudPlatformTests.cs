@@ -18,16 +18,6 @@ public sealed class GcloudPlatformTests : PlatformTestBase
         this.output = output;
     }
 
-    private bool GcloudMissing()
-    {
-        if (GcloudCli.Executable is null)
-        {
-            output.WriteLine("Skipped: gcloud is not on PATH.");
-            return true;
-        }
-        return false;
-    }
-
     private async Task MakeAsync(HttpMethod method, string path, string json)
     {
         var (status, body) = await CallAsync(method, path, json);
@@ -37,7 +27,7 @@ public sealed class GcloudPlatformTests : PlatformTestBase
     [Fact]
     public async Task Gcloud_lists_the_network_ranges_bucket_and_service_account_made_through_the_apis()
     {
-        if (GcloudMissing())
+        if (GcloudCli.Missing(output))
         {
             return;
         }
@@ -78,7 +68,7 @@ public sealed class GcloudPlatformTests : PlatformTestBase
     [Fact]
     public async Task Gcloud_creates_a_network_and_waits_for_its_running_operation()
     {
-        if (GcloudMissing())
+        if (GcloudCli.Missing(output))
         {
             return;
         }

@@ -126,6 +126,7 @@ public sealed class StorageApiTests : PlatformTestBase
         var uploaded = await ReadJsonAsync(upload);
 
         var (_, objects) = await CallAsync(HttpMethod.Get, Buckets + "/mlflow-demo-artifacts/o");
+        var (_, folders) = await CallAsync(HttpMethod.Get, Buckets + "/mlflow-demo-artifacts/o?delimiter=/&prefix=1/");
         var (notEmptyStatus, notEmpty) = await CallAsync(HttpMethod.Delete, Buckets + "/mlflow-demo-artifacts");
         var media = await SendAsync(HttpMethod.Get, Buckets + "/mlflow-demo-artifacts/o/1%2Frun%2Fmodel.pkl?alt=media", await DeployerTokenAsync());
         var (deleteObjectStatus, _) = await CallAsync(HttpMethod.Delete, Buckets + "/mlflow-demo-artifacts/o/1%2Frun%2Fmodel.pkl");
@@ -135,6 +136,8 @@ public sealed class StorageApiTests : PlatformTestBase
         Assert.Equal(HttpStatusCode.OK, upload.StatusCode);
         Assert.Equal("11", uploaded["size"]!.GetValue<string>());
         Assert.Equal("1/run/model.pkl", objects["items"]![0]!["name"]!.GetValue<string>());
+        Assert.Equal("""["1/run/"]""", folders["prefixes"]!.ToJsonString());
+        Assert.Null(folders["items"]);
         Assert.Equal(HttpStatusCode.Conflict, notEmptyStatus);
         Assert.Equal("The bucket you tried to delete is not empty.", ErrorMessage(notEmpty));
         Assert.Equal("model bytes", Encoding.UTF8.GetString(await media.Content.ReadAsByteArrayAsync()));

@@ -29,24 +29,24 @@ public sealed partial class ComputeApi : IEmulatedApi
         var global = routes.MapGroup("/compute/compute/v1/projects/{project}/global");
         global.MapPost("/networks", context => InsertNetwork(context, state));
         global.MapGet("/networks", context => List(context, state, "networks", "compute#networkList",
-            c => c.Networks.Values.Select(n => (n.ProjectId, n.Name, NetworkJson(state, n)))));
+            c => c.Networks.Values.Select(n => (n.ProjectId, n.Name, ComputeViews.Network(state, n)))));
         global.MapGet("/networks/{name}", context => Get(context, state, "networks",
-            c => c.Networks.GetValueOrDefault(Key(context)) is { } n ? NetworkJson(state, n) : null));
+            c => c.Networks.GetValueOrDefault(Key(context)) is { } n ? ComputeViews.Network(state, n) : null));
         global.MapDelete("/networks/{name}", context => DeleteNetwork(context, state));
 
         global.MapPost("/addresses", context => InsertAddress(context, state));
         global.MapGet("/addresses", context => List(context, state, "addresses", "compute#addressList",
-            c => c.Addresses.Values.Select(a => (a.ProjectId, a.Name, AddressJson(state, a)))));
+            c => c.Addresses.Values.Select(a => (a.ProjectId, a.Name, ComputeViews.Address(state, a)))));
         global.MapGet("/addresses/{name}", context => Get(context, state, "addresses",
-            c => c.Addresses.GetValueOrDefault(Key(context)) is { } a ? AddressJson(state, a) : null));
+            c => c.Addresses.GetValueOrDefault(Key(context)) is { } a ? ComputeViews.Address(state, a) : null));
         global.MapDelete("/addresses/{name}", context => Delete(context, state, "addresses", c => c.Addresses));
         global.MapPost("/addresses/{name}/setLabels", context => SetAddressLabels(context, state));
 
         global.MapPost("/firewalls", context => InsertFirewall(context, state));
         global.MapGet("/firewalls", context => List(context, state, "firewalls", "compute#firewallList",
-            c => c.Firewalls.Values.Select(f => (f.ProjectId, f.Name, FirewallJson(state, f)))));
+            c => c.Firewalls.Values.Select(f => (f.ProjectId, f.Name, ComputeViews.Firewall(state, f)))));
         global.MapGet("/firewalls/{name}", context => Get(context, state, "firewalls",
-            c => c.Firewalls.GetValueOrDefault(Key(context)) is { } f ? FirewallJson(state, f) : null));
+            c => c.Firewalls.GetValueOrDefault(Key(context)) is { } f ? ComputeViews.Firewall(state, f) : null));
         global.MapDelete("/firewalls/{name}", context => Delete(context, state, "firewalls", c => c.Firewalls));
 
         global.MapGet("/operations/{operation}", context => GetOperation(context, state, wait: false));
@@ -347,7 +347,7 @@ public sealed partial class ComputeApi : IEmulatedApi
     }
 
     private static Task Delete<T>(HttpContext context, EmulatorState state, string collection,
-        Func<ComputeState, Dictionary<(string, string), T>> table) where T : class
+        Func<ComputeState, Dictionary<(string, string), T>> table) where T : ComputeResource
     {
         var (projectId, name) = Key(context);
         Project(context, state, $"compute.{PermissionPrefix(collection)}.delete", ComputeLinks.Relative(projectId, collection, name));
@@ -355,7 +355,7 @@ public sealed partial class ComputeApi : IEmulatedApi
     }
 
     private static async Task StartDelete<T>(HttpContext context, EmulatorState state, string collection,
-        Dictionary<(string, string), T> table) where T : class
+        Dictionary<(string, string), T> table) where T : ComputeResource
     {
         var (projectId, name) = Key(context);
         var relative = ComputeLinks.Relative(projectId, collection, name);
@@ -370,13 +370,7 @@ public sealed partial class ComputeApi : IEmulatedApi
         {
             throw ComputeErrors.NotFound(relative);
         }
-        var id = existing switch
-        {
-            ComputeNetwork n => n.Id,
-            ComputeAddress a => a.Id,
-            ComputeFirewall f => f.Id,
-            _ => 0UL,
-        };
+        var id = existing?.Id ?? 0UL;
         var operation = ComputeOperations.Start(context, state, projectId, $"compute.{collection}.delete", "delete",
             ComputeLinks.Global(state, projectId, collection, name), id, () =>
             {
@@ -460,95 +454,6 @@ public sealed partial class ComputeApi : IEmulatedApi
         "addresses" => "globalAddresses",
         _ => collection,
     };
-
-    private static JsonObject NetworkJson(EmulatorState state, ComputeNetwork network)
-    {
-        var json = new JsonObject
-        {
-            ["kind"] = "compute#network",
-            ["id"] = network.Id.ToString(),
-            ["creationTimestamp"] = ComputeLinks.Timestamp(network.Created),
-            ["name"] = network.Name,
-        };
-        if (network.Description is not null)
-        {
-            json["description"] = network.Description;
-        }
-        json["selfLink"] = ComputeLinks.Global(state, network.ProjectId, "networks", network.Name);
-        json["selfLinkWithId"] = ComputeLinks.Global(state, network.ProjectId, "networks", network.Id.ToString());
-        json["autoCreateSubnetworks"] = network.AutoCreateSubnetworks;
-        json["routingConfig"] = new JsonObject
-        {
-            ["routingMode"] = network.RoutingMode,
-            ["bgpBestPathSelectionMode"] = "LEGACY",
-        };
-        json["networkFirewallPolicyEnforcementOrder"] = "AFTER_CLASSIC_FIREWALL";
-        json["mtu"] = 1460;
-        if (network.Peerings.Count > 0)
-        {
-            json["peerings"] = new JsonArray(network.Peerings.Select(p => (JsonNode?)p.DeepClone()).ToArray());
-        }
-        return json;
-    }
-
-    private static JsonObject AddressJson(EmulatorState state, ComputeAddress address)
-    {
-        var json = new JsonObject
-        {
-            ["kind"] = "compute#address",
-            ["id"] = address.Id.ToString(),
-            ["creationTimestamp"] = ComputeLinks.Timestamp(address.Created),
-            ["name"] = address.Name,
-        };
-        if (address.Description is not null)
-        {
-            json["description"] = address.Description;
-        }
-        json["address"] = address.Address;
-        if (address.PrefixLength is int prefix)
-        {
-            json["prefixLength"] = prefix;
-        }
-        json["status"] = "RESERVED";
-        json["selfLink"] = ComputeLinks.Global(state, address.ProjectId, "addresses", address.Name);
-        json["addressType"] = address.AddressType;
-        if (address.AddressType == "EXTERNAL")
-        {
-            json["networkTier"] = "PREMIUM";
-            json["ipVersion"] = "IPV4";
-        }
-        if (address.Purpose is not null)
-        {
-            json["purpose"] = address.Purpose;
-        }
-        if (address.NetworkName is not null)
-        {
-            json["network"] = ComputeLinks.Global(state, address.ProjectId, "networks", address.NetworkName);
-        }
-        if (address.Labels.Count > 0)
-        {
-            json["labels"] = new JsonObject(address.Labels.Select(l => KeyValuePair.Create(l.Key, (JsonNode?)l.Value)));
-        }
-        json["labelFingerprint"] = address.LabelFingerprint;
-        return json;
-    }
-
-    private static JsonObject FirewallJson(EmulatorState state, ComputeFirewall firewall)
-    {
-        var json = new JsonObject
-        {
-            ["kind"] = "compute#firewall",
-            ["id"] = firewall.Id.ToString(),
-            ["creationTimestamp"] = ComputeLinks.Timestamp(firewall.Created),
-        };
-        foreach (var (key, value) in firewall.Body)
-        {
-            json[key] = value?.DeepClone();
-        }
-        json["network"] = ComputeLinks.Global(state, firewall.ProjectId, "networks", firewall.NetworkName);
-        json["selfLink"] = ComputeLinks.Global(state, firewall.ProjectId, "firewalls", firewall.Name);
-        return json;
-    }
 
     [GeneratedRegex("^[a-z](?:[-a-z0-9]{0,61}[a-z0-9])?$")]
     private static partial Regex NamePattern();

@@ -8,14 +8,19 @@ using System.Text.Json.Nodes;
 
 namespace OneClickMlflow.Emulator.Apis;
 
-/// <summary>A VPC network. Guard access with <see cref="EmulatorState.Gate"/>.</summary>
-public sealed class ComputeNetwork
+/// <summary>What every Compute resource has. Guard access with <see cref="EmulatorState.Gate"/>.</summary>
+public abstract class ComputeResource
 {
     public required string ProjectId { get; init; }
     public required string Name { get; init; }
     public required ulong Id { get; init; }
     public required DateTimeOffset Created { get; init; }
     public string? Description { get; init; }
+}
+
+/// <summary>A VPC network.</summary>
+public sealed class ComputeNetwork : ComputeResource
+{
     public bool AutoCreateSubnetworks { get; init; }
     public string RoutingMode { get; init; } = "REGIONAL";
 
@@ -24,13 +29,8 @@ public sealed class ComputeNetwork
 }
 
 /// <summary>A global address: an allocated range for private services access, or an external address.</summary>
-public sealed class ComputeAddress
+public sealed class ComputeAddress : ComputeResource
 {
-    public required string ProjectId { get; init; }
-    public required string Name { get; init; }
-    public required ulong Id { get; init; }
-    public required DateTimeOffset Created { get; init; }
-    public string? Description { get; init; }
     public required string Address { get; init; }
     public int? PrefixLength { get; init; }
     public required string AddressType { get; init; }
@@ -45,12 +45,8 @@ public sealed class ComputeAddress
 }
 
 /// <summary>A firewall rule; its body is kept as sent (with defaults filled in).</summary>
-public sealed class ComputeFirewall
+public sealed class ComputeFirewall : ComputeResource
 {
-    public required string ProjectId { get; init; }
-    public required string Name { get; init; }
-    public required ulong Id { get; init; }
-    public required DateTimeOffset Created { get; init; }
     public required string NetworkName { get; init; }
     public required JsonObject Body { get; init; }
 }
