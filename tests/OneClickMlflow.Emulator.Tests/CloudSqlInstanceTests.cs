@@ -202,6 +202,29 @@ public sealed class CloudSqlInstanceTests : CloudSqlTestBase
     }
 
     [Fact]
+    public async Task Patching_a_public_instance_onto_the_private_network_gives_it_a_private_ip()
+    {
+        await SeedNetworkAsync();
+        await CreateAsync(InstanceBody(edit: b =>
+        {
+            b["settings"]!["ipConfiguration"] = new JsonObject { ["ipv4Enabled"] = true };
+        }));
+        var (_, before) = await CallAsync(HttpMethod.Get, Sql + "instances/mlflow-db");
+
+        await CallAsync(HttpMethod.Patch, Sql + "instances/mlflow-db", new JsonObject
+        {
+            ["settings"] = new JsonObject
+            {
+                ["ipConfiguration"] = new JsonObject { ["ipv4Enabled"] = false, ["privateNetwork"] = PrivateNetwork },
+            },
+        }.ToJsonString());
+        var (_, after) = await CallAsync(HttpMethod.Get, Sql + "instances/mlflow-db");
+
+        Assert.Equal("PRIMARY", Assert.Single(before["ipAddresses"]!.AsArray())!["type"]!.GetValue<string>());
+        Assert.Equal("PRIVATE", Assert.Single(after["ipAddresses"]!.AsArray())!["type"]!.GetValue<string>());
+    }
+
+    [Fact]
     public async Task Patch_refuses_an_edition_downgrade_and_a_stale_settings_version()
     {
         await SeedNetworkAsync();

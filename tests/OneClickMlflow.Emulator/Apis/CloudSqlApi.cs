@@ -150,9 +150,13 @@ public sealed partial class CloudSqlApi : IEmulatedApi
             CheckChange(instance, version, settings);
         }
         CloudSqlSettings.Validate(settings);
-        CloudSqlPrivateIp.CheckNetwork(state, project, settings);
+        var privateRange = CloudSqlPrivateIp.CheckNetwork(state, project, settings);
         var operation = CloudSqlOperations.Start(context, state, instance, "UPDATE", "sql.instances.update", () =>
         {
+            if (privateRange is not null && instance.PrivateIp is null)
+            {
+                instance.PrivateIp = CloudSqlPrivateIp.Allocate(state, project, privateRange);
+            }
             instance.DatabaseVersion = version;
             settings.Remove("settingsVersion");
             instance.Settings = settings;
