@@ -50,7 +50,8 @@ public static partial class CloudSqlSettings
         var ip = Child(result, "ipConfiguration");
         ip["ipv4Enabled"] ??= true;
         ip["sslMode"] ??= "ALLOW_UNENCRYPTED_AND_ENCRYPTED";
-        ip["requireSsl"] ??= ip["sslMode"]!.GetValue<string>() != "ALLOW_UNENCRYPTED_AND_ENCRYPTED";
+        // Google's legacy flag: true only when client certificates are required (ENCRYPTED_ONLY leaves it false).
+        ip["requireSsl"] ??= ip["sslMode"]!.GetValue<string>() == "TRUSTED_CLIENT_CERTIFICATE_REQUIRED";
         var backup = Child(result, "backupConfiguration");
         backup["kind"] = "sql#backupConfiguration";
         backup["enabled"] ??= false;
