@@ -77,6 +77,28 @@ public sealed class CloudSqlInstanceTests : CloudSqlTestBase
     }
 
     [Fact]
+    public async Task A_peering_removed_during_creation_fails_the_operation_and_the_instance()
+    {
+        await SeedNetworkAsync();
+        Host.State.Latency.Set(LatencySettings.Realistic, 0.001);
+        var (_, started) = await CreateAsync(InstanceBody());
+        lock (Host.State.Gate)
+        {
+            Host.State.ApiState<ServiceNetworkingState>().Connections.Clear();
+        }
+
+        var done = await WaitAsync(started);
+        var (_, instance) = await CallAsync(HttpMethod.Get, Sql + "instances/mlflow-db");
+
+        Assert.Equal("DONE", done["status"]!.GetValue<string>());
+        var error = Assert.Single(done["error"]!["errors"]!.AsArray())!;
+        Assert.Equal("sql#operationError", error["kind"]!.GetValue<string>());
+        Assert.Equal("failedPrecondition", error["code"]!.GetValue<string>());
+        Assert.Contains("Please create Service Networking connection", error["message"]!.GetValue<string>());
+        Assert.Equal("FAILED", instance["state"]!.GetValue<string>());
+    }
+
+    [Fact]
     public async Task An_existing_name_is_refused_with_instanceAlreadyExists()
     {
         await SeedNetworkAsync();

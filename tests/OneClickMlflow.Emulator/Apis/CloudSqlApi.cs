@@ -85,9 +85,19 @@ public sealed partial class CloudSqlApi : IEmulatedApi
         }
         var operation = CloudSqlOperations.Start(context, state, instance, "CREATE", "sql.instances.create", () =>
         {
-            if (privateRange is not null)
+            try
             {
-                instance.PrivateIp = CloudSqlPrivateIp.Allocate(state, project, privateRange);
+                // The peering may have gone while the instance was being made: then the creation fails.
+                privateRange = CloudSqlPrivateIp.CheckNetwork(state, project, settings);
+                if (privateRange is not null)
+                {
+                    instance.PrivateIp = CloudSqlPrivateIp.Allocate(state, project, privateRange);
+                }
+            }
+            catch (GoogleApiError)
+            {
+                instance.State = "FAILED";
+                throw;
             }
             instance.State = "RUNNABLE";
             return null;
