@@ -344,7 +344,7 @@ public sealed class CloudSqlInstanceTests : CloudSqlTestBase
     }
 }
 
-public sealed class CloudSqlMissingInstance403Tests : CloudSqlTestBase
+public sealed class CloudSqlMissingInstanceSwitchTests : CloudSqlTestBase
 {
     protected override EmulatorOptions Options() => new() { SqlMissingInstanceAnswers403 = true };
 
@@ -358,5 +358,20 @@ public sealed class CloudSqlMissingInstance403Tests : CloudSqlTestBase
         Assert.Equal(HttpStatusCode.Forbidden, status);
         Assert.Equal("The client is not authorized to make this request.", ErrorMessage(body));
         Assert.Equal("notAuthorized", Reason(body));
+    }
+
+    [Fact]
+    public async Task The_admin_surface_turns_the_switch_off_and_on()
+    {
+        EnableServices("sqladmin.googleapis.com");
+
+        var off = await Http.PutAsync("_emulator/sql", new StringContent("""{"missingInstanceAnswers403": false}"""));
+        var (offStatus, _) = await CallAsync(HttpMethod.Get, Sql + "instances/nope");
+        await Http.PutAsync("_emulator/sql", new StringContent("""{"missingInstanceAnswers403": true}"""));
+        var (onStatus, _) = await CallAsync(HttpMethod.Get, Sql + "instances/nope");
+
+        Assert.False((await ReadJsonAsync(off))["missingInstanceAnswers403"]!.GetValue<bool>());
+        Assert.Equal(HttpStatusCode.NotFound, offStatus);
+        Assert.Equal(HttpStatusCode.Forbidden, onStatus);
     }
 }

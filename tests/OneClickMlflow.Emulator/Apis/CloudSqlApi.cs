@@ -16,6 +16,8 @@ namespace OneClickMlflow.Emulator.Apis;
 /// </summary>
 public sealed partial class CloudSqlApi : IEmulatedApi
 {
+    private static readonly MessageSchema AdminSwitches = new MessageSchema("emulator.SqlSwitches").Bool("missingInstanceAnswers403");
+
     public ApiDescriptor Descriptor { get; } = new(
         "sql", "sql", RequiresAuthentication: true, EndpointOverride: "sql", ServiceName: CloudSqlAccess.Service);
 
@@ -36,6 +38,17 @@ public sealed partial class CloudSqlApi : IEmulatedApi
             project.MapGet("/backups", context => ListBackups(context, state));
             CloudSqlDatabasesAndUsers.Map(project, state);
         }
+        // Admin switch for scripts that run the emulator as a process (see EmulatorOptions.SqlMissingInstanceAnswers403).
+        routes.MapPut(EmulatorPipeline.AdminPrefix + "/sql", async context =>
+        {
+            var body = await context.ReadBodyAsync(AdminSwitches);
+            var sql = state.ApiState<CloudSqlState>();
+            lock (state.Gate)
+            {
+                sql.MissingInstanceAnswers403 = body["missingInstanceAnswers403"]?.GetValue<bool>() ?? sql.MissingInstanceAnswers403;
+            }
+            await context.WriteJsonAsync(new JsonObject { ["missingInstanceAnswers403"] = sql.MissingInstanceAnswers403 });
+        });
     }
 
     private static async Task Insert(HttpContext context, EmulatorState state)
