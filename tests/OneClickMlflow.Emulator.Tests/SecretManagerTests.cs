@@ -55,6 +55,7 @@ public sealed class SecretManagerTests : PlatformTestBase
     [Theory]
     [InlineData("bad.id", Automatic, "does not match the expected format")]
     [InlineData("good-id", """{"labels": {"a": "b"}}""", "replication")]
+    [InlineData("good-id", """{"replication": {"automatic": {}}, "labels": {"App": "b"}}""", "label [App: b] is invalid")]
     public async Task A_bad_secret_id_or_missing_replication_is_refused(string id, string body, string message)
     {
         EnableServices(SecretManagerApi.Service);
@@ -182,6 +183,25 @@ public sealed class SecretManagerTests : PlatformTestBase
         Assert.Equal(HttpStatusCode.Forbidden, denied.StatusCode);
         Assert.Contains("secretmanager.versions.access", ErrorMessage(await ReadJsonAsync(denied)));
         Assert.Equal(HttpStatusCode.Forbidden, deniedMissing.StatusCode);
+    }
+
+    [Fact]
+    public async Task Test_iam_permissions_answers_what_a_secret_level_binding_grants()
+    {
+        await CreateAsync("db-password");
+        const string server = "mlflow-server@mlflow-demo.iam.gserviceaccount.com";
+        var serverToken = await AccessTokenAsync(IssueKey(server));
+        lock (Host.State.Gate)
+        {
+            Host.State.ApiState<SecretManagerState>().Secrets[(Project, "db-password")].Policy
+                .AddBinding("roles/secretmanager.secretAccessor", "serviceAccount:" + server);
+        }
+
+        var response = await SendAsync(HttpMethod.Post, $"{Secrets}/db-password:testIamPermissions", serverToken,
+            """{"permissions": ["secretmanager.versions.access", "secretmanager.secrets.delete"]}""");
+        var body = await ReadJsonAsync(response);
+
+        Assert.Equal("secretmanager.versions.access", Assert.Single(body["permissions"]!.AsArray())!.GetValue<string>());
     }
 
     [Fact]
