@@ -110,7 +110,7 @@ public sealed class CloudSqlDataTests : CloudSqlTestBase
         var done = await WaitAsync(later);
 
         Assert.Equal(HttpStatusCode.Conflict, databaseStatus);
-        Assert.Equal("operationInProgress", Reason(database));
+        Assert.Equal("operationInProgress", LegacyReason(database));
         Assert.Equal(HttpStatusCode.Conflict, userStatus);
         Assert.Equal(HttpStatusCode.OK, laterStatus);
         Assert.Equal("DONE", done["status"]!.GetValue<string>());

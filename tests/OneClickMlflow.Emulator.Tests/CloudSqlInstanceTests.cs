@@ -70,7 +70,7 @@ public sealed class CloudSqlInstanceTests : CloudSqlTestBase
         Assert.Equal("PENDING_CREATE", pending["state"]!.GetValue<string>());
         Assert.Null(pending["ipAddresses"]);
         Assert.Equal(HttpStatusCode.Conflict, patchStatus);
-        Assert.Equal("operationInProgress", Reason(patchRefused));
+        Assert.Equal("operationInProgress", LegacyReason(patchRefused));
         Assert.Equal("DONE", done["status"]!.GetValue<string>());
         Assert.NotNull(done["endTime"]);
         Assert.Equal("RUNNABLE", runnable["state"]!.GetValue<string>());
@@ -107,7 +107,7 @@ public sealed class CloudSqlInstanceTests : CloudSqlTestBase
         var (status, body) = await CreateAsync(InstanceBody());
 
         Assert.Equal(HttpStatusCode.Conflict, status);
-        Assert.Equal("instanceAlreadyExists", Reason(body));
+        Assert.Equal("instanceAlreadyExists", LegacyReason(body));
     }
 
     [Fact]
@@ -267,7 +267,7 @@ public sealed class CloudSqlInstanceTests : CloudSqlTestBase
         Assert.Equal(HttpStatusCode.BadRequest, editionStatus);
         Assert.Contains("Downgrading the edition", ErrorMessage(edition));
         Assert.Equal((HttpStatusCode)412, staleStatus);
-        Assert.Equal("conditionNotMet", Reason(stale));
+        Assert.Equal("conditionNotMet", LegacyReason(stale));
         Assert.Equal(HttpStatusCode.OK, currentStatus);
     }
 
@@ -319,7 +319,7 @@ public sealed class CloudSqlInstanceTests : CloudSqlTestBase
         var (_, list) = await CallAsync(HttpMethod.Get, "sql/v1/projects/mlflow-demo/instances");
 
         Assert.Equal(HttpStatusCode.NotFound, status);
-        Assert.Equal("instanceDoesNotExist", Reason(missing));
+        Assert.Equal("instanceDoesNotExist", LegacyReason(missing));
         Assert.Equal("CREATE", Assert.Single(operations["items"]!.AsArray())!["operationType"]!.GetValue<string>());
         var listed = Assert.Single(list["items"]!.AsArray())!;
         Assert.Contains("/sql/v1/projects/mlflow-demo/instances/mlflow-db", listed["selfLink"]!.GetValue<string>());
@@ -339,7 +339,7 @@ public sealed class CloudSqlInstanceTests : CloudSqlTestBase
         Assert.Equal(HttpStatusCode.Forbidden, disabledStatus);
         Assert.Contains("Cloud SQL Admin API has not been used", ErrorMessage(disabled));
         Assert.Equal(HttpStatusCode.Forbidden, create.StatusCode);
-        Assert.Equal("notAuthorized", Reason(await ReadJsonAsync(create)));
+        Assert.Equal("notAuthorized", LegacyReason(await ReadJsonAsync(create)));
         Assert.Equal(HttpStatusCode.OK, list.StatusCode);
     }
 }
@@ -357,7 +357,7 @@ public sealed class CloudSqlMissingInstanceSwitchTests : CloudSqlTestBase
 
         Assert.Equal(HttpStatusCode.Forbidden, status);
         Assert.Equal("The client is not authorized to make this request.", ErrorMessage(body));
-        Assert.Equal("notAuthorized", Reason(body));
+        Assert.Equal("notAuthorized", LegacyReason(body));
     }
 
     [Fact]

@@ -87,6 +87,4 @@ public abstract class CloudSqlTestBase : PlatformTestBase
         }
         return operation;
     }
-
-    protected static string Reason(JsonObject body) => body["error"]!["errors"]![0]!["reason"]!.GetValue<string>();
 }
