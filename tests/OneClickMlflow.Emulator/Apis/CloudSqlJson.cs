@@ -88,7 +88,9 @@ public static class CloudSqlJson
             ["name"] = $"projects/{backup.ProjectId}/backups/{backup.Id}",
             ["instance"] = backup.Instance,
             ["type"] = backup.Type,
+            ["backupKind"] = "SNAPSHOT",
             ["state"] = "SUCCESSFUL",
+            ["instanceDeletionTime"] = CloudSqlOperations.Timestamp(backup.Created),
             ["databaseVersion"] = backup.DatabaseVersion,
             ["backupInterval"] = new JsonObject { ["startTime"] = CloudSqlOperations.Timestamp(backup.Created) },
         };
