@@ -9,6 +9,8 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using OneClickMlflow.Emulator.Iam;
 using OneClickMlflow.Emulator.Infrastructure;
+using static OneClickMlflow.Emulator.Apis.SecretManagerAccess;
+using static OneClickMlflow.Emulator.Apis.SecretManagerViews;
 
 namespace OneClickMlflow.Emulator.Apis;
 
@@ -20,7 +22,6 @@ namespace OneClickMlflow.Emulator.Apis;
 public sealed partial class SecretManagerApi : IEmulatedApi
 {
     public const string Service = "secretmanager.googleapis.com";
-    private const int MaxPayloadBytes = 65536;
 
     private static readonly MessageSchema Replication = new MessageSchema("google.cloud.secretmanager.v1.Replication")
         .AnyJson("automatic").AnyJson("userManaged");
@@ -29,15 +30,6 @@ public sealed partial class SecretManagerApi : IEmulatedApi
         .String("name").Message("replication", Replication).String("createTime").StringMap("labels").AnyJson("topics")
         .String("expireTime").String("ttl").String("etag").AnyJson("rotation").AnyJson("versionAliases")
         .StringMap("annotations").String("versionDestroyTtl").AnyJson("customerManagedEncryption").StringMap("tags");
-
-    private static readonly MessageSchema Payload = new MessageSchema("google.cloud.secretmanager.v1.SecretPayload")
-        .Bytes("data").Int64("dataCrc32c");
-
-    private static readonly MessageSchema AddVersionRequest = new MessageSchema("google.cloud.secretmanager.v1.AddSecretVersionRequest")
-        .Message("payload", Payload, required: true);
-
-    private static readonly MessageSchema VersionStateRequest = new MessageSchema("google.cloud.secretmanager.v1.DisableSecretVersionRequest")
-        .String("etag");
 
     public ApiDescriptor Descriptor { get; } = new(
         "secretmanager", "secretmanager", RequiresAuthentication: true, EndpointOverride: "secretmanager", ServiceName: Service);
@@ -50,7 +42,7 @@ public sealed partial class SecretManagerApi : IEmulatedApi
         secrets.MapGet("/{secret}", context => Get(context, state));
         secrets.MapPatch("/{secret}", context => Patch(context, state));
         secrets.MapDelete("/{secret}", context => Delete(context, state));
-        secrets.MapPost("/{secret}:addVersion", context => AddVersion(context, state));
+        secrets.MapPost("/{secret}:addVersion", context => SecretVersionEndpoints.AddVersion(context, state));
         secrets.MapGet("/{secret}:getIamPolicy", context =>
         {
             CheckRequestedPolicyVersion(context);
@@ -63,12 +55,12 @@ public sealed partial class SecretManagerApi : IEmulatedApi
             var (project, secret) = Authorized(context, state, permission: null);
             return IamPolicyEndpoints.TestAsync(context, p => Holds(context, state, project, secret, p));
         });
-        secrets.MapGet("/{secret}/versions", context => ListVersions(context, state));
-        secrets.MapGet("/{secret}/versions/{version}", context => GetVersion(context, state));
-        secrets.MapGet("/{secret}/versions/{version}:access", context => Access(context, state));
-        secrets.MapPost("/{secret}/versions/{version}:enable", context => ChangeVersion(context, state, "enable", "ENABLED"));
-        secrets.MapPost("/{secret}/versions/{version}:disable", context => ChangeVersion(context, state, "disable", "DISABLED"));
-        secrets.MapPost("/{secret}/versions/{version}:destroy", context => ChangeVersion(context, state, "destroy", "DESTROYED"));
+        secrets.MapGet("/{secret}/versions", context => SecretVersionEndpoints.ListVersions(context, state));
+        secrets.MapGet("/{secret}/versions/{version}", context => SecretVersionEndpoints.GetVersion(context, state));
+        secrets.MapGet("/{secret}/versions/{version}:access", context => SecretVersionEndpoints.Access(context, state));
+        secrets.MapPost("/{secret}/versions/{version}:enable", context => SecretVersionEndpoints.ChangeVersion(context, state, "enable", "ENABLED"));
+        secrets.MapPost("/{secret}/versions/{version}:disable", context => SecretVersionEndpoints.ChangeVersion(context, state, "disable", "DISABLED"));
+        secrets.MapPost("/{secret}/versions/{version}:destroy", context => SecretVersionEndpoints.ChangeVersion(context, state, "destroy", "DESTROYED"));
     }
 
     private static async Task Create(HttpContext context, EmulatorState state)
@@ -175,190 +167,6 @@ public sealed partial class SecretManagerApi : IEmulatedApi
         }
     }
 
-    private static async Task AddVersion(HttpContext context, EmulatorState state)
-    {
-        var (project, secret) = Authorized(context, state, "secretmanager.versions.add");
-        var body = await context.ReadBodyAsync(AddVersionRequest);
-        var payload = body["payload"]!;
-        var data = Convert.FromBase64String(Base64Standard(payload["data"]?.GetValue<string>() ?? ""));
-        if (data.Length > MaxPayloadBytes)
-        {
-            throw GoogleApiError.InvalidArgument(
-                $"Secret payload data length must be less than or equal to {MaxPayloadBytes} bytes.", "payload.data");
-        }
-        var sentChecksum = payload["dataCrc32c"]?.ToString();
-        if (sentChecksum is not null && sentChecksum != Crc32C.Compute(data).ToString())
-        {
-            throw GoogleApiError.InvalidArgument(
-                "Checksum mismatch: the data_crc32c of the request does not match the CRC32C of the payload data.",
-                "payload.data_crc32c");
-        }
-        JsonObject json;
-        lock (state.Gate)
-        {
-            var version = new SecretVersionRecord
-            {
-                Number = secret.Versions.Count + 1,
-                Created = state.Clock.GetUtcNow(),
-                Data = data,
-                ClientChecksum = sentChecksum is not null,
-            };
-            secret.Versions.Add(version);
-            json = VersionJson(project, secret, version);
-        }
-        await context.WriteJsonAsync(json);
-    }
-
-    private static Task ListVersions(HttpContext context, EmulatorState state)
-    {
-        var (project, secret) = Authorized(context, state, "secretmanager.versions.list");
-        var body = new JsonObject();
-        lock (state.Gate)
-        {
-            var versions = secret.Versions.OrderByDescending(v => v.Number)
-                .Select(v => (JsonNode?)VersionJson(project, secret, v)).ToArray();
-            if (versions.Length > 0)
-            {
-                body["versions"] = new JsonArray(versions);
-                body["totalSize"] = versions.Length;
-            }
-        }
-        return context.WriteJsonAsync(body);
-    }
-
-    private static Task GetVersion(HttpContext context, EmulatorState state)
-    {
-        var (project, secret) = Authorized(context, state, "secretmanager.versions.get");
-        lock (state.Gate)
-        {
-            return context.WriteJsonAsync(VersionJson(project, secret, Version(context, project, secret)));
-        }
-    }
-
-    private static Task Access(HttpContext context, EmulatorState state)
-    {
-        var (project, secret) = Authorized(context, state, "secretmanager.versions.access");
-        lock (state.Gate)
-        {
-            var version = Version(context, project, secret);
-            if (version.State != "ENABLED")
-            {
-                throw GoogleApiError.FailedPrecondition(
-                    $"Secret Version [{VersionName(project, secret, version)}] is in {version.State} state.");
-            }
-            return context.WriteJsonAsync(new JsonObject
-            {
-                ["name"] = VersionName(project, secret, version),
-                ["payload"] = new JsonObject
-                {
-                    ["data"] = Convert.ToBase64String(version.Data!),
-                    ["dataCrc32c"] = Crc32C.Compute(version.Data!).ToString(),
-                },
-            });
-        }
-    }
-
-    private static async Task ChangeVersion(HttpContext context, EmulatorState state, string verb, string newState)
-    {
-        var (project, secret) = Authorized(context, state, $"secretmanager.versions.{verb}");
-        var body = await context.ReadBodyAsync(VersionStateRequest);
-        JsonObject json;
-        lock (state.Gate)
-        {
-            var version = Version(context, project, secret);
-            CheckEtag(body["etag"]?.GetValue<string>(), VersionEtag(version));
-            if (version.State == "DESTROYED")
-            {
-                throw GoogleApiError.FailedPrecondition($"Secret Version [{VersionName(project, secret, version)}] is in DESTROYED state.");
-            }
-            version.State = newState;
-            if (newState == "DESTROYED")
-            {
-                version.Data = null;
-                version.Destroyed = state.Clock.GetUtcNow();
-            }
-            json = VersionJson(project, secret, version);
-        }
-        await context.WriteJsonAsync(json);
-    }
-
-    /// <summary>The version of the route: a number, or <c>latest</c> (the most recently created). Call under the gate.</summary>
-    private static SecretVersionRecord Version(HttpContext context, ProjectState project, SecretRecord secret)
-    {
-        var id = context.Route("version");
-        if (id == "latest")
-        {
-            return secret.Versions.LastOrDefault()
-                ?? throw GoogleApiError.NotFound($"Secret [{SecretName(project, secret.SecretId)}] not found or has no versions.");
-        }
-        if (!int.TryParse(id, out var number) || number < 1)
-        {
-            throw GoogleApiError.InvalidArgument(
-                $"The provided Secret Version ID [{id}] does not match the expected format [0-9]+ or 'latest'.", "name");
-        }
-        return secret.Versions.FirstOrDefault(v => v.Number == number)
-            ?? throw GoogleApiError.NotFound($"Secret Version [{SecretName(project, secret.SecretId)}/versions/{number}] not found.");
-    }
-
-    private static ProjectState Project(HttpContext context, EmulatorState state)
-    {
-        var id = context.Route("project");
-        var project = state.FindProject(id) ?? throw GoogleApiError.PermissionDenied(
-            $"Permission denied on resource project {id}.", "CONSUMER_INVALID");
-        lock (state.Gate)
-        {
-            CallerAccess.RequireServiceEnabled(project, Service, "Secret Manager API");
-        }
-        return project;
-    }
-
-    /// <summary>
-    /// The project and secret of the route, when the caller holds <paramref name="permission"/> on the project or
-    /// on the secret (403 before 404, so a caller without access learns nothing).
-    /// </summary>
-    private static (ProjectState Project, SecretRecord Secret) Authorized(HttpContext context, EmulatorState state, string? permission)
-    {
-        var project = Project(context, state);
-        var secretId = context.Route("secret");
-        SecretRecord? secret;
-        lock (state.Gate)
-        {
-            secret = state.ApiState<SecretManagerState>().Secrets.GetValueOrDefault((project.ProjectId, secretId));
-        }
-        var resource = SecretName(project, secretId);
-        if (context.GetRouteValue("version") is string version)
-        {
-            resource += "/versions/" + version;
-        }
-        if (permission is not null)
-        {
-            Require(context, state, project, secret, permission, resource);
-        }
-        return (project, secret ?? throw GoogleApiError.NotFound($"Secret [{SecretName(project, secretId)}] not found."));
-    }
-
-    private static void Require(HttpContext context, EmulatorState state, ProjectState project, SecretRecord? secret, string permission, string resource)
-    {
-        if (!Holds(context, state, project, secret, permission))
-        {
-            throw GoogleApiError.PermissionDenied(
-                $"Permission '{permission}' denied for resource '{resource}' (or it may not exist).", "IAM_PERMISSION_DENIED");
-        }
-    }
-
-    private static bool Holds(HttpContext context, EmulatorState state, ProjectState project, SecretRecord? secret, string permission)
-    {
-        var caller = context.Caller();
-        if (state.HasPermission(caller, project, permission))
-        {
-            return true;
-        }
-        lock (state.Gate)
-        {
-            return caller is not null && secret is not null && secret.Policy.Grants(caller.Member, permission);
-        }
-    }
-
     /// <summary>getIamPolicy is a GET here: the requested version comes in the query.</summary>
     private static void CheckRequestedPolicyVersion(HttpContext context)
     {
@@ -367,14 +175,6 @@ public sealed partial class SecretManagerApi : IEmulatedApi
         {
             throw GoogleApiError.InvalidArgument(
                 $"Invalid requested_policy_version: {requested}. Valid values are 0, 1 and 3.", "options.requested_policy_version");
-        }
-    }
-
-    private static void CheckEtag(string? sent, string current)
-    {
-        if (!string.IsNullOrEmpty(sent) && sent != current)
-        {
-            throw GoogleApiError.Aborted("The etag provided in the request does not match the current etag of the resource.");
         }
     }
 
@@ -400,60 +200,6 @@ public sealed partial class SecretManagerApi : IEmulatedApi
         return result;
     }
 
-    private static string Base64Standard(string data)
-    {
-        var normalized = data.Replace('-', '+').Replace('_', '/');
-        return normalized.PadRight(normalized.Length + (4 - normalized.Length % 4) % 4, '=');
-    }
-
-    private static string SecretName(ProjectState project, string secretId) => $"projects/{project.ProjectNumber}/secrets/{secretId}";
-
-    private static string VersionName(ProjectState project, SecretRecord secret, SecretVersionRecord version) =>
-        $"{SecretName(project, secret.SecretId)}/versions/{version.Number}";
-
-    private static string VersionEtag(SecretVersionRecord version) =>
-        $"\"{version.Created.ToUnixTimeMilliseconds() * 1000 + version.State.Length:x}\"";
-
-    private static JsonObject SecretJson(ProjectState project, SecretRecord secret)
-    {
-        var json = new JsonObject
-        {
-            ["name"] = SecretName(project, secret.SecretId),
-            ["replication"] = secret.Replication.DeepClone(),
-            ["createTime"] = Timestamp(secret.Created),
-            ["etag"] = secret.Etag,
-        };
-        if (secret.Labels.Count > 0)
-        {
-            json["labels"] = new JsonObject(secret.Labels.Select(l => new KeyValuePair<string, JsonNode?>(l.Key, l.Value)));
-        }
-        return json;
-    }
-
-    private static JsonObject VersionJson(ProjectState project, SecretRecord secret, SecretVersionRecord version)
-    {
-        var json = new JsonObject
-        {
-            ["name"] = VersionName(project, secret, version),
-            ["createTime"] = Timestamp(version.Created),
-            ["state"] = version.State,
-            ["replicationStatus"] = secret.Replication["automatic"] is not null
-                ? new JsonObject { ["automatic"] = new JsonObject() }
-                : new JsonObject { ["userManaged"] = new JsonObject() },
-            ["etag"] = VersionEtag(version),
-        };
-        if (version.ClientChecksum)
-        {
-            json["clientSpecifiedPayloadChecksum"] = true;
-        }
-        if (version.Destroyed is { } destroyed)
-        {
-            json["destroyTime"] = Timestamp(destroyed);
-        }
-        return json;
-    }
-
-    private static string Timestamp(DateTimeOffset time) => time.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.ffffff'Z'");
 
     [GeneratedRegex("^[a-zA-Z0-9_-]{1,255}$")]
     private static partial Regex SecretIdPattern();
