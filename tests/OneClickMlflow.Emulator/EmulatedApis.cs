@@ -20,5 +20,7 @@ public static class EmulatedApis
         new ComputeApi(),
         new ServiceNetworkingApi(),
         new StorageApi(),
+        new CloudSqlApi(),
+        new SecretManagerApi(),
     };
 }

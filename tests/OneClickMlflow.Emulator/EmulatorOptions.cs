@@ -29,6 +29,12 @@ public sealed class EmulatorOptions
     /// </summary>
     public bool ServiceAccountPropagationDelay { get; set; }
 
+    /// <summary>
+    /// Named switch: Cloud SQL <c>instances.get</c> of a missing instance answers 403 "The client is not authorized
+    /// to make this request." (as Google sometimes does) instead of 404.
+    /// </summary>
+    public bool SqlMissingInstanceAnswers403 { get; set; }
+
     /// <summary>Multiplies the realistic durations (0.01 makes a 20 s enable take 0.2 s).</summary>
     public double LatencyScale { get; set; } = 1.0;
 }

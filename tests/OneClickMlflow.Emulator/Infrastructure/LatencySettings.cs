@@ -28,6 +28,7 @@ public sealed class LatencySettings
         // How long a new service account stays invisible to IAM policy calls (IamState.SimulatePropagationDelay).
         ["iam.serviceAccounts.propagation"] = TimeSpan.FromSeconds(10),
         ["sql.instances.create"] = TimeSpan.FromMinutes(8),
+        ["sql.instances.update"] = TimeSpan.FromSeconds(90),
         ["sql.instances.delete"] = TimeSpan.FromMinutes(2),
         ["sql.databases.insert"] = TimeSpan.FromSeconds(10),
         ["sql.users.insert"] = TimeSpan.FromSeconds(5),
