@@ -17,5 +17,6 @@ public static class EmulatedApis
         new IamApi(),
         new ServiceUsageApi(),
         new ResourceManagerApi(),
+        new Registry.RegistryTokenApi(),
     };
 }

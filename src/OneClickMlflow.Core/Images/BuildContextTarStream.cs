@@ -1,0 +1,95 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+
+namespace OneClickMlflow.Images
+{
+    /// <summary>
+    /// A read-only, forward-only tar of a build context, produced while it is read: one file is open at a time and
+    /// nothing is buffered beyond a header, so a large context never sits in memory. Files starting with "#!" get
+    /// mode 0755 (entrypoint scripts stay executable whatever the host's file system), the others 0644.
+    /// </summary>
+    public sealed class BuildContextTarStream : Stream
+    {
+        private readonly IEnumerator<Func<Stream>> segments;
+        private Stream? current;
+        private long position;
+
+        public BuildContextTarStream(IReadOnlyList<BuildContextFile> files)
+        {
+            segments = Segments(files).GetEnumerator();
+        }
+
+        public override bool CanRead => true;
+        public override bool CanSeek => false;
+        public override bool CanWrite => false;
+        public override long Length => throw new NotSupportedException();
+
+        public override long Position
+        {
+            get => position;
+            set => throw new NotSupportedException();
+        }
+
+        public override int Read(byte[] buffer, int offset, int count)
+        {
+            while (true)
+            {
+                if (current == null)
+                {
+                    if (!segments.MoveNext())
+                    {
+                        return 0;
+                    }
+                    current = segments.Current();
+                }
+                var read = current.Read(buffer, offset, count);
+                if (read > 0)
+                {
+                    position += read;
+                    return read;
+                }
+                current.Dispose();
+                current = null;
+            }
+        }
+
+        public override void Flush()
+        {
+        }
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+        public override void SetLength(long value) => throw new NotSupportedException();
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+        protected override void Dispose(bool disposing)
+        {
+            if (disposing)
+            {
+                current?.Dispose();
+                segments.Dispose();
+            }
+            base.Dispose(disposing);
+        }
+
+        private static IEnumerable<Func<Stream>> Segments(IReadOnlyList<BuildContextFile> files)
+        {
+            foreach (var file in files)
+            {
+                var size = new FileInfo(file.FullPath).Length;
+                var header = TarHeader.ForFile(file.RelativePath, size, StartsWithShebang(file.FullPath));
+                yield return () => new MemoryStream(header, writable: false);
+                yield return () => new FileStream(file.FullPath, FileMode.Open, FileAccess.Read, FileShare.Read, 81920);
+                yield return () => new MemoryStream(new byte[TarHeader.Padding(size)], writable: false);
+            }
+            // The end of an archive: two zero blocks.
+            yield return () => new MemoryStream(new byte[2 * TarHeader.BlockSize], writable: false);
+        }
+
+        private static bool StartsWithShebang(string path)
+        {
+            using var stream = File.OpenRead(path);
+            return stream.ReadByte() == '#' && stream.ReadByte() == '!';
+        }
+    }
+}
