@@ -33,6 +33,10 @@ namespace OneClickMlflow.Images
 
         public override int Read(byte[] buffer, int offset, int count)
         {
+            if (count == 0)
+            {
+                return 0; // Not the end: an empty segment is only skipped when a real read finds it empty.
+            }
             while (true)
             {
                 if (current == null)
