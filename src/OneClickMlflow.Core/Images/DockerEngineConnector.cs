@@ -52,7 +52,7 @@ namespace OneClickMlflow.Images
             catch (Exception e) when (!(e is OperationCanceledException) && !(e is ImagePublishException))
             {
                 throw new ImagePublishException(ImagePublishStage.Engine,
-                    $"Cannot reach the Docker engine at {endpoint}: {e.GetBaseException().Message} Start Docker or set DOCKER_HOST to a running engine.", e);
+                    $"Cannot reach the Docker engine at {endpoint}: {e.GetBaseException().Message.TrimEnd('.')}. Start Docker or set DOCKER_HOST to a running engine.", e);
             }
         }
     }

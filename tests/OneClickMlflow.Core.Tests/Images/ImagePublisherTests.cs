@@ -92,7 +92,7 @@ public sealed class ImagePublisherTests : IDisposable
 
         using var engine = new DockerClientBuilder().WithEndpoint(harness.EngineEndpoint).Build();
         var image = await engine.Images.InspectImageAsync($"{published.Repository}:{published.Tag}");
-        Assert.Equal("3.1.4", image.Config.Labels["mlflow.version"]);
+        Assert.Equal("3.1.4", image.Config!.Labels["mlflow.version"]);
         Assert.Contains($"{published.Repository}@{published.Digest}", image.RepoDigests);
         using var layer = await engine.Images.SaveImageAsync($"{published.Repository}:{published.Tag}");
         var modes = await SavedImageModes.ReadAsync(layer);
@@ -183,7 +183,10 @@ public sealed class ImagePublisherTests : IDisposable
         {
             return;
         }
-        var deadSocket = new Uri("unix://" + Path.Combine(Path.GetTempPath(), Path.GetRandomFileName() + ".sock"));
+        var deadSocket = OneClickMlflow.Prerequisites.DockerEngineProbe.EngineEndpoint(new Dictionary<string, string>
+        {
+            ["DOCKER_HOST"] = "unix://" + Path.Combine(Path.GetTempPath(), Path.GetRandomFileName() + ".sock"),
+        });
         var request = harness.Request(contexts.Scratch("no engine"));
         var options = new ImagePublisherOptions(deadSocket, _ => Task.FromResult(harness.AccessToken()));
 
@@ -191,7 +194,7 @@ public sealed class ImagePublisherTests : IDisposable
 
         output.WriteLine(error.Message);
         Assert.Equal(ImagePublishStage.Engine, error.Stage);
-        Assert.Contains(deadSocket.ToString(), error.Message);
+        Assert.StartsWith($"Cannot reach the Docker engine at {deadSocket}: ", error.Message);
     }
 
     [Fact]
@@ -222,7 +225,7 @@ public sealed class ImagePublisherTests : IDisposable
             Convert.ToBase64String(Encoding.UTF8.GetBytes("oauth2accesstoken:" + harness.AccessToken())));
         using var tokenResponse = await http.SendAsync(tokenRequest);
         tokenResponse.EnsureSuccessStatusCode();
-        var token = JsonDocument.Parse(await tokenResponse.Content.ReadAsStringAsync()).RootElement.GetProperty("token").GetString();
+        var token = JsonDocument.Parse(await tokenResponse.Content.ReadAsStringAsync()).RootElement.GetProperty("token").GetString()!;
 
         using var manifestRequest = new HttpRequestMessage(HttpMethod.Get, $"http://{harness.RegistryHost}/v2/{name}/manifests/{tag}");
         manifestRequest.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
