@@ -92,7 +92,7 @@ public sealed class ImagePublisherTests : IDisposable
 
         using var engine = new DockerClientBuilder().WithEndpoint(harness.EngineEndpoint).Build();
         var image = await engine.Images.InspectImageAsync($"{published.Repository}:{published.Tag}");
-        Assert.Equal("3.1.4", image.Config!.Labels["mlflow.version"]);
+        Assert.Equal("3.1.4", image.Config!.Labels!["mlflow.version"]);
         Assert.Contains($"{published.Repository}@{published.Digest}", image.RepoDigests);
         using var layer = await engine.Images.SaveImageAsync($"{published.Repository}:{published.Tag}");
         var modes = await SavedImageModes.ReadAsync(layer);
