@@ -10,9 +10,9 @@ namespace OneClickMlflow.Tests.Images;
 
 public sealed class BuildContextTarStreamTests : IDisposable
 {
-    private readonly string root = Directory.CreateTempSubdirectory("ocm-tar-").FullName;
+    private readonly ScratchDirectory scratch = new();
 
-    public void Dispose() => Directory.Delete(root, recursive: true);
+    public void Dispose() => scratch.Dispose();
 
     [Fact]
     public void Archive_holds_every_file_with_its_bytes_in_path_order()
@@ -55,7 +55,7 @@ public sealed class BuildContextTarStreamTests : IDisposable
     public void Reading_is_small_piece_by_small_piece_without_knowing_the_length()
     {
         Write("big.bin", new string('y', 300_000));
-        using var stream = new BuildContextTarStream(BuildContextFiles.Enumerate(root));
+        using var stream = new BuildContextTarStream(BuildContextFiles.Enumerate(scratch.Root));
 
         var buffer = new byte[333];
         long total = 0;
@@ -72,7 +72,7 @@ public sealed class BuildContextTarStreamTests : IDisposable
 
     private Dictionary<string, (string Content, UnixFileMode Mode)> ReadArchive()
     {
-        using var stream = new BuildContextTarStream(BuildContextFiles.Enumerate(root));
+        using var stream = new BuildContextTarStream(BuildContextFiles.Enumerate(scratch.Root));
         using var reader = new TarReader(stream);
         var entries = new Dictionary<string, (string, UnixFileMode)>(StringComparer.Ordinal);
         while (reader.GetNextEntry() is { } entry)
@@ -83,10 +83,5 @@ public sealed class BuildContextTarStreamTests : IDisposable
         return entries;
     }
 
-    private void Write(string relativePath, string content)
-    {
-        var full = Path.Combine(root, relativePath);
-        Directory.CreateDirectory(Path.GetDirectoryName(full)!);
-        File.WriteAllText(full, content);
-    }
+    private void Write(string relativePath, string content) => scratch.Write(relativePath, content);
 }

@@ -63,6 +63,36 @@ internal sealed class ChildProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>Polls <paramref name="ready"/> until it says yes; fails at once if the process exits, and after <paramref name="limit"/> with the log tail.</summary>
+    public async Task WaitUntilReadyAsync(string name, TimeSpan limit, Func<Task<bool>> ready)
+    {
+        var deadline = DateTime.UtcNow + limit;
+        var lastError = "";
+        while (true)
+        {
+            if (process.HasExited)
+            {
+                throw new InvalidOperationException($"{name} exited while starting:\n{LogTail()}");
+            }
+            try
+            {
+                if (await ready())
+                {
+                    return;
+                }
+            }
+            catch (Exception e)
+            {
+                lastError = e.Message;
+            }
+            if (DateTime.UtcNow >= deadline)
+            {
+                throw new TimeoutException($"{name} was not ready within {limit.TotalSeconds} s: {lastError}\n{LogTail()}");
+            }
+            await Task.Delay(150);
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
         if (!process.HasExited)

@@ -8,9 +8,9 @@ namespace OneClickMlflow.Tests.Images;
 
 public sealed class ContentTagTests : IDisposable
 {
-    private readonly string root = Directory.CreateTempSubdirectory("ocm-tag-").FullName;
+    private readonly ScratchDirectory scratch = new();
 
-    public void Dispose() => Directory.Delete(root, recursive: true);
+    public void Dispose() => scratch.Dispose();
 
     [Fact]
     public void Same_files_written_in_another_order_at_other_times_give_the_same_tag()
@@ -58,13 +58,10 @@ public sealed class ContentTagTests : IDisposable
 
     private string Write(string name, params (string Path, string Content)[] files)
     {
-        var directory = Path.Combine(root, name);
         foreach (var (path, content) in files)
         {
-            var full = Path.Combine(directory, path);
-            Directory.CreateDirectory(Path.GetDirectoryName(full)!);
-            File.WriteAllText(full, content);
+            scratch.Write(Path.Combine(name, path), content);
         }
-        return directory;
+        return Path.Combine(scratch.Root, name);
     }
 }

@@ -69,27 +69,11 @@ internal sealed class PrivateDockerd : IAsyncDisposable
 
     private async Task WaitForPingAsync(TimeSpan limit)
     {
-        var deadline = DateTime.UtcNow + limit;
         using var client = new DockerClientBuilder().WithEndpoint(Endpoint).WithTimeout(TimeSpan.FromSeconds(2)).Build();
-        while (true)
+        await process.WaitUntilReadyAsync("dockerd", limit, async () =>
         {
-            if (process.HasExited)
-            {
-                throw new InvalidOperationException("dockerd exited while starting:\n" + process.LogTail());
-            }
-            try
-            {
-                await client.System.PingAsync();
-                return;
-            }
-            catch (Exception) when (DateTime.UtcNow < deadline)
-            {
-                await Task.Delay(200);
-            }
-            catch (Exception e)
-            {
-                throw new TimeoutException($"dockerd did not answer /_ping within {limit.TotalSeconds} s: {e.Message}\n{process.LogTail()}");
-            }
-        }
+            await client.System.PingAsync();
+            return true;
+        });
     }
 }

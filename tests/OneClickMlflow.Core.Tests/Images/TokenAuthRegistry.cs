@@ -91,29 +91,10 @@ internal sealed class TokenAuthRegistry : IAsyncDisposable
     private async Task WaitForChallengeAsync(TimeSpan limit)
     {
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
-        var deadline = DateTime.UtcNow + limit;
-        while (true)
+        await process.WaitUntilReadyAsync("docker-registry", limit, async () =>
         {
-            if (process.HasExited)
-            {
-                throw new InvalidOperationException("docker-registry exited while starting:\n" + process.LogTail());
-            }
-            try
-            {
-                using var response = await http.GetAsync($"http://{Host}/v2/");
-                if (response.StatusCode == HttpStatusCode.Unauthorized)
-                {
-                    return;
-                }
-            }
-            catch (HttpRequestException) when (DateTime.UtcNow < deadline)
-            {
-            }
-            if (DateTime.UtcNow >= deadline)
-            {
-                throw new TimeoutException($"docker-registry did not answer on {Host} within {limit.TotalSeconds} s:\n{process.LogTail()}");
-            }
-            await Task.Delay(100);
-        }
+            using var response = await http.GetAsync($"http://{Host}/v2/");
+            return response.StatusCode == HttpStatusCode.Unauthorized;
+        });
     }
 }
