@@ -16,10 +16,10 @@ namespace OneClickMlflow.Images
         /// <summary>Hex characters kept from the sha256 (64 bits: collisions are not a practical concern).</summary>
         public const int Length = 16;
 
-        public static string Compute(string contextDirectory, IReadOnlyDictionary<string, string>? buildArguments, string mlflowVersion) =>
+        public static string Compute(string contextDirectory, IReadOnlyDictionary<string, string>? buildArguments, string? mlflowVersion) =>
             Compute(BuildContextFiles.Enumerate(contextDirectory), buildArguments, mlflowVersion);
 
-        public static string Compute(IReadOnlyList<BuildContextFile> files, IReadOnlyDictionary<string, string>? buildArguments, string mlflowVersion)
+        public static string Compute(IReadOnlyList<BuildContextFile> files, IReadOnlyDictionary<string, string>? buildArguments, string? mlflowVersion)
         {
             using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
             var buffer = new byte[81920];
@@ -37,7 +37,7 @@ namespace OneClickMlflow.Images
             {
                 AppendField(sha, "arg", argument.Key, argument.Value);
             }
-            AppendField(sha, "mlflow", mlflowVersion);
+            AppendField(sha, "mlflow", mlflowVersion ?? "");
             var hash = sha.GetHashAndReset();
             return string.Concat(hash.Select(b => b.ToString("x2"))).Substring(0, Length);
         }

@@ -8,7 +8,7 @@ namespace OneClickMlflow.Images
         /// <summary>The build argument carrying <see cref="MlflowVersion"/> into the Dockerfile.</summary>
         public const string MlflowVersionArgument = "MLFLOW_VERSION";
 
-        public ImagePublishRequest(string contextDirectory, string registryHost, string projectId, string repository, string imageName, string mlflowVersion)
+        public ImagePublishRequest(string contextDirectory, string registryHost, string projectId, string repository, string imageName, string? mlflowVersion = null)
         {
             ContextDirectory = contextDirectory;
             RegistryHost = registryHost;
@@ -30,7 +30,8 @@ namespace OneClickMlflow.Images
 
         public string ImageName { get; }
 
-        public string MlflowVersion { get; }
+        /// <summary>Passed as <see cref="MlflowVersionArgument"/>; null leaves the Dockerfile's own default.</summary>
+        public string? MlflowVersion { get; }
 
         /// <summary>Build arguments besides <see cref="MlflowVersionArgument"/>; they are part of the content tag.</summary>
         public IDictionary<string, string> BuildArguments { get; } = new SortedDictionary<string, string>();
@@ -46,10 +47,14 @@ namespace OneClickMlflow.Images
 
         public static string ArtifactRegistryHost(string region) => $"{region}-docker.pkg.dev";
 
-        /// <summary>Everything passed to the build: <see cref="BuildArguments"/> and the MLflow version.</summary>
+        /// <summary>Everything passed to the build: <see cref="BuildArguments"/> and the MLflow version when given.</summary>
         public IReadOnlyDictionary<string, string> AllBuildArguments()
         {
-            var all = new SortedDictionary<string, string>(BuildArguments) { [MlflowVersionArgument] = MlflowVersion };
+            var all = new SortedDictionary<string, string>(BuildArguments);
+            if (MlflowVersion != null)
+            {
+                all[MlflowVersionArgument] = MlflowVersion;
+            }
             return all;
         }
     }

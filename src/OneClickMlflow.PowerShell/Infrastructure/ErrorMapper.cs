@@ -46,6 +46,7 @@ namespace OneClickMlflow.PowerShell.Infrastructure
         private static ErrorShape Describe(Exception exception) => exception switch
         {
             GoogleApiException google => DescribeGoogle(google),
+            OneClickMlflow.Images.ImagePublishException image => ImagePublishErrors.Describe(image),
             CredentialsNotFoundException => Shape(
                 "CredentialsNotFound", ErrorCategory.AuthenticationError, exception.Message,
                 "Run 'gcloud auth application-default login' or set GOOGLE_APPLICATION_CREDENTIALS to a credential file."),
