@@ -3,6 +3,8 @@ using System.Collections.Generic;
 using System.IO;
 using System.Threading;
 using System.Threading.Tasks;
+using Docker.DotNet;
+using Docker.DotNet.Models;
 using OneClickMlflow.Emulator;
 using OneClickMlflow.Emulator.Registry;
 using OneClickMlflow.Prerequisites;
@@ -54,6 +56,23 @@ public sealed class DockerTestBed : IAsyncDisposable
     }
 
     public string RegistryLogTail() => registry?.LogTail() ?? "";
+
+    /// <summary>Removes every image of the given repositories from the engine (a shared engine keeps its data).</summary>
+    public async Task RemoveImagesAsync(IEnumerable<string> repositories)
+    {
+        using var client = new DockerClientBuilder().WithEndpoint(EngineEndpoint).Build();
+        foreach (var repository in repositories)
+        {
+            var found = await client.Images.ListImagesAsync(new ImagesListParameters
+            {
+                Filters = new Dictionary<string, IDictionary<string, bool>> { ["reference"] = new Dictionary<string, bool> { [repository] = true } },
+            });
+            foreach (var image in found)
+            {
+                await client.Images.DeleteImageAsync(image.ID, new ImageDeleteParameters { Force = true });
+            }
+        }
+    }
 
     public async ValueTask DisposeAsync()
     {

@@ -2,7 +2,6 @@ using System;
 using System.Collections.Generic;
 using System.Threading;
 using System.Threading.Tasks;
-using Docker.DotNet;
 using OneClickMlflow.Emulator;
 using OneClickMlflow.Emulator.Auth;
 using OneClickMlflow.Images;
@@ -81,31 +80,11 @@ public sealed class ImageHarness : IAsyncLifetime
         {
             if (bed.SkipReason is null && bed.SharedEngine)
             {
-                await TestImages.RemoveAsync(bed.EngineEndpoint, images);
+                await bed.RemoveImagesAsync(images);
             }
             await bed.DisposeAsync();
         }
         await Emulator.DisposeAsync();
-    }
-}
-
-/// <summary>Removes the images of the given repositories from an engine.</summary>
-public static class TestImages
-{
-    public static async Task RemoveAsync(Uri engineEndpoint, IEnumerable<string> repositories)
-    {
-        using var client = new DockerClientBuilder().WithEndpoint(engineEndpoint).Build();
-        foreach (var repository in repositories)
-        {
-            var found = await client.Images.ListImagesAsync(new Docker.DotNet.Models.ImagesListParameters
-            {
-                Filters = new Dictionary<string, IDictionary<string, bool>> { ["reference"] = new Dictionary<string, bool> { [repository] = true } },
-            });
-            foreach (var image in found)
-            {
-                await client.Images.DeleteImageAsync(image.ID, new Docker.DotNet.Models.ImageDeleteParameters { Force = true });
-            }
-        }
     }
 }
 
