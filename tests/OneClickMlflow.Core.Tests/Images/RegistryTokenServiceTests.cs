@@ -6,6 +6,7 @@ using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using System.Threading.Tasks;
 using OneClickMlflow.Emulator;
 using OneClickMlflow.Emulator.Auth;
@@ -57,6 +58,33 @@ public sealed class RegistryTokenServiceTests : IAsyncLifetime
         Assert.Equal(new[] { "pull", "push" }, new[] { access.GetProperty("actions")[0].GetString(), access.GetProperty("actions")[1].GetString() });
         using var rsa = certificate.GetRSAPublicKey()!;
         Assert.True(rsa.VerifyData(Encoding.ASCII.GetBytes(parts[0] + "." + parts[1]), Base64Url(parts[2]), HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1));
+    }
+
+    [Fact]
+    public async Task A_script_can_set_the_signing_certificate_through_the_admin_surface()
+    {
+        using var key = RSA.Create(2048);
+        using var other = new CertificateRequest("CN=script", key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1)
+            .CreateSelfSigned(DateTimeOffset.UtcNow.AddMinutes(-1), DateTimeOffset.UtcNow.AddHours(1));
+        using var http = new HttpClient();
+        var settings = new JsonObject
+        {
+            ["certificatePem"] = other.ExportCertificatePem(),
+            ["privateKeyPem"] = key.ExportPkcs8PrivateKeyPem(),
+            ["service"] = "script-registry",
+            ["issuer"] = "script-issuer",
+        };
+        using var configured = await http.PostAsync(new Uri(host.BaseUri, "_emulator/registry-token"),
+            new StringContent(settings.ToJsonString(), Encoding.UTF8, "application/json"));
+        configured.EnsureSuccessStatusCode();
+        var accessToken = host.State.Tokens.Issue(Principal.ServiceAccount("deployer@proj-one.iam.gserviceaccount.com")).Token;
+
+        using var response = await RequestAsync("oauth2accesstoken", accessToken, "script-registry");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var token = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("token").GetString()!;
+        var parts = token.Split('.');
+        Assert.True(key.VerifyData(Encoding.ASCII.GetBytes(parts[0] + "." + parts[1]), Base64Url(parts[2]), HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1));
     }
 
     [Theory]

@@ -1,6 +1,8 @@
 using System;
 using System.Linq;
 using System.Net.Http.Headers;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using System.Text.Json.Nodes;
 using System.Threading.Tasks;
@@ -22,11 +24,36 @@ public sealed class RegistryTokenApi : IEmulatedApi
 {
     public const string UserName = "oauth2accesstoken";
 
+    private static readonly MessageSchema ConfigureSchema = new MessageSchema("emulator.RegistryTokenSettings")
+        .String("certificatePem", required: true).String("privateKeyPem", required: true)
+        .String("service", required: true).String("issuer", required: true);
+
     public ApiDescriptor Descriptor { get; } = new("registrytoken", "v2", RequiresAuthentication: false);
 
     public void Map(IEndpointRouteBuilder routes, EmulatorState state)
     {
         routes.MapGet("/v2/token", context => IssueAsync(context, state));
+        routes.MapPost(EmulatorPipeline.AdminPrefix + "/registry-token", context => ConfigureAsync(context, state));
+    }
+
+    /// <summary>
+    /// Admin: <c>{"certificatePem", "privateKeyPem", "service", "issuer"}</c> sets what tokens are signed with and
+    /// for whom, for a standalone emulator serving a registry that a script started.
+    /// </summary>
+    private static async Task ConfigureAsync(HttpContext context, EmulatorState state)
+    {
+        var body = await context.ReadBodyAsync(ConfigureSchema);
+        X509Certificate2 certificate;
+        try
+        {
+            certificate = X509Certificate2.CreateFromPem(body["certificatePem"]!.GetValue<string>(), body["privateKeyPem"]!.GetValue<string>());
+        }
+        catch (CryptographicException e)
+        {
+            throw GoogleApiError.InvalidArgument("certificatePem and privateKeyPem must be a PEM certificate and its private key: " + e.Message);
+        }
+        state.ApiState<RegistryTokenSettings>().Configure(certificate, body["service"]!.GetValue<string>(), body["issuer"]!.GetValue<string>());
+        await context.WriteJsonAsync(new JsonObject { ["service"] = body["service"]!.GetValue<string>(), ["issuer"] = body["issuer"]!.GetValue<string>() });
     }
 
     private static Task IssueAsync(HttpContext context, EmulatorState state)
