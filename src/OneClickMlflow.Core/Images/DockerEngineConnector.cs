@@ -31,6 +31,12 @@ namespace OneClickMlflow.Images
 
         private static async Task<Version> EngineApiVersionAsync(Uri endpoint, CancellationToken cancellationToken)
         {
+            // The transport's own error for a missing socket file is an unhelpful "Cannot assign requested address".
+            if (endpoint.Scheme == "unix" && !System.IO.File.Exists(endpoint.LocalPath))
+            {
+                throw new ImagePublishException(ImagePublishStage.Engine,
+                    $"Cannot reach the Docker engine at {endpoint}: no socket at {endpoint.LocalPath}.");
+            }
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             timeout.CancelAfter(ConnectTimeout);
             try
@@ -52,7 +58,7 @@ namespace OneClickMlflow.Images
             catch (Exception e) when (!(e is OperationCanceledException) && !(e is ImagePublishException))
             {
                 throw new ImagePublishException(ImagePublishStage.Engine,
-                    $"Cannot reach the Docker engine at {endpoint}: {e.GetBaseException().Message.TrimEnd('.')}. Start Docker or set DOCKER_HOST to a running engine.", e);
+                    $"Cannot reach the Docker engine at {endpoint}: {e.GetBaseException().Message.TrimEnd('.')}.", e);
             }
         }
     }

@@ -194,7 +194,26 @@ public sealed class ImagePublisherTests : IDisposable
 
         output.WriteLine(error.Message);
         Assert.Equal(ImagePublishStage.Engine, error.Stage);
-        Assert.StartsWith($"Cannot reach the Docker engine at {deadSocket}: ", error.Message);
+        Assert.Equal($"Cannot reach the Docker engine at {deadSocket}: no socket at {deadSocket.LocalPath}.", error.Message);
+    }
+
+    [Fact]
+    public async Task An_engine_port_that_refuses_connections_is_reported_with_the_transports_message()
+    {
+        if (harness.Skip(output))
+        {
+            return;
+        }
+        var refused = new Uri("tcp://127.0.0.1:1");
+        var request = harness.Request(contexts.Scratch("refused engine"));
+        var options = new ImagePublisherOptions(refused, _ => Task.FromResult(harness.AccessToken()));
+
+        var error = await Assert.ThrowsAsync<ImagePublishException>(() => new ImagePublisher(options).PublishAsync(request, CancellationToken.None));
+
+        output.WriteLine(error.Message);
+        Assert.Equal(ImagePublishStage.Engine, error.Stage);
+        Assert.StartsWith($"Cannot reach the Docker engine at {refused}: ", error.Message);
+        Assert.Contains("refused", error.Message, StringComparison.OrdinalIgnoreCase);
     }
 
     [Fact]
