@@ -83,7 +83,7 @@ namespace OneClickMlflow.Images
                 var size = new FileInfo(file.FullPath).Length;
                 var header = TarHeader.ForFile(file.RelativePath, size, StartsWithShebang(file.FullPath));
                 yield return () => new MemoryStream(header, writable: false);
-                yield return () => new FileStream(file.FullPath, FileMode.Open, FileAccess.Read, FileShare.Read, 81920);
+                yield return () => new FixedLengthFileStream(file.FullPath, size);
                 yield return () => new MemoryStream(new byte[TarHeader.Padding(size)], writable: false);
             }
             // The end of an archive: two zero blocks.

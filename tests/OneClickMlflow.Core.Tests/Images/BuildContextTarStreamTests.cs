@@ -70,6 +70,35 @@ public sealed class BuildContextTarStreamTests : IDisposable
         Assert.True(total >= 300_000 + 512 + 1024);
     }
 
+    [Fact]
+    public void A_file_that_grows_while_being_sent_is_cut_at_its_announced_length()
+    {
+        var path = scratch.Write("log.txt", "12345");
+        using var stream = new BuildContextTarStream(BuildContextFiles.Enumerate(scratch.Root));
+        var header = new byte[512];
+        stream.ReadExactly(header);
+        File.AppendAllText(path, "6789");
+        using var rest = new MemoryStream();
+        stream.CopyTo(rest);
+
+        Assert.Equal("12345", System.Text.Encoding.ASCII.GetString(rest.ToArray(), 0, 5));
+        Assert.Equal(0, rest.ToArray()[5]);
+        Assert.Equal(512 + 1024, rest.Length);
+    }
+
+    [Fact]
+    public void A_file_that_shrinks_while_being_sent_fails_naming_it()
+    {
+        var path = scratch.Write("data.txt", "123456789");
+        using var stream = new BuildContextTarStream(BuildContextFiles.Enumerate(scratch.Root));
+        stream.ReadExactly(new byte[512]);
+        File.WriteAllText(path, "1");
+
+        var error = Assert.Throws<IOException>(() => stream.CopyTo(Stream.Null));
+
+        Assert.Contains(path, error.Message);
+    }
+
     private Dictionary<string, (string Content, UnixFileMode Mode)> ReadArchive()
     {
         using var stream = new BuildContextTarStream(BuildContextFiles.Enumerate(scratch.Root));
