@@ -9,7 +9,7 @@ namespace OneClickMlflow.Images
     /// nothing is buffered beyond a header, so a large context never sits in memory. Files starting with "#!" get
     /// mode 0755 (entrypoint scripts stay executable whatever the host's file system), the others 0644.
     /// </summary>
-    public sealed class BuildContextTarStream : Stream
+    public sealed class BuildContextTarStream : ForwardOnlyStream
     {
         private readonly IEnumerator<Func<Stream>> segments;
         private Stream? current;
@@ -20,16 +20,8 @@ namespace OneClickMlflow.Images
             segments = Segments(files).GetEnumerator();
         }
 
-        public override bool CanRead => true;
-        public override bool CanSeek => false;
-        public override bool CanWrite => false;
-        public override long Length => throw new NotSupportedException();
-
-        public override long Position
-        {
-            get => position;
-            set => throw new NotSupportedException();
-        }
+        /// <summary>Bytes produced so far.</summary>
+        public long BytesRead => position;
 
         public override int Read(byte[] buffer, int offset, int count)
         {
@@ -57,14 +49,6 @@ namespace OneClickMlflow.Images
                 current = null;
             }
         }
-
-        public override void Flush()
-        {
-        }
-
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-        public override void SetLength(long value) => throw new NotSupportedException();
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
         protected override void Dispose(bool disposing)
         {

@@ -7,7 +7,7 @@ namespace OneClickMlflow.Images
     /// Reads exactly the length a tar header announced: a file that grew is cut there, and one that shrank since
     /// the header was written fails clearly instead of leaving a corrupt archive.
     /// </summary>
-    internal sealed class FixedLengthFileStream : Stream
+    internal sealed class FixedLengthFileStream : ForwardOnlyStream
     {
         private readonly FileStream file;
         private readonly string path;
@@ -18,17 +18,6 @@ namespace OneClickMlflow.Images
             this.path = path;
             remaining = length;
             file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 81920);
-        }
-
-        public override bool CanRead => true;
-        public override bool CanSeek => false;
-        public override bool CanWrite => false;
-        public override long Length => throw new NotSupportedException();
-
-        public override long Position
-        {
-            get => throw new NotSupportedException();
-            set => throw new NotSupportedException();
         }
 
         public override int Read(byte[] buffer, int offset, int count)
@@ -45,14 +34,6 @@ namespace OneClickMlflow.Images
             remaining -= read;
             return read;
         }
-
-        public override void Flush()
-        {
-        }
-
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-        public override void SetLength(long value) => throw new NotSupportedException();
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
         protected override void Dispose(bool disposing)
         {
