@@ -128,9 +128,9 @@ public sealed class ImagePublisherTests : IDisposable
             return;
         }
         var request = harness.Request(contexts.Scratch("refused"));
-        var publisher = new ImagePublisher(harness.PublisherOptions(_ => Task.FromResult("ya29.not-a-real-token"), log));
+        var options = harness.PublisherOptions(_ => Task.FromResult("ya29.not-a-real-token"), log);
 
-        var error = await Assert.ThrowsAsync<ImagePublishException>(() => publisher.PublishAsync(request, CancellationToken.None));
+        var error = await PublishFailureAsync(request, options);
 
         Assert.Equal(ImagePublishStage.Registry, error.Stage);
         Assert.Equal(401, error.HttpStatus);
@@ -149,11 +149,9 @@ public sealed class ImagePublisherTests : IDisposable
         // A valid token for the tag check, then one the token service refuses when the engine pushes.
         Task<string> Token(CancellationToken _) =>
             Task.FromResult(Interlocked.Increment(ref calls) == 1 ? harness.AccessToken() : "ya29.revoked");
-        var publisher = new ImagePublisher(harness.PublisherOptions(Token, log));
+        var options = harness.PublisherOptions(Token, log);
 
-        var error = await Assert.ThrowsAsync<ImagePublishException>(() => publisher.PublishAsync(request, CancellationToken.None));
-
-        output.WriteLine(error.Message);
+        var error = await PublishFailureAsync(request, options);
         Assert.Equal(ImagePublishStage.Push, error.Stage);
         Assert.StartsWith($"Pushing {request.ImageRepository}:", error.Message);
         Assert.Contains("unauthorized", error.Message, StringComparison.OrdinalIgnoreCase);
@@ -167,11 +165,9 @@ public sealed class ImagePublisherTests : IDisposable
             return;
         }
         var request = harness.Request(contexts.Scratch("x", "COPY missing.txt /missing.txt\n"));
-        var publisher = new ImagePublisher(harness.PublisherOptions(log: log));
+        var options = harness.PublisherOptions(log: log);
 
-        var error = await Assert.ThrowsAsync<ImagePublishException>(() => publisher.PublishAsync(request, CancellationToken.None));
-
-        output.WriteLine(error.Message);
+        var error = await PublishFailureAsync(request, options);
         Assert.Equal(ImagePublishStage.Build, error.Stage);
         Assert.Contains("missing.txt", error.Message);
     }
@@ -190,9 +186,7 @@ public sealed class ImagePublisherTests : IDisposable
         var request = harness.Request(contexts.Scratch("no engine"));
         var options = new ImagePublisherOptions(deadSocket, _ => Task.FromResult(harness.AccessToken()));
 
-        var error = await Assert.ThrowsAsync<ImagePublishException>(() => new ImagePublisher(options).PublishAsync(request, CancellationToken.None));
-
-        output.WriteLine(error.Message);
+        var error = await PublishFailureAsync(request, options);
         Assert.Equal(ImagePublishStage.Engine, error.Stage);
         Assert.Equal($"Cannot reach the Docker engine at {deadSocket}: no socket at {deadSocket.LocalPath}.", error.Message);
     }
@@ -208,9 +202,7 @@ public sealed class ImagePublisherTests : IDisposable
         var request = harness.Request(contexts.Scratch("refused engine"));
         var options = new ImagePublisherOptions(refused, _ => Task.FromResult(harness.AccessToken()));
 
-        var error = await Assert.ThrowsAsync<ImagePublishException>(() => new ImagePublisher(options).PublishAsync(request, CancellationToken.None));
-
-        output.WriteLine(error.Message);
+        var error = await PublishFailureAsync(request, options);
         Assert.Equal(ImagePublishStage.Engine, error.Stage);
         Assert.StartsWith($"Cannot reach the Docker engine at {refused}: ", error.Message);
         Assert.Contains("refused", error.Message, StringComparison.OrdinalIgnoreCase);
@@ -231,6 +223,13 @@ public sealed class ImagePublisherTests : IDisposable
 
         var expected = engineVersion < DockerEngineConnector.ClientMaxApiVersion ? engineVersion : DockerEngineConnector.ClientMaxApiVersion;
         Assert.Contains(log, line => line.EndsWith($"using API {expected}.", StringComparison.Ordinal));
+    }
+
+    private async Task<ImagePublishException> PublishFailureAsync(ImagePublishRequest request, ImagePublisherOptions options)
+    {
+        var error = await Assert.ThrowsAsync<ImagePublishException>(() => new ImagePublisher(options).PublishAsync(request, CancellationToken.None));
+        output.WriteLine(error.Message);
+        return error;
     }
 
     // What a registry client would see: the manifest bytes under the tag, and their sha256.
