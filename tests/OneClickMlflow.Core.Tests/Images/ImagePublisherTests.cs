@@ -158,6 +158,33 @@ public sealed class ImagePublisherTests : IDisposable
     }
 
     [Fact]
+    public async Task Cancelling_during_the_build_stops_it_and_a_rerun_finishes_the_work()
+    {
+        if (harness.Skip(output))
+        {
+            return;
+        }
+        var request = harness.Request(contexts.Scratch("cancelled"));
+        using var cancellation = new CancellationTokenSource();
+        var options = harness.PublisherOptions(log: log);
+        var report = options.Progress!;
+        options.Progress = progress =>
+        {
+            report(progress);
+            if (progress.Status.Contains("Step 1/", StringComparison.Ordinal))
+            {
+                cancellation.Cancel();
+            }
+        };
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => new ImagePublisher(options).PublishAsync(request, cancellation.Token));
+        var rerun = await new ImagePublisher(harness.PublisherOptions(log: log)).PublishAsync(request, CancellationToken.None);
+
+        Assert.True(rerun.Pushed);
+        Assert.Equal(await ServedManifestDigestAsync(request.RepositoryPath, rerun.Tag), rerun.Digest);
+    }
+
+    [Fact]
     public async Task A_failing_build_step_is_reported_with_the_engines_message()
     {
         if (harness.Skip(output))
