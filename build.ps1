@@ -64,6 +64,8 @@ function Invoke-Build {
     Copy-Item (Join-Path $publish 'OneClickMlflow.Format.ps1xml') $ModuleOut
     Copy-Item (Join-Path $publish "$CmdletAssembly.dll") $ModuleOut
     Get-ChildItem $publish -Filter *.dll | Where-Object BaseName -ne $CmdletAssembly | Copy-Item -Destination $dependencies
+    # The MLflow server image definition ships with the module: Publish-MlflowImage builds it as its default context.
+    Copy-Item (Join-Path $Root "src/$CmdletAssembly/Image") (Join-Path $ModuleOut 'image') -Recurse
     Build-Help (New-Item -ItemType Directory -Path (Join-Path $ModuleOut 'en-US') -Force)
 
     $version = (Import-PowerShellDataFile (Join-Path $ModuleOut 'OneClickMlflow.psd1')).ModuleVersion
@@ -71,12 +73,12 @@ function Invoke-Build {
 }
 
 function Build-Help([System.IO.DirectoryInfo] $HelpFolder) {
-    # about_ topics are plain text; cmdlet help (MAML) comes from docs/<cmdlet>.md when its converter exists.
+    # about_ topics are plain text; cmdlet help (MAML) is compiled from docs/<cmdlet>.md.
     Get-ChildItem (Join-Path $Root 'docs') -Filter 'about_*.md' -ErrorAction SilentlyContinue | ForEach-Object {
         Copy-Item $_.FullName (Join-Path $HelpFolder "$($_.BaseName).help.txt")
     }
     $converter = Join-Path $Root 'tools/Build-MamlHelp.ps1'
-    if (Test-Path $converter) { & $converter -DocsPath (Join-Path $Root 'docs') -OutputPath (Join-Path $HelpFolder "$CmdletAssembly.dll-Help.xml") }
+    & $converter -DocsPath (Join-Path $Root 'docs') -OutputPath (Join-Path $HelpFolder "$CmdletAssembly.dll-Help.xml")
 }
 
 function Build-Emulator {

@@ -4,6 +4,7 @@ using System.IO;
 using System.Threading.Tasks;
 using OneClickMlflow.Emulator;
 using Xunit;
+using Xunit.Abstractions;
 
 namespace OneClickMlflow.Tests;
 
@@ -30,6 +31,17 @@ internal sealed class GcloudCli : IDisposable
 
     /// <summary>gcloud's path, or null when it is not installed (the tests then say so and pass).</summary>
     public static string? Executable { get; } = ProcessRunner.FindOnPath("gcloud");
+
+    /// <summary>True (and says so in the test output) when gcloud is not installed, so the test can return.</summary>
+    public static bool Missing(ITestOutputHelper output)
+    {
+        if (Executable is null)
+        {
+            output.WriteLine("Skipped: gcloud is not on PATH.");
+            return true;
+        }
+        return false;
+    }
 
     public async Task<string> RunAsync(params string[] arguments)
     {

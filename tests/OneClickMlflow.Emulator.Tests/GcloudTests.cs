@@ -17,20 +17,10 @@ public sealed class GcloudTests : EmulatorTestBase
         this.output = output;
     }
 
-    private bool GcloudMissing()
-    {
-        if (GcloudCli.Executable is null)
-        {
-            output.WriteLine("Skipped: gcloud is not on PATH.");
-            return true;
-        }
-        return false;
-    }
-
     [Fact]
     public async Task Gcloud_with_the_issued_key_enables_lists_and_edits_iam_through_the_emulator()
     {
-        if (GcloudMissing())
+        if (GcloudCli.Missing(output))
         {
             return;
         }
@@ -59,7 +49,7 @@ public sealed class GcloudTests : EmulatorTestBase
     [Fact]
     public async Task Gcloud_without_credentials_is_refused_unless_the_emulator_allows_it()
     {
-        if (GcloudMissing())
+        if (GcloudCli.Missing(output))
         {
             return;
         }

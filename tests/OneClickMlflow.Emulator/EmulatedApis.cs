@@ -17,6 +17,11 @@ public static class EmulatedApis
         new IamApi(),
         new ServiceUsageApi(),
         new ResourceManagerApi(),
+        new ComputeApi(),
+        new ServiceNetworkingApi(),
+        new StorageApi(),
+        new CloudSqlApi(),
+        new SecretManagerApi(),
         new Registry.RegistryTokenApi(),
     };
 }

@@ -56,6 +56,8 @@ public sealed class EmulatorHost : IAsyncDisposable
     {
         var state = new EmulatorState { AllowUnauthenticated = options.AllowUnauthenticated };
         state.Latency.Set(options.LatencyProfile, options.LatencyScale);
+        state.ApiState<Apis.IamState>().SimulatePropagationDelay = options.ServiceAccountPropagationDelay;
+        state.ApiState<Apis.CloudSqlState>().MissingInstanceAnswers403 = options.SqlMissingInstanceAnswers403;
         var projects = options.Projects.Count > 0 ? options.Projects.Distinct().ToList() : new List<string> { EmulatorOptions.DefaultProject };
         foreach (var projectId in projects)
         {

@@ -23,6 +23,18 @@ public sealed class EmulatorOptions
     /// <summary>"zero" (operations are done at once) or "realistic" (real-world durations).</summary>
     public string LatencyProfile { get; set; } = "zero";
 
+    /// <summary>
+    /// Named realism switch (realistic profile only): a service account created through the IAM API answers 404 to
+    /// its getIamPolicy/setIamPolicy for its first seconds, as Google's eventual consistency does.
+    /// </summary>
+    public bool ServiceAccountPropagationDelay { get; set; }
+
+    /// <summary>
+    /// Named switch: Cloud SQL <c>instances.get</c> of a missing instance answers 403 "The client is not authorized
+    /// to make this request." (as Google sometimes does) instead of 404.
+    /// </summary>
+    public bool SqlMissingInstanceAnswers403 { get; set; }
+
     /// <summary>Multiplies the realistic durations (0.01 makes a 20 s enable take 0.2 s).</summary>
     public double LatencyScale { get; set; } = 1.0;
 }

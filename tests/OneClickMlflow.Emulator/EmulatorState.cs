@@ -143,6 +143,15 @@ public sealed class EmulatorState
         }
     }
 
+    /// <summary>Removes a service account from the registry; false when it was not there.</summary>
+    public bool RemoveServiceAccount(string email)
+    {
+        lock (Gate)
+        {
+            return serviceAccounts.Remove(email);
+        }
+    }
+
     public ServiceAccountRecord? FindServiceAccount(string emailOrUniqueId)
     {
         lock (Gate)

@@ -7,7 +7,7 @@ namespace OneClickMlflow.Emulator;
 
 /// <summary>
 /// Standalone: <c>--port N --env-file FILE [--project ID]... [--allow-unauthenticated] [--latency realistic
-/// --latency-scale 0.01] [--exit-on-stdin-close]</c>. Serves on 127.0.0.1 until SIGINT/SIGTERM.
+/// --latency-scale 0.01] [--service-account-propagation-delay] [--sql-missing-instance-403] [--exit-on-stdin-close]</c>. Serves on 127.0.0.1 until SIGINT/SIGTERM.
 /// </summary>
 public static class EmulatorProgram
 {
@@ -25,7 +25,7 @@ public static class EmulatorProgram
             await Console.Error.WriteLineAsync(e.Message);
             await Console.Error.WriteLineAsync(
                 "usage: --port N --env-file FILE [--project ID]... [--allow-unauthenticated] " +
-                "[--latency zero|realistic] [--latency-scale X] [--exit-on-stdin-close]");
+                "[--latency zero|realistic] [--latency-scale X] [--service-account-propagation-delay] [--sql-missing-instance-403] [--exit-on-stdin-close]");
             return 2;
         }
 
@@ -92,6 +92,12 @@ public static class EmulatorProgram
                     options.LatencyScale = double.TryParse(Value(), NumberStyles.Float, CultureInfo.InvariantCulture, out var scale)
                         ? scale
                         : throw new ArgumentException("--latency-scale must be a number.");
+                    break;
+                case "--service-account-propagation-delay":
+                    options.ServiceAccountPropagationDelay = true;
+                    break;
+                case "--sql-missing-instance-403":
+                    options.SqlMissingInstanceAnswers403 = true;
                     break;
                 case "--exit-on-stdin-close":
                     exitOnStdinClose = true;

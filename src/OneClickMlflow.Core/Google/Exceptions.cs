@@ -38,7 +38,11 @@ namespace OneClickMlflow.Google
 
         public bool IsAlreadyExists => HttpStatus == 409 && Status != "ABORTED";
 
-        public bool IsConflictRetry => HttpStatus == 409 && Status == "ABORTED";
+        /// <summary>A stale etag: 409 ABORTED, or 412 from Cloud Storage; redo the whole read-modify-write.</summary>
+        public bool IsConflictRetry => (HttpStatus == 409 && Status == "ABORTED") || HttpStatus == 412;
+
+        /// <summary>A failure that may pass on its own (no answer, 429, 5xx): re-read before trying again.</summary>
+        public bool IsTransient => HttpStatus == 0 || HttpStatus == 429 || HttpStatus >= 500;
     }
 
     /// <summary>A long-running operation that finished with an error.</summary>

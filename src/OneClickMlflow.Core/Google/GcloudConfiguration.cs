@@ -65,6 +65,36 @@ namespace OneClickMlflow.Google
             return Path.Combine(home, ".config", "gcloud");
         }
 
+        /// <summary>
+        /// Every project named on this machine: CLOUDSDK_CORE_PROJECT and core/project of each named gcloud
+        /// configuration, the active one first. Used for tab completion; reads local files only.
+        /// </summary>
+        public static IReadOnlyList<string> ConfiguredProjects(IReadOnlyDictionary<string, string> environment)
+        {
+            var projects = new List<string>();
+            void AddProject(string? project)
+            {
+                if (!string.IsNullOrEmpty(project) && !projects.Contains(project!))
+                {
+                    projects.Add(project!);
+                }
+            }
+
+            AddProject(Load(environment).Get("core", "project"));
+            var configurations = Path.Combine(ConfigDirectory(environment), "configurations");
+            if (System.IO.Directory.Exists(configurations))
+            {
+                var files = System.IO.Directory.GetFiles(configurations, "config_*");
+                Array.Sort(files, StringComparer.Ordinal);
+                foreach (var file in files)
+                {
+                    ParseIni(File.ReadAllText(file)).TryGetValue("core/project", out var project);
+                    AddProject(project);
+                }
+            }
+            return projects;
+        }
+
         internal static string? Value(IReadOnlyDictionary<string, string> environment, string name) =>
             environment.TryGetValue(name, out var value) && !string.IsNullOrEmpty(value) ? value : null;
 

@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Net.Http;
 using System.Threading;
 using System.Threading.Tasks;
@@ -30,6 +31,41 @@ namespace OneClickMlflow.Google
 
         protected Task<T> GetAsync<T>(string relativePath, CancellationToken cancellationToken) =>
             Pipeline.SendAsync<T>(new GoogleRequest(Api, HttpMethod.Get, UriFor(relativePath)), cancellationToken);
+
+        /// <summary>GET that answers null for 404: how a resource learns that something does not exist yet.</summary>
+        protected async Task<T?> GetOrNullAsync<T>(string relativePath, CancellationToken cancellationToken) where T : class
+        {
+            try
+            {
+                return await GetAsync<T>(relativePath, cancellationToken).ConfigureAwait(false);
+            }
+            catch (GoogleApiException e) when (e.IsNotFound)
+            {
+                return null;
+            }
+        }
+
+        /// <summary>
+        /// Every item of a paged list: GETs <paramref name="path"/> with the previous page's nextPageToken appended
+        /// (as <c>pageToken</c>) until a page has none.
+        /// </summary>
+        protected async Task<List<TItem>> ListAllAsync<TPage, TItem>(string path, Func<TPage, IEnumerable<TItem>?> items,
+            Func<TPage, string?> nextPageToken, CancellationToken cancellationToken)
+        {
+            var all = new List<TItem>();
+            var separator = path.IndexOf('?') < 0 ? "?" : "&";
+            string? pageToken = null;
+            do
+            {
+                var page = await GetAsync<TPage>(pageToken == null ? path : path + separator + "pageToken=" + Escape(pageToken), cancellationToken)
+                    .ConfigureAwait(false);
+                all.AddRange(items(page) ?? Array.Empty<TItem>());
+                var next = nextPageToken(page);
+                pageToken = string.IsNullOrEmpty(next) ? null : next;
+            }
+            while (pageToken != null);
+            return all;
+        }
 
         protected Task<T> SendAsync<T>(HttpMethod method, string relativePath, object? body, RequestRetry retry, CancellationToken cancellationToken) =>
             Pipeline.SendAsync<T>(new GoogleRequest(Api, method, UriFor(relativePath), body, retry), cancellationToken);

@@ -21,21 +21,10 @@ namespace OneClickMlflow.Google
         }
 
         /// <summary>The names (e.g. compute.googleapis.com) of the services enabled on the project.</summary>
-        public async Task<IReadOnlyList<string>> ListEnabledAsync(string projectId, CancellationToken cancellationToken)
-        {
-            var names = new List<string>();
-            string? pageToken = null;
-            do
-            {
-                var path = $"projects/{Escape(projectId)}/services?filter=state:ENABLED&pageSize=200" +
-                           (pageToken == null ? "" : "&pageToken=" + Escape(pageToken));
-                var page = await GetAsync<ListServicesResponse>(path, cancellationToken).ConfigureAwait(false);
-                names.AddRange((page.Services ?? new List<ServiceState>()).Select(s => s.Config?.Name ?? LastSegment(s.Name)));
-                pageToken = string.IsNullOrEmpty(page.NextPageToken) ? null : page.NextPageToken;
-            }
-            while (pageToken != null);
-            return names;
-        }
+        public async Task<IReadOnlyList<string>> ListEnabledAsync(string projectId, CancellationToken cancellationToken) =>
+            await ListAllAsync<ListServicesResponse, string>($"projects/{Escape(projectId)}/services?filter=state:ENABLED&pageSize=200",
+                page => page.Services?.Select(s => s.Config?.Name ?? LastSegment(s.Name)), page => page.NextPageToken,
+                cancellationToken).ConfigureAwait(false);
 
         /// <summary>Enables services in batches of at most 20, waiting for each batch's operation.</summary>
         public async Task BatchEnableAsync(string projectId, IEnumerable<string> serviceIds, Action<TimeSpan>? progress,

@@ -1,6 +1,7 @@
 using System;
 using System.Management.Automation;
 using OneClickMlflow.Google;
+using OneClickMlflow.PowerShell.Completion;
 using OneClickMlflow.PowerShell.Infrastructure;
 using OneClickMlflow.Prerequisites;
 
@@ -18,6 +19,7 @@ namespace OneClickMlflow.PowerShell.Cmdlets
         /// <summary>Defaults to CLOUDSDK_CORE_PROJECT, then gcloud's core/project.</summary>
         [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
         [ValidatePattern(ProjectIdPattern.Value)]
+        [ArgumentCompleter(typeof(ProjectIdCompleter))]
         public string? ProjectId { get; set; }
 
         [Parameter]

@@ -1,6 +1,7 @@
 using System;
 using System.Management.Automation;
 using System.Net.Http;
+using OneClickMlflow.Deployment;
 using OneClickMlflow.Google;
 using ErrorShape = (string ErrorId, System.Management.Automation.ErrorCategory Category, string Message, string NextStep);
 
@@ -47,6 +48,15 @@ namespace OneClickMlflow.PowerShell.Infrastructure
         {
             GoogleApiException google => DescribeGoogle(google),
             OneClickMlflow.Images.ImagePublishException image => ImagePublishErrors.Describe(image),
+            InvalidDeploymentInputException => Shape(
+                "InvalidDeploymentInput", ErrorCategory.InvalidArgument, exception.Message,
+                "Correct that parameter and run the command again; nothing was changed."),
+            PlanningException => Shape(
+                "DeploymentCannotBeChanged", ErrorCategory.InvalidOperation, exception.Message,
+                "Resolve the conflict named above (or choose another -Name) and run the command again."),
+            // The first failure decides the id and category; the message lists every failed resource.
+            DeploymentFailedException failed when failed.InnerException is not null and not DeploymentFailedException =>
+                Describe(Unwrap(failed.InnerException)) with { Message = failed.Message },
             CredentialsNotFoundException => Shape(
                 "CredentialsNotFound", ErrorCategory.AuthenticationError, exception.Message,
                 "Run 'gcloud auth application-default login' or set GOOGLE_APPLICATION_CREDENTIALS to a credential file."),

@@ -1,5 +1,6 @@
 using System;
 using System.Text.RegularExpressions;
+using OneClickMlflow.Emulator.Infrastructure;
 
 namespace OneClickMlflow.Emulator.Iam;
 
@@ -32,6 +33,8 @@ public static partial class MemberNames
             "user" or "serviceAccount" or "group" => EmailPattern().IsMatch(value),
             "domain" => DomainPattern().IsMatch(value),
             "deleted" => value.Length > 0,
+            // Cloud Storage's convenience values on bucket policies.
+            "projectOwner" or "projectEditor" or "projectViewer" => ResourceNames.IsValidProjectId(value),
             _ => false,
         };
     }

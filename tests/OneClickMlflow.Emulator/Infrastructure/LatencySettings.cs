@@ -23,8 +23,12 @@ public sealed class LatencySettings
         ["compute.networks.insert"] = TimeSpan.FromSeconds(25),
         ["compute.addresses.insert"] = TimeSpan.FromSeconds(10),
         ["compute.firewalls.insert"] = TimeSpan.FromSeconds(10),
-        ["servicenetworking.connections.create"] = TimeSpan.FromSeconds(60),
+        ["servicenetworking.connections.create"] = TimeSpan.FromSeconds(75),
+        ["servicenetworking.connections.update"] = TimeSpan.FromSeconds(30),
+        // How long a new service account stays invisible to IAM policy calls (IamState.SimulatePropagationDelay).
+        ["iam.serviceAccounts.propagation"] = TimeSpan.FromSeconds(10),
         ["sql.instances.create"] = TimeSpan.FromMinutes(8),
+        ["sql.instances.update"] = TimeSpan.FromSeconds(90),
         ["sql.instances.delete"] = TimeSpan.FromMinutes(2),
         ["sql.databases.insert"] = TimeSpan.FromSeconds(10),
         ["sql.users.insert"] = TimeSpan.FromSeconds(5),

@@ -50,6 +50,10 @@ public sealed class RequestLog
         {
             return false;
         }
+        if (path.EndsWith("/wait", System.StringComparison.Ordinal))
+        {
+            return false; // Compute's operations/{op}/wait only reads.
+        }
         var colon = path.LastIndexOf(':');
         var slash = path.LastIndexOf('/');
         if (colon > slash)

@@ -1,0 +1,78 @@
+using System.Collections.Generic;
+using OneClickMlflow.Deployment.Resources;
+using OneClickMlflow.Google;
+
+namespace OneClickMlflow.Deployment
+{
+    /// <summary>The resources of one MLflow deployment, wired to each other and to the session's clients.</summary>
+    public sealed class MlflowDeploymentGraph
+    {
+        internal MlflowDeploymentGraph(MlflowDeploymentSpec spec, GoogleCloudSession session)
+        {
+            Spec = spec;
+            var names = spec.Names;
+            Apis = new RequiredApisResource(session.ServiceUsage, spec.ProjectId, spec.RequiredApis);
+            Network = new NetworkResource(session.Compute, spec.Network, spec.UsesExistingNetwork, Apis);
+            PeeringRange = new PeeringRangeResource(session.Compute, names.PeeringRangeName, Network, names.Labels);
+            PrivateServicesAccess = new PrivateServicesConnectionResource(session.ServiceNetworking, session.ResourceManager, Network, PeeringRange);
+            Bucket = new ArtifactBucketResource(session.Storage, spec.ProjectId, names.BucketName, spec.Region, names.Labels, Apis);
+            LogPusher = new ServiceAccountResource(session.Iam, "log-pusher-account", spec.ProjectId, DeploymentNames.LogPusherServiceAccountId,
+                names.LogPusherServiceAccountEmail, "MLflow log pusher",
+                "Pushes runs and artifacts to the MLflow tracking server (one-click-mlflow).", Apis);
+            Server = new ServiceAccountResource(session.Iam, "server-account", spec.ProjectId, names.ServerServiceAccountId,
+                names.ServerServiceAccountEmail, $"MLflow server ({names.Name})",
+                $"Runs the MLflow tracking server of deployment '{names.Name}' (one-click-mlflow).", Apis);
+            BucketAccess = new BucketIamResource(session.Storage, Bucket, LogPusher, Server);
+        }
+
+        public MlflowDeploymentSpec Spec { get; }
+
+        public RequiredApisResource Apis { get; }
+
+        public NetworkResource Network { get; }
+
+        public PeeringRangeResource PeeringRange { get; }
+
+        public PrivateServicesConnectionResource PrivateServicesAccess { get; }
+
+        public ArtifactBucketResource Bucket { get; }
+
+        public ServiceAccountResource LogPusher { get; }
+
+        public ServiceAccountResource Server { get; }
+
+        public BucketIamResource BucketAccess { get; }
+
+        /// <summary>Every resource, for the engine (it orders them by their dependencies).</summary>
+        public IReadOnlyList<Resource> Resources => new Resource[]
+        {
+            Apis, Network, PeeringRange, PrivateServicesAccess, Bucket, LogPusher, Server, BucketAccess,
+        };
+
+        /// <summary>The deployment as it stands after a run.</summary>
+        public MlflowDeployment Describe(DeploymentRunReport run) => new MlflowDeployment
+        {
+            Name = Spec.Names.Name,
+            ProjectId = Spec.ProjectId,
+            Region = Spec.Region,
+            AppEngineLocationId = Spec.Input.AppEngineLocationId,
+            Network = Network.Network.Name,
+            NetworkProjectId = Network.Network.ProjectId,
+            PeeringRange = PeeringRange.RangeName,
+            ArtifactBucket = Bucket.Name,
+            ArtifactDestination = Bucket.ArtifactDestination,
+            LogPusherServiceAccount = LogPusher.Email,
+            ServerServiceAccount = Server.Email,
+            WebAppUser = Spec.Input.WebAppUsers,
+            Changes = run.Resources,
+            Run = run,
+        };
+    }
+
+    /// <summary>Builds the desired resource graph of a deployment.</summary>
+    public static class DeploymentGraphBuilder
+    {
+        public static MlflowDeploymentGraph Build(MlflowDeploymentSpec spec, GoogleCloudSession session) =>
+            new MlflowDeploymentGraph(spec, session);
+    }
+}

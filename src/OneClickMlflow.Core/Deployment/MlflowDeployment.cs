@@ -1,0 +1,53 @@
+using System.Collections.Generic;
+using System.Linq;
+
+namespace OneClickMlflow.Deployment
+{
+    /// <summary>
+    /// A deployed MLflow tracking server as New-MlflowDeployment reports it. Property names match the parameters
+    /// of the cmdlets it is piped to (ProjectId, Name, Region). Later steps add the database, the image and the URL.
+    /// </summary>
+    public sealed class MlflowDeployment
+    {
+        public string Name { get; set; } = "";
+
+        public string ProjectId { get; set; } = "";
+
+        public string Region { get; set; } = "";
+
+        /// <summary>App Engine's location id for the region (e.g. us-central for us-central1).</summary>
+        public string AppEngineLocationId { get; set; } = "";
+
+        /// <summary>The VPC network's name.</summary>
+        public string Network { get; set; } = "";
+
+        /// <summary>The project that holds the network (the deployment's own unless a network path said otherwise).</summary>
+        public string NetworkProjectId { get; set; } = "";
+
+        /// <summary>The allocated range private services access uses.</summary>
+        public string PeeringRange { get; set; } = "";
+
+        public string ArtifactBucket { get; set; } = "";
+
+        /// <summary>MLflow's --artifacts-destination: gs://BUCKET.</summary>
+        public string ArtifactDestination { get; set; } = "";
+
+        public string LogPusherServiceAccount { get; set; } = "";
+
+        public string ServerServiceAccount { get; set; } = "";
+
+        public IReadOnlyList<string> ServiceAccounts => new[] { LogPusherServiceAccount, ServerServiceAccount };
+
+        /// <summary>IAM members to be let through IAP.</summary>
+        public IReadOnlyList<string> WebAppUser { get; set; } = new List<string>();
+
+        /// <summary>What this run did to each resource (including those already as wanted).</summary>
+        public IReadOnlyList<ResourceRunRecord> Changes { get; set; } = new List<ResourceRunRecord>();
+
+        /// <summary>The engine's report of the run: timings per resource, wall time, critical path.</summary>
+        public DeploymentRunReport? Run { get; set; }
+
+        /// <summary>How many resources this run created, updated or deleted.</summary>
+        public int ChangeCount => Changes.Count(c => c.Outcome == ResourceOutcome.Succeeded);
+    }
+}

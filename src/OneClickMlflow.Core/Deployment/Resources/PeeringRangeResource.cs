@@ -1,0 +1,90 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
+using OneClickMlflow.Google;
+
+namespace OneClickMlflow.Deployment.Resources
+{
+    /// <summary>
+    /// The address range private services access peers with: a VPC_PEERING range already allocated on the
+    /// network is reused; otherwise the deployment allocates its own /16.
+    /// </summary>
+    public sealed class PeeringRangeResource : Resource
+    {
+        public const int PrefixLength = 16;
+
+        private readonly ComputeClient compute;
+        private readonly NetworkResource network;
+        private readonly IReadOnlyDictionary<string, string> labels;
+        private ComputeAddress? chosen;
+        private ComputeAddress? sameNameElsewhere;
+
+        public PeeringRangeResource(ComputeClient compute, string rangeName, NetworkResource network, IReadOnlyDictionary<string, string> labels)
+            : base("peering-range", "Private services range", rangeName, network)
+        {
+            this.compute = compute;
+            this.network = network;
+            this.labels = labels;
+        }
+
+        /// <summary>The range in use: the deployment's own, or the one found on the network.</summary>
+        public string RangeName => chosen?.Name ?? Name;
+
+        protected override bool Exists => chosen != null && chosen.Name == Name;
+
+        public override async Task ObserveAsync(CancellationToken cancellationToken)
+        {
+            var addresses = await compute.ListGlobalAddressesAsync(network.Network.ProjectId, cancellationToken).ConfigureAwait(false);
+            var onNetwork = addresses.Where(IsPeeringRangeOnNetwork).OrderBy(a => a.Name, StringComparer.Ordinal).ToList();
+            chosen = onNetwork.FirstOrDefault(a => a.Name == Name) ?? onNetwork.FirstOrDefault();
+            sameNameElsewhere = chosen == null ? addresses.FirstOrDefault(a => a.Name == Name) : null;
+        }
+
+        public override PlannedChange Plan()
+        {
+            if (sameNameElsewhere != null)
+            {
+                throw Refuse($"a global address with this name exists but is not a VPC_PEERING range on network '{network.Name}'. " +
+                             "Delete it or choose another -Name.");
+            }
+
+            if (chosen == null)
+            {
+                return Create($"no VPC_PEERING range is allocated on network '{network.Name}'",
+                    new Dictionary<string, string> { ["prefixLength"] = "/" + PrefixLength, ["purpose"] = "VPC_PEERING" });
+            }
+
+            return chosen.Name == Name
+                ? Unchanged($"allocated ({chosen.Address}/{chosen.PrefixLength})")
+                : Unchanged($"reusing range '{chosen.Name}' ({chosen.Address}/{chosen.PrefixLength}) already allocated on the network");
+        }
+
+        public override async Task ApplyAsync(ResourceApplyContext context)
+        {
+            var requestId = ComputeClient.NewRequestId();
+            var projectId = network.Network.ProjectId;
+            chosen = await CreateOnce.EnsureAsync(
+                async ct => (await compute.ListGlobalAddressesAsync(projectId, ct).ConfigureAwait(false))
+                    .FirstOrDefault(a => a.Name == Name && IsPeeringRangeOnNetwork(a)),
+                ct => compute.InsertGlobalAddressAsync(projectId,
+                    new ComputeAddress
+                    {
+                        Name = Name,
+                        Description = "Private services access range for Cloud SQL (one-click-mlflow)",
+                        AddressType = "INTERNAL",
+                        Purpose = "VPC_PEERING",
+                        PrefixLength = PrefixLength,
+                        Network = network.Network.RelativeName,
+                        Labels = labels.ToDictionary(l => l.Key, l => l.Value),
+                    },
+                    requestId, elapsed => context.ReportProgress($"allocating range ({elapsed.TotalSeconds:0}s)"), ct),
+                context.CancellationToken).ConfigureAwait(false);
+        }
+
+        private bool IsPeeringRangeOnNetwork(ComputeAddress address) =>
+            address.Purpose == "VPC_PEERING" && address.Network != null
+            && ComputeClient.RelativeNetworkName(address.Network) == network.Network.RelativeName;
+    }
+}

@@ -1,0 +1,111 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
+using OneClickMlflow.Google;
+
+namespace OneClickMlflow.Deployment.Resources
+{
+    /// <summary>
+    /// The Service Networking connection that peers the network with Google's services (Cloud SQL's private IP).
+    /// Created with the range; when one already exists without it, the range is added (PATCH, force) and the
+    /// ranges it already had are kept.
+    /// </summary>
+    public sealed class PrivateServicesConnectionResource : Resource
+    {
+        private readonly ServiceNetworkingClient serviceNetworking;
+        private readonly ResourceManagerClient resourceManager;
+        private readonly NetworkResource network;
+        private readonly PeeringRangeResource range;
+        private string? consumerNetwork;
+        private ServiceConnection? live;
+
+        public PrivateServicesConnectionResource(ServiceNetworkingClient serviceNetworking, ResourceManagerClient resourceManager,
+            NetworkResource network, PeeringRangeResource range)
+            : base("private-services-access", "Private services connection", "servicenetworking-googleapis-com", range)
+        {
+            this.serviceNetworking = serviceNetworking;
+            this.resourceManager = resourceManager;
+            this.network = network;
+            this.range = range;
+        }
+
+        protected override bool Exists => live != null;
+
+        public override async Task ObserveAsync(CancellationToken cancellationToken)
+        {
+            consumerNetwork ??= await ConsumerNetworkAsync(cancellationToken).ConfigureAwait(false);
+            live = await serviceNetworking.GetConnectionAsync(consumerNetwork, cancellationToken).ConfigureAwait(false);
+        }
+
+        public override PlannedChange Plan()
+        {
+            if (live == null)
+            {
+                return Create($"network '{network.Name}' has no connection", Details(Array.Empty<string>()));
+            }
+
+            var ranges = live.ReservedPeeringRanges ?? new List<string>();
+            return ranges.Contains(range.RangeName)
+                ? Unchanged($"connected with range '{range.RangeName}'")
+                : Update($"the connection lacks range '{range.RangeName}'", Details(ranges));
+        }
+
+        /// <summary>Removing the connection would cut Cloud SQL off from other users of the network: it is kept.</summary>
+        public override PlannedChange PlanRemoval() => Unchanged("shared by the network: kept");
+
+        public override async Task ApplyAsync(ResourceApplyContext context)
+        {
+            var cancellationToken = context.CancellationToken;
+            consumerNetwork ??= await ConsumerNetworkAsync(cancellationToken).ConfigureAwait(false);
+            Action<TimeSpan> progress = elapsed => context.ReportProgress($"peering with Service Networking ({elapsed.TotalSeconds:0}s)");
+            for (var attempt = 1; ; attempt++)
+            {
+                // Decided from a fresh read each time: a create that failed half-way may have made the connection.
+                live = await serviceNetworking.GetConnectionAsync(consumerNetwork, cancellationToken).ConfigureAwait(false);
+                var ranges = live?.ReservedPeeringRanges ?? new List<string>();
+                if (live != null && ranges.Contains(range.RangeName))
+                {
+                    return;
+                }
+
+                if (attempt > CreateOnce.MaxAttempts)
+                {
+                    throw CreateOnce.NotVisible("The connection's range");
+                }
+
+                try
+                {
+                    if (live == null)
+                    {
+                        await serviceNetworking.CreateConnectionAsync(consumerNetwork, new[] { range.RangeName }, progress, cancellationToken)
+                            .ConfigureAwait(false);
+                    }
+                    else
+                    {
+                        await serviceNetworking.UpdateConnectionRangesAsync(consumerNetwork, ranges.Concat(new[] { range.RangeName }).ToList(),
+                            progress, cancellationToken).ConfigureAwait(false);
+                    }
+                }
+                catch (Exception e) when (attempt < CreateOnce.MaxAttempts && CreateOnce.IsWorthReReading(e))
+                {
+                    await CreateOnce.BackoffAsync(attempt, cancellationToken).ConfigureAwait(false);
+                }
+            }
+        }
+
+        private async Task<string> ConsumerNetworkAsync(CancellationToken cancellationToken)
+        {
+            var project = await resourceManager.GetProjectAsync(network.Network.ProjectId, cancellationToken).ConfigureAwait(false);
+            return ServiceNetworkingClient.ConsumerNetwork(project.ProjectNumber, network.Network.Name);
+        }
+
+        private Dictionary<string, string> Details(IReadOnlyCollection<string> current) => new Dictionary<string, string>
+        {
+            ["reservedPeeringRanges"] = current.Count == 0
+                ? range.RangeName
+                : $"{string.Join(",", current)} -> {string.Join(",", current.Concat(new[] { range.RangeName }))}",
+        };
+    }
+}

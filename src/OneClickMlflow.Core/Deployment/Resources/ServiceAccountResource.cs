@@ -1,0 +1,53 @@
+using System.Threading;
+using System.Threading.Tasks;
+using OneClickMlflow.Google;
+
+namespace OneClickMlflow.Deployment.Resources
+{
+    /// <summary>A service account of the deployment (service accounts take no labels).</summary>
+    public sealed class ServiceAccountResource : Resource
+    {
+        private readonly IamClient iam;
+        private readonly string projectId;
+        private readonly string displayName;
+        private readonly string description;
+        private ServiceAccount? live;
+
+        public ServiceAccountResource(IamClient iam, string id, string projectId, string accountId, string email,
+            string displayName, string description, Resource apis)
+            : base(id, "Service account", accountId, apis)
+        {
+            this.iam = iam;
+            this.projectId = projectId;
+            this.displayName = displayName;
+            this.description = description;
+            Email = email;
+        }
+
+        public string Email { get; }
+
+        /// <summary>The IAM member form, "serviceAccount:EMAIL".</summary>
+        public string Member => "serviceAccount:" + Email;
+
+        protected override bool Exists => live != null;
+
+        public override async Task ObserveAsync(CancellationToken cancellationToken) =>
+            live = await iam.GetServiceAccountAsync(projectId, Email, cancellationToken).ConfigureAwait(false);
+
+        public override PlannedChange Plan()
+        {
+            if (live?.Disabled == true)
+            {
+                throw Refuse($"the account is disabled. Enable it with 'gcloud iam service-accounts enable {Email}'.");
+            }
+
+            return live == null ? Create() : Unchanged("exists");
+        }
+
+        public override async Task ApplyAsync(ResourceApplyContext context) =>
+            live = await CreateOnce.EnsureAsync(
+                ct => iam.GetServiceAccountAsync(projectId, Email, ct),
+                ct => iam.CreateServiceAccountAsync(projectId, Name, displayName, description, ct),
+                context.CancellationToken).ConfigureAwait(false);
+    }
+}

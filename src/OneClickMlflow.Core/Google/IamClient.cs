@@ -1,0 +1,50 @@
+using System.Net.Http;
+using System.Threading;
+using System.Threading.Tasks;
+
+namespace OneClickMlflow.Google
+{
+    /// <summary>iam_v1 ServiceAccount (the fields the deployment reads and writes).</summary>
+    public sealed class ServiceAccount
+    {
+        /// <summary>"projects/{p}/serviceAccounts/{email}".</summary>
+        public string? Name { get; set; }
+
+        public string? Email { get; set; }
+
+        public string? UniqueId { get; set; }
+
+        public string? DisplayName { get; set; }
+
+        public string? Description { get; set; }
+
+        public bool? Disabled { get; set; }
+    }
+
+    /// <summary>IAM v1: service accounts of a project.</summary>
+    public sealed class IamClient : GoogleApiClient
+    {
+        public IamClient(GoogleHttpPipeline pipeline, ApiEndpoints endpoints)
+            : base(pipeline, endpoints, GoogleApis.Iam)
+        {
+        }
+
+        /// <summary>The service account, or null when it does not exist.</summary>
+        public Task<ServiceAccount?> GetServiceAccountAsync(string projectId, string email, CancellationToken cancellationToken) =>
+            GetOrNullAsync<ServiceAccount>($"projects/{Escape(projectId)}/serviceAccounts/{Escape(email)}", cancellationToken);
+
+        /// <summary>Creates the account (synchronous); 409 when it exists.</summary>
+        public Task<ServiceAccount> CreateServiceAccountAsync(string projectId, string accountId, string displayName, string description,
+            CancellationToken cancellationToken) =>
+            SendAsync<ServiceAccount>(HttpMethod.Post, $"projects/{Escape(projectId)}/serviceAccounts",
+                new CreateRequest { AccountId = accountId, ServiceAccount = new ServiceAccount { DisplayName = displayName, Description = description } },
+                RequestRetry.Never, cancellationToken);
+
+        private sealed class CreateRequest
+        {
+            public string AccountId { get; set; } = "";
+
+            public ServiceAccount? ServiceAccount { get; set; }
+        }
+    }
+}

@@ -1,0 +1,76 @@
+using System.Collections.Generic;
+using System.Net.Http;
+using System.Threading;
+using System.Threading.Tasks;
+
+namespace OneClickMlflow.Google
+{
+    /// <summary>storage_v1 Bucket (the fields the deployment reads and writes).</summary>
+    public sealed class StorageBucket
+    {
+        public string? Name { get; set; }
+
+        /// <summary>Upper case as Cloud Storage answers, e.g. US-CENTRAL1.</summary>
+        public string? Location { get; set; }
+
+        public string? StorageClass { get; set; }
+
+        public Dictionary<string, string>? Labels { get; set; }
+
+        public BucketVersioning? Versioning { get; set; }
+
+        public BucketIamConfiguration? IamConfiguration { get; set; }
+
+        public string? ProjectNumber { get; set; }
+    }
+
+    public sealed class BucketVersioning
+    {
+        public bool? Enabled { get; set; }
+    }
+
+    public sealed class BucketIamConfiguration
+    {
+        public BucketToggle? UniformBucketLevelAccess { get; set; }
+
+        /// <summary>"enforced" or "inherited".</summary>
+        public string? PublicAccessPrevention { get; set; }
+    }
+
+    public sealed class BucketToggle
+    {
+        public bool? Enabled { get; set; }
+    }
+
+    /// <summary>Cloud Storage JSON v1: buckets and their IAM policy.</summary>
+    public sealed class StorageClient : GoogleApiClient
+    {
+        public StorageClient(GoogleHttpPipeline pipeline, ApiEndpoints endpoints)
+            : base(pipeline, endpoints, GoogleApis.Storage)
+        {
+        }
+
+        /// <summary>The bucket, or null when no bucket has this name.</summary>
+        public Task<StorageBucket?> GetBucketAsync(string name, CancellationToken cancellationToken) =>
+            GetOrNullAsync<StorageBucket>($"b/{Escape(name)}", cancellationToken);
+
+        /// <summary>Creates the bucket (synchronous); 409 when the name is taken, by this project or another.</summary>
+        public Task<StorageBucket> InsertBucketAsync(string projectId, StorageBucket bucket, CancellationToken cancellationToken) =>
+            SendAsync<StorageBucket>(HttpMethod.Post, $"b?project={Escape(projectId)}", bucket, RequestRetry.Never, cancellationToken);
+
+        /// <summary>Sets the given fields (a patch leaves the others as they are); repeating it changes nothing more.</summary>
+        public Task<StorageBucket> PatchBucketAsync(string name, StorageBucket patch, CancellationToken cancellationToken) =>
+            SendAsync<StorageBucket>(GoogleRequest.Patch, $"b/{Escape(name)}", patch, RequestRetry.Safe, cancellationToken);
+
+        public Task<IamPolicy> GetIamPolicyAsync(string bucket, CancellationToken cancellationToken) =>
+            GetAsync<IamPolicy>($"b/{Escape(bucket)}/iam?optionsRequestedPolicyVersion=3", cancellationToken);
+
+        /// <summary>Writes the policy; a stale etag fails with 412 (use <see cref="PolicyEditor"/>).</summary>
+        public Task<IamPolicy> SetIamPolicyAsync(string bucket, IamPolicy policy, CancellationToken cancellationToken) =>
+            SendAsync<IamPolicy>(HttpMethod.Put, $"b/{Escape(bucket)}/iam", policy, RequestRetry.ByMethod, cancellationToken);
+
+        public IamPolicyEditor PolicyEditor(string bucket) => new IamPolicyEditor(
+            ct => GetIamPolicyAsync(bucket, ct),
+            (policy, ct) => SetIamPolicyAsync(bucket, policy, ct));
+    }
+}

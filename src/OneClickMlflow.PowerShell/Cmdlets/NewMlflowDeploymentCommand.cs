@@ -1,0 +1,161 @@
+using System;
+using System.Collections;
+using System.Collections.Generic;
+using System.Linq;
+using System.Management.Automation;
+using System.Management.Automation.Language;
+using OneClickMlflow.Deployment;
+using OneClickMlflow.Google;
+using OneClickMlflow.PowerShell.Infrastructure;
+
+namespace OneClickMlflow.PowerShell.Cmdlets
+{
+    /// <summary>
+    /// Deploys (or brings back to its wanted state) a private MLflow tracking server's platform: required APIs,
+    /// network, private services access, artifacts bucket, service accounts and their bucket access. Every
+    /// parameter is checked before any call; each planned change goes through ShouldProcess; a re-run changes
+    /// only what differs.
+    /// </summary>
+    [Cmdlet(VerbsCommon.New, "MlflowDeployment", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium,
+        DefaultParameterSetName = DeploySet)]
+    [OutputType(typeof(MlflowDeployment), ParameterSetName = new[] { DeploySet })]
+    [OutputType(typeof(PlannedChange), ParameterSetName = new[] { PlanSet })]
+    public sealed class NewMlflowDeploymentCommand : AsyncCmdlet
+    {
+        private const string DeploySet = "Deploy";
+        private const string PlanSet = "Plan";
+
+        /// <summary>Defaults to CLOUDSDK_CORE_PROJECT, then gcloud's core/project.</summary>
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        public string? ProjectId { get; set; }
+
+        /// <summary>A Google Cloud region where App Engine runs, e.g. europe-west1.</summary>
+        [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true)]
+        [ArgumentCompleter(typeof(RegionCompleter))]
+        public string Region { get; set; } = "";
+
+        /// <summary>The deployment name every resource name derives from.</summary>
+        [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
+        public string Name { get; set; } = DeploymentNames.DefaultName;
+
+        /// <summary>An existing VPC network to use (name, relative path or URL); by default the deployment makes NAME-network.</summary>
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        public string? NetworkName { get; set; }
+
+        /// <summary>IAM members let through IAP: user:, group:, serviceAccount: or domain:.</summary>
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        public string[] WebAppUser { get; set; } = Array.Empty<string>();
+
+        [Parameter]
+        public string? ImpersonateServiceAccount { get; set; }
+
+        /// <summary>Return the plan (one object per resource) and change nothing.</summary>
+        [Parameter(Mandatory = true, ParameterSetName = PlanSet)]
+        public SwitchParameter PlanOnly { get; set; }
+
+        protected override void ProcessRecord()
+        {
+            MlflowDeploymentSpec spec;
+            try
+            {
+                spec = MlflowDeploymentSpec.From(new DeploymentInput
+                {
+                    ProjectId = ProjectId ?? ConfiguredProject(),
+                    Name = Name,
+                    Region = Region,
+                    NetworkName = NetworkName,
+                    WebAppUsers = WebAppUser,
+                });
+            }
+            catch (InvalidDeploymentInputException e)
+            {
+                ThrowMapped(e, null);
+                return;
+            }
+
+            try
+            {
+                Deploy(spec);
+            }
+            catch (OperationCanceledException) when (CancellationToken.IsCancellationRequested)
+            {
+            }
+            catch (Exception exception) when (exception is not PipelineStoppedException)
+            {
+                ThrowMapped(exception, spec.Names.Name);
+            }
+        }
+
+        private void Deploy(MlflowDeploymentSpec spec)
+        {
+            using var progress = new DeploymentProgress(Reporter, $"MLflow deployment '{spec.Names.Name}'");
+            var engine = new DeploymentEngine(new DeploymentEngineOptions { OnEvent = progress.OnEvent });
+            using GoogleCloudSession session = RunAsync(ct =>
+                SessionFactory.CreateAsync(HostVersion, spec.ProjectId, ImpersonateServiceAccount, ct));
+            Reporter.Verbose($"Deploying '{spec.Names.Name}' to project '{spec.ProjectId}' in {spec.Region} as {session.Account}.");
+            var graph = DeploymentGraphBuilder.Build(spec, session);
+            var plan = RunAsync(ct => engine.PlanAsync(graph.Resources, ct));
+            WriteVerbose("Plan: " + plan.Summary);
+            if (PlanOnly)
+            {
+                WriteObject(plan.Changes, enumerateCollection: true);
+                return;
+            }
+
+            var approval = Approve(plan, out var whatIf);
+            if (whatIf || (plan.HasChanges && approval.Approved.Count == 0))
+            {
+                return;
+            }
+
+            var report = RunAsync(ct => engine.ApplyAsync(approval, ct));
+            WriteVerbose($"Applied in {report.WallTime.TotalSeconds:0.0}s.");
+            WriteObject(graph.Describe(report));
+        }
+
+        /// <summary>
+        /// On the pipeline thread, one question (or one "What if" line) per real change. -WhatIf declines every
+        /// change, which would leave their dependents unasked: those get their "What if" line too.
+        /// </summary>
+        private DeploymentApproval Approve(DeploymentPlan plan, out bool whatIf)
+        {
+            var sawWhatIf = false;
+            var approval = plan.Approve(change =>
+            {
+                var approved = ShouldProcess(change, out var reason);
+                sawWhatIf |= reason == ShouldProcessReason.WhatIf;
+                return approved;
+            });
+            if (sawWhatIf)
+            {
+                foreach (var change in approval.Skipped)
+                {
+                    ShouldProcess(change, out _);
+                }
+            }
+
+            whatIf = sawWhatIf;
+            return approval;
+        }
+
+        private bool ShouldProcess(PlannedChange change, out ShouldProcessReason reason)
+        {
+            var operation = $"Performing the operation \"{change.Action}: {change.Reason}\" on target \"{change.Target}\".";
+            return ShouldProcess(operation, "Are you sure you want to perform this action?\n" + operation, "Confirm", out reason);
+        }
+
+        /// <summary>The project gcloud would use (CLOUDSDK_CORE_PROJECT, then core/project); read without any call.</summary>
+        private static string? ConfiguredProject() =>
+            GcloudConfiguration.Load(GoogleCloudSession.ProcessEnvironment()).Get("core", "project");
+
+        /// <summary>Tab completion of -Region from the regions where App Engine runs.</summary>
+        public sealed class RegionCompleter : IArgumentCompleter
+        {
+            public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete,
+                CommandAst commandAst, IDictionary fakeBoundParameters) =>
+                AppEngineLocations.Regions
+                    .Where(r => r.StartsWith(wordToComplete ?? "", StringComparison.OrdinalIgnoreCase))
+                    .Select(r => new CompletionResult(r, r, CompletionResultType.ParameterValue, r));
+        }
+    }
+}

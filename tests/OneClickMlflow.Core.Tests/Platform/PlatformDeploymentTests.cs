@@ -1,0 +1,149 @@
+using System;
+using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
+using OneClickMlflow.Deployment;
+using OneClickMlflow.Emulator.Apis;
+using OneClickMlflow.Google;
+using Xunit;
+
+namespace OneClickMlflow.Tests.Platform;
+
+public sealed class PlatformDeploymentTests : PlatformDeploymentTestBase
+{
+    [Fact]
+    public async Task First_run_creates_every_resource_and_a_second_run_sends_no_mutating_request()
+    {
+        var first = await DeployAsync();
+
+        Assert.Empty(first.Failed);
+        Assert.Equal(new[] { Names.NetworkName }, Networks());
+        Assert.Equal(new[] { Names.PeeringRangeName }, PeeringRanges());
+        Assert.Equal(new[] { Names.PeeringRangeName }, ConnectionRanges(Names.NetworkName));
+        Assert.Equal(new[] { Names.BucketName }, Buckets());
+        Assert.Equal(new[] { Names.LogPusherServiceAccountEmail, Names.ServerServiceAccountEmail }.OrderBy(e => e), ServiceAccountEmails());
+
+        Host.ClearRequests();
+        var second = await DeployAsync();
+
+        Assert.All(second.Resources, r => Assert.Equal(ResourceOutcome.Unchanged, r.Outcome));
+        Assert.Empty(MutatingRequests());
+    }
+
+    [Fact]
+    public async Task The_bucket_is_private_versioned_labelled_and_in_the_region()
+    {
+        await DeployAsync();
+
+        var bucket = Read(s => s.ApiState<StorageState>().Buckets[Names.BucketName]);
+        Assert.Equal("EUROPE-WEST1", bucket.Location);
+        Assert.Equal("enforced", bucket.Settings["iamConfiguration"]!["publicAccessPrevention"]!.GetValue<string>());
+        Assert.True(bucket.Settings["iamConfiguration"]!["uniformBucketLevelAccess"]!["enabled"]!.GetValue<bool>());
+        Assert.True(bucket.Settings["versioning"]!["enabled"]!.GetValue<bool>());
+        Assert.Equal("mlflow", bucket.Settings["labels"]!["oneclick-mlflow"]!.GetValue<string>());
+        Assert.Null(bucket.Settings["lifecycle"]);
+    }
+
+    [Fact]
+    public async Task Both_service_accounts_get_object_admin_on_the_bucket_and_not_on_the_project()
+    {
+        await DeployAsync();
+
+        using var session = await SessionAsync();
+        var bucketPolicy = await session.Storage.GetIamPolicyAsync(Names.BucketName, CancellationToken.None);
+        var projectPolicy = await session.ResourceManager.GetIamPolicyAsync(Project, CancellationToken.None);
+        foreach (var email in new[] { Names.LogPusherServiceAccountEmail, Names.ServerServiceAccountEmail })
+        {
+            Assert.True(bucketPolicy.HasMember("roles/storage.objectAdmin", "serviceAccount:" + email));
+            Assert.DoesNotContain(projectPolicy.Bindings, b => b.Members.Contains("serviceAccount:" + email));
+        }
+    }
+
+    [Fact]
+    public async Task Compute_inserts_carry_a_request_id_and_the_range_carries_the_label()
+    {
+        await DeployAsync();
+
+        var inserts = Host.Requests.Where(r => r.Api == "compute" && r.Method == "POST").ToList();
+        Assert.Equal(2, inserts.Count);
+        Assert.All(inserts, r => Assert.Contains("requestId=", r.Query));
+        var range = Read(s => s.ApiState<ComputeState>().Addresses[(Project, Names.PeeringRangeName)]);
+        Assert.Equal(16, range.PrefixLength);
+        Assert.Equal("mlflow", range.Labels["oneclick-mlflow"]);
+    }
+
+    [Fact]
+    public async Task Public_access_prevention_turned_off_behind_its_back_is_planned_as_an_update_and_put_back()
+    {
+        await DeployAsync();
+        using (var session = await SessionAsync())
+        {
+            await session.Storage.PatchBucketAsync(Names.BucketName,
+                new OneClickMlflow.Google.StorageBucket { IamConfiguration = new BucketIamConfiguration { PublicAccessPrevention = "inherited" } }, CancellationToken.None);
+        }
+
+        var plan = await PlanAsync();
+        var bucketChange = plan.Changes.Single(c => c.ResourceId == "bucket");
+        Assert.Equal(ChangeAction.Update, bucketChange.Action);
+        Assert.Contains("publicAccessPrevention is inherited, want enforced", bucketChange.Reason);
+        Assert.Equal(1, plan.Changes.Count(c => c.Action != ChangeAction.None));
+
+        await DeployAsync();
+        var bucket = Read(s => s.ApiState<StorageState>().Buckets[Names.BucketName]);
+        Assert.Equal("enforced", bucket.Settings["iamConfiguration"]!["publicAccessPrevention"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task A_run_cancelled_half_way_and_run_again_ends_with_exactly_one_of_each_resource()
+    {
+        using var cancellation = new CancellationTokenSource();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => DeployAsync(onEvent: e =>
+        {
+            if (e.ResourceId == "network" && e.Phase == ResourcePhase.Succeeded)
+            {
+                cancellation.Cancel();
+            }
+        }, cancellationToken: cancellation.Token));
+        Assert.Equal(new[] { Names.NetworkName }, Networks());
+        Assert.Empty(PeeringRanges());
+
+        var report = await DeployAsync();
+
+        Assert.Empty(report.Failed);
+        Assert.Equal(ResourceOutcome.Unchanged, report["network"].Outcome);
+        Assert.Single(Networks());
+        Assert.Single(PeeringRanges());
+        Assert.Single(Buckets());
+        Assert.Equal(2, ServiceAccountEmails().Count);
+        Assert.Single(ConnectionRanges(Names.NetworkName)!);
+    }
+
+    [Fact]
+    public async Task Thirty_percent_of_requests_failing_with_503_still_converges_to_one_of_each()
+    {
+        // The first try of every create that is sent once (bucket, service accounts, connection) surely fails;
+        // after those, 30% of every call fails at random.
+        foreach (var api in new[] { "storage", "iam", "servicenetworking" })
+        {
+            await AddFaultAsync($"{{\"api\":\"{api}\",\"method\":\"POST\",\"script\":[503]}}");
+        }
+        foreach (var api in new[] { "serviceusage", "compute", "servicenetworking", "storage", "iam", "cloudresourcemanager" })
+        {
+            await AddFaultAsync($"{{\"api\":\"{api}\",\"rate\":0.3,\"status\":503}}");
+        }
+
+        // Ten attempts per read make a spurious failure of this test (0.3^10 per call) negligible.
+        var report = await DeployAsync(configure: options => options.Retry!.MaxAttempts = 10);
+
+        Assert.Empty(report.Failed);
+        foreach (var api in new[] { "storage", "iam", "servicenetworking" })
+        {
+            Assert.Contains(Host.Requests, r => r.Api == api && r.Method == "POST" && r.Status == 503);
+        }
+        Assert.Single(Networks());
+        Assert.Single(PeeringRanges());
+        Assert.Single(Buckets());
+        Assert.Equal(2, ServiceAccountEmails().Count);
+        Assert.Equal(new[] { Names.PeeringRangeName }, ConnectionRanges(Names.NetworkName));
+    }
+}

@@ -1,0 +1,212 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using System.Threading.Tasks;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using OneClickMlflow.Emulator.Iam;
+using OneClickMlflow.Emulator.Infrastructure;
+using static OneClickMlflow.Emulator.Apis.SecretManagerAccess;
+using static OneClickMlflow.Emulator.Apis.SecretManagerViews;
+
+namespace OneClickMlflow.Emulator.Apis;
+
+/// <summary>
+/// Secret Manager v1: secrets, versions (add, get, list, access, enable, disable, destroy, the <c>latest</c> alias) and
+/// per-secret IAM. Calls are synchronous. Names in answers use the project number, as Google's do. A permission held
+/// through the secret's own policy counts as much as one held on the project.
+/// </summary>
+public sealed partial class SecretManagerApi : IEmulatedApi
+{
+    public const string Service = "secretmanager.googleapis.com";
+
+    private static readonly MessageSchema Replication = new MessageSchema("google.cloud.secretmanager.v1.Replication")
+        .AnyJson("automatic").AnyJson("userManaged");
+
+    private static readonly MessageSchema Secret = new MessageSchema("google.cloud.secretmanager.v1.Secret")
+        .String("name").Message("replication", Replication).String("createTime").StringMap("labels").AnyJson("topics")
+        .String("expireTime").String("ttl").String("etag").AnyJson("rotation").AnyJson("versionAliases")
+        .StringMap("annotations").String("versionDestroyTtl").AnyJson("customerManagedEncryption").StringMap("tags");
+
+    public ApiDescriptor Descriptor { get; } = new(
+        "secretmanager", "secretmanager", RequiresAuthentication: true, EndpointOverride: "secretmanager", ServiceName: Service);
+
+    public void Map(IEndpointRouteBuilder routes, EmulatorState state)
+    {
+        var secrets = routes.MapGroup("/secretmanager/v1/projects/{project}/secrets");
+        secrets.MapPost("", context => Create(context, state));
+        secrets.MapGet("", context => List(context, state));
+        secrets.MapGet("/{secret}", context => Get(context, state));
+        secrets.MapPatch("/{secret}", context => Patch(context, state));
+        secrets.MapDelete("/{secret}", context => Delete(context, state));
+        secrets.MapPost("/{secret}:addVersion", context => SecretVersionEndpoints.AddVersion(context, state));
+        secrets.MapGet("/{secret}:getIamPolicy", context =>
+        {
+            CheckRequestedPolicyVersion(context);
+            return IamPolicyEndpoints.GetAsync(context, state, Authorized(context, state, "secretmanager.secrets.getIamPolicy").Secret.Policy);
+        });
+        secrets.MapPost("/{secret}:setIamPolicy", context =>
+            IamPolicyEndpoints.SetAsync(context, state, Authorized(context, state, "secretmanager.secrets.setIamPolicy").Secret.Policy));
+        secrets.MapPost("/{secret}:testIamPermissions", context =>
+        {
+            var (project, secret) = Authorized(context, state, permission: null);
+            return IamPolicyEndpoints.TestAsync(context, p => Holds(context, state, project, secret, p));
+        });
+        secrets.MapGet("/{secret}/versions", context => SecretVersionEndpoints.ListVersions(context, state));
+        secrets.MapGet("/{secret}/versions/{version}", context => SecretVersionEndpoints.GetVersion(context, state));
+        secrets.MapGet("/{secret}/versions/{version}:access", context => SecretVersionEndpoints.Access(context, state));
+        secrets.MapPost("/{secret}/versions/{version}:enable", context => SecretVersionEndpoints.ChangeVersion(context, state, "enable", "ENABLED"));
+        secrets.MapPost("/{secret}/versions/{version}:disable", context => SecretVersionEndpoints.ChangeVersion(context, state, "disable", "DISABLED"));
+        secrets.MapPost("/{secret}/versions/{version}:destroy", context => SecretVersionEndpoints.ChangeVersion(context, state, "destroy", "DESTROYED"));
+    }
+
+    private static async Task Create(HttpContext context, EmulatorState state)
+    {
+        var project = Project(context, state);
+        var secretId = context.Query("secretId") ?? "";
+        Require(context, state, project, null, "secretmanager.secrets.create", $"projects/{project.ProjectNumber}");
+        if (!SecretIdPattern().IsMatch(secretId))
+        {
+            throw GoogleApiError.InvalidArgument(
+                $"The provided secret ID [{secretId}] does not match the expected format [[a-zA-Z_0-9-]{{1,255}}]", "secret_id");
+        }
+        var body = await context.ReadBodyAsync(Secret);
+        if (body["replication"] is not JsonObject replication
+            || (replication["automatic"] is null) == (replication["userManaged"] is null && replication["user_managed"] is null))
+        {
+            throw GoogleApiError.InvalidArgument("Secret.replication must specify exactly one of automatic or user_managed.", "secret.replication");
+        }
+        var secret = new SecretRecord
+        {
+            ProjectId = project.ProjectId,
+            SecretId = secretId,
+            Created = state.Clock.GetUtcNow(),
+            Replication = (JsonObject)replication.DeepClone(),
+            Labels = Labels(body["labels"]),
+        };
+        JsonObject json;
+        lock (state.Gate)
+        {
+            var secrets = state.ApiState<SecretManagerState>().Secrets;
+            if (secrets.ContainsKey((project.ProjectId, secretId)))
+            {
+                throw GoogleApiError.AlreadyExists($"Secret [{SecretName(project, secretId)}] already exists.");
+            }
+            secrets[(project.ProjectId, secretId)] = secret;
+            json = SecretJson(project, secret);
+        }
+        await context.WriteJsonAsync(json);
+    }
+
+    private static Task Get(HttpContext context, EmulatorState state)
+    {
+        var (project, secret) = Authorized(context, state, "secretmanager.secrets.get");
+        lock (state.Gate)
+        {
+            return context.WriteJsonAsync(SecretJson(project, secret));
+        }
+    }
+
+    private static Task List(HttpContext context, EmulatorState state)
+    {
+        var project = Project(context, state);
+        Require(context, state, project, null, "secretmanager.secrets.list", $"projects/{project.ProjectNumber}");
+        var body = new JsonObject();
+        lock (state.Gate)
+        {
+            var secrets = state.ApiState<SecretManagerState>().Secrets.Values
+                .Where(s => s.ProjectId == project.ProjectId)
+                .OrderBy(s => s.SecretId, StringComparer.Ordinal)
+                .Select(s => (JsonNode?)SecretJson(project, s))
+                .ToArray();
+            if (secrets.Length > 0)
+            {
+                body["secrets"] = new JsonArray(secrets);
+                body["totalSize"] = secrets.Length;
+            }
+        }
+        return context.WriteJsonAsync(body);
+    }
+
+    private static async Task Patch(HttpContext context, EmulatorState state)
+    {
+        var (project, secret) = Authorized(context, state, "secretmanager.secrets.update");
+        var body = await context.ReadBodyAsync(Secret);
+        var mask = (context.Query("updateMask") ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        if (mask.Length == 0)
+        {
+            throw GoogleApiError.InvalidArgument("update_mask must be specified.", "update_mask");
+        }
+        var unsupported = mask.FirstOrDefault(m => m != "labels");
+        if (unsupported is not null)
+        {
+            throw GoogleApiError.InvalidArgument($"The update_mask path [{unsupported}] is not supported by this emulator: labels only.", "update_mask");
+        }
+        JsonObject json;
+        lock (state.Gate)
+        {
+            CheckEtag(body["etag"]?.GetValue<string>(), secret.Etag);
+            secret.Labels = Labels(body["labels"]);
+            secret.Revision++;
+            json = SecretJson(project, secret);
+        }
+        await context.WriteJsonAsync(json);
+    }
+
+    private static Task Delete(HttpContext context, EmulatorState state)
+    {
+        var (_, secret) = Authorized(context, state, "secretmanager.secrets.delete");
+        lock (state.Gate)
+        {
+            CheckEtag(context.Query("etag"), secret.Etag);
+            state.ApiState<SecretManagerState>().Secrets.Remove((secret.ProjectId, secret.SecretId));
+            return context.WriteJsonAsync(new JsonObject());
+        }
+    }
+
+    /// <summary>getIamPolicy is a GET here: the requested version comes in the query.</summary>
+    private static void CheckRequestedPolicyVersion(HttpContext context)
+    {
+        var requested = context.Query("options.requestedPolicyVersion");
+        if (requested is not null and not ("0" or "1" or "3"))
+        {
+            throw GoogleApiError.InvalidArgument(
+                $"Invalid requested_policy_version: {requested}. Valid values are 0, 1 and 3.", "options.requested_policy_version");
+        }
+    }
+
+    /// <summary>Labels as Google allows them: at most 64; keys 1-63 lowercase letters, digits, _ and -, a letter first; values up to 63.</summary>
+    private static SortedDictionary<string, string> Labels(JsonNode? labels)
+    {
+        var result = new SortedDictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (key, value) in labels as JsonObject ?? new JsonObject())
+        {
+            var text = value?.GetValue<string>() ?? "";
+            if (!LabelKeyPattern().IsMatch(key) || !LabelValuePattern().IsMatch(text))
+            {
+                throw GoogleApiError.InvalidArgument(
+                    $"The label [{key}: {text}] is invalid: keys are 1-63 lowercase letters, digits, '_' or '-' starting " +
+                    "with a letter; values are up to 63 of the same characters.", "secret.labels");
+            }
+            result[key] = text;
+        }
+        if (result.Count > 64)
+        {
+            throw GoogleApiError.InvalidArgument("A secret can have at most 64 labels.", "secret.labels");
+        }
+        return result;
+    }
+
+
+    [GeneratedRegex("^[a-zA-Z0-9_-]{1,255}$")]
+    private static partial Regex SecretIdPattern();
+
+    [GeneratedRegex("^[a-z][a-z0-9_-]{0,62}$")]
+    private static partial Regex LabelKeyPattern();
+
+    [GeneratedRegex("^[a-z0-9_-]{0,63}$")]
+    private static partial Regex LabelValuePattern();
+}

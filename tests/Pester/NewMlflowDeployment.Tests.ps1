@@ -1,0 +1,132 @@
+# New-MlflowDeployment from a fresh pwsh against the standalone emulator; gcloud reads back what it made.
+BeforeAll {
+    . (Join-Path $PSScriptRoot 'TestEnvironment.ps1')
+    Import-Module (Join-Path $PSScriptRoot '../../tools/EmulatorProcess.psm1') -Force
+
+    $Project = 'pester-deploy'
+    $WhatIfProject = 'pester-what-if'
+    $Emulator = Start-EmulatorProcess -EmulatorDll $EmulatorDll -EnvFile (Join-Path ([IO.Path]::GetTempPath()) "oneclickmlflow-deploy-$PID.env") -Project $Project
+    $EmulatorUrl = $Emulator.Environment['EMULATOR_URL']
+    $SavedEnvironment = @{}
+    foreach ($name in $Emulator.Environment.Keys) { $SavedEnvironment[$name] = [Environment]::GetEnvironmentVariable($name) }
+    Set-EmulatorEnvironment -Environment $Emulator.Environment
+
+    $seed = @{
+        projectId   = $WhatIfProject
+        iamBindings = @(@{ role = 'roles/owner'; members = @("serviceAccount:deployer@$Project.iam.gserviceaccount.com") })
+    } | ConvertTo-Json -Depth 5
+    $null = Invoke-RestMethod -Method Post -Uri "${EmulatorUrl}_emulator/projects" -Body $seed -ContentType 'application/json'
+
+    # An empty JSON array comes back as one empty array: ForEach-Object unrolls it to nothing.
+    function Get-LoggedRequest { Invoke-RestMethod "${EmulatorUrl}_emulator/requests" | ForEach-Object { $_ } }
+    function Get-MutatingRequest { Get-LoggedRequest | Where-Object mutating }
+    function Clear-RequestLog { $null = Invoke-RestMethod -Method Delete "${EmulatorUrl}_emulator/requests" }
+
+    Import-Module $ModulePath -Force
+}
+
+AfterAll {
+    Remove-Module OneClickMlflow -ErrorAction SilentlyContinue
+    if ($SavedEnvironment) { Set-EmulatorEnvironment -Environment $SavedEnvironment }
+    if ($Emulator) { Stop-EmulatorProcess $Emulator }
+}
+
+Describe 'New-MlflowDeployment' {
+    Context 'a first run, then a second one' {
+        BeforeAll {
+            $Deployment = New-MlflowDeployment -ProjectId $Project -Region europe-west1 -WebAppUser 'user:alice@example.com'
+            Clear-RequestLog
+            $Again = New-MlflowDeployment -ProjectId $Project -Region europe-west1 -WebAppUser 'user:alice@example.com'
+            $MutatedByRerun = @(Get-MutatingRequest)
+        }
+
+        It 'returns the deployment with its artifact destination and service accounts' {
+            $Deployment.GetType().FullName | Should -Be 'OneClickMlflow.Deployment.MlflowDeployment'
+            $Deployment.Network | Should -Be 'mlflow-network'
+            $Deployment.ArtifactDestination | Should -Match '^gs://mlflow-artifacts-[0-9a-f]{8}$'
+            $Deployment.ServiceAccounts | Should -Contain "mlflow-log-pusher@$Project.iam.gserviceaccount.com"
+            $Deployment.ServiceAccounts | Should -Contain "mlflow-server@$Project.iam.gserviceaccount.com"
+            $Deployment.ChangeCount | Should -BeGreaterThan 0
+        }
+
+        It 'changes nothing the second time' {
+            $Again.ChangeCount | Should -Be 0
+            $MutatedByRerun.Count | Should -Be 0
+        }
+
+        It 'formats as a list with the artifact destination' {
+            ($Deployment | Out-String) | Should -Match 'ArtifactDestination\s*:\s*gs://'
+        }
+
+        Context 'gcloud reads back what was made' -Skip:(-not (Get-Command gcloud -ErrorAction SilentlyContinue)) {
+            BeforeAll {
+                $env:CLOUDSDK_CONFIG = Join-Path $TestDrive 'gcloud'
+                $env:CLOUDSDK_CORE_DISABLE_PROMPTS = '1'
+                $null = gcloud auth activate-service-account --key-file $env:GOOGLE_APPLICATION_CREDENTIALS 2>&1
+            }
+            AfterAll {
+                Remove-Item Env:CLOUDSDK_CONFIG, Env:CLOUDSDK_CORE_DISABLE_PROMPTS -ErrorAction SilentlyContinue
+            }
+
+            It 'lists the network' {
+                $networks = gcloud compute networks list --project $Project --format=json | ConvertFrom-Json
+                $networks.name | Should -Contain 'mlflow-network'
+            }
+
+            It 'lists the peering range as a global VPC_PEERING address' {
+                $addresses = gcloud compute addresses list --global --project $Project --format=json | ConvertFrom-Json
+                $range = $addresses | Where-Object name -eq $Deployment.PeeringRange
+                $range.purpose | Should -Be 'VPC_PEERING'
+                $range.prefixLength | Should -Be 16
+            }
+
+            It 'describes the bucket as private, versioned and labelled' {
+                $bucket = gcloud storage buckets describe $Deployment.ArtifactDestination --format=json | ConvertFrom-Json
+                $bucket.public_access_prevention | Should -Be 'enforced'
+                $bucket.uniform_bucket_level_access | Should -BeTrue
+                $bucket.versioning_enabled | Should -BeTrue
+                $bucket.labels.'oneclick-mlflow' | Should -Be 'mlflow'
+            }
+
+            It 'lists both service accounts' {
+                $accounts = gcloud iam service-accounts list --project $Project --format=json | ConvertFrom-Json
+                $accounts.email | Should -Contain "mlflow-log-pusher@$Project.iam.gserviceaccount.com"
+                $accounts.email | Should -Contain "mlflow-server@$Project.iam.gserviceaccount.com"
+            }
+        }
+    }
+
+    Context '-WhatIf on a fresh project' {
+        BeforeAll {
+            Clear-RequestLog
+            $command = "Import-Module '$ModulePath'; New-MlflowDeployment -ProjectId $WhatIfProject -Region us-central1 -WhatIf"
+            $Printed = @(Invoke-FreshPwsh -Command $command) -join "`n"
+            $Mutated = @(Get-MutatingRequest)
+        }
+
+        It 'makes no mutating request' {
+            $Mutated.Count | Should -Be 0
+        }
+
+        It 'prints one "What if" line per change' {
+            foreach ($target in "Service APIs '$WhatIfProject'", "Compute network 'mlflow-network'", "Private services range 'mlflow-psa-range'",
+                "Private services connection", "Artifacts bucket 'mlflow-artifacts-", "Service account 'mlflow-log-pusher'",
+                "Service account 'mlflow-server'", 'Bucket IAM binding') {
+                $Printed | Should -Match ([regex]::Escape("What if: Performing the operation") + '.*' + [regex]::Escape($target))
+            }
+        }
+    }
+
+    Context 'bad input' {
+        It 'fails before any request, naming <Parameter>' -ForEach @(
+            @{ Arguments = @{ Region = 'mars-north1' }; Parameter = 'Region' }
+            @{ Arguments = @{ Region = 'europe-west1'; Name = 'Bad_Name' }; Parameter = 'Name' }
+            @{ Arguments = @{ Region = 'europe-west1'; WebAppUser = 'allUsers' }; Parameter = 'WebAppUser' }
+        ) {
+            Clear-RequestLog
+            { New-MlflowDeployment -ProjectId $Project @Arguments -ErrorAction Stop } |
+                Should -Throw -ErrorId 'InvalidDeploymentInput,OneClickMlflow.PowerShell.Cmdlets.NewMlflowDeploymentCommand' -ExpectedMessage "*-$Parameter*"
+            @(Get-LoggedRequest).Count | Should -Be 0
+        }
+    }
+}
