@@ -22,5 +22,6 @@ public static class EmulatedApis
         new StorageApi(),
         new CloudSqlApi(),
         new SecretManagerApi(),
+        new Registry.RegistryTokenApi(),
     };
 }

@@ -1,0 +1,123 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Threading;
+using System.Threading.Tasks;
+using Docker.DotNet;
+using Docker.DotNet.Models;
+using OneClickMlflow.Emulator;
+using OneClickMlflow.Emulator.Registry;
+using OneClickMlflow.Prerequisites;
+
+namespace OneClickMlflow.Tests.Images;
+
+/// <summary>
+/// A Docker engine and a token-auth registry whose token service is the given emulator. The engine is the one
+/// DOCKER_HOST or the platform default names when it answers, otherwise a private dockerd. Everything started here
+/// is stopped and its files deleted on dispose.
+/// </summary>
+public sealed class DockerTestBed : IAsyncDisposable
+{
+    private readonly List<IAsyncDisposable> started = new();
+    private readonly string directory = Directory.CreateTempSubdirectory("ocm-images-").FullName;
+    private TokenAuthRegistry? registry;
+
+    private DockerTestBed()
+    {
+    }
+
+    /// <summary>Why the engine tests cannot run here, or null.</summary>
+    public string? SkipReason { get; private set; }
+
+    public Uri EngineEndpoint { get; private set; } = null!;
+
+    /// <summary>How the engine was obtained, for the test output.</summary>
+    public string EngineDescription { get; private set; } = "";
+
+    /// <summary>True when the engine was already running: it keeps its data, so tests remove what they built.</summary>
+    public bool SharedEngine { get; private set; }
+
+    /// <summary>The registry's host:port.</summary>
+    public string RegistryHost => registry!.Host;
+
+    public static async Task<DockerTestBed> StartAsync(EmulatorHost emulator)
+    {
+        var bed = new DockerTestBed();
+        try
+        {
+            await bed.StartAsync(emulator.BaseUri, emulator.State.ApiState<RegistryTokenSettings>());
+            return bed;
+        }
+        catch
+        {
+            await bed.DisposeAsync();
+            throw;
+        }
+    }
+
+    public string RegistryLogTail() => registry?.LogTail() ?? "";
+
+    /// <summary>Removes every image of the given repositories from the engine (a shared engine keeps its data).</summary>
+    public async Task RemoveImagesAsync(IEnumerable<string> repositories)
+    {
+        using var client = new DockerClientBuilder().WithEndpoint(EngineEndpoint).Build();
+        foreach (var repository in repositories)
+        {
+            var found = await client.Images.ListImagesAsync(new ImagesListParameters
+            {
+                Filters = new Dictionary<string, IDictionary<string, bool>> { ["reference"] = new Dictionary<string, bool> { [repository] = true } },
+            });
+            foreach (var image in found)
+            {
+                await client.Images.DeleteImageAsync(image.ID, new ImageDeleteParameters { Force = true });
+            }
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        for (var i = started.Count - 1; i >= 0; i--)
+        {
+            await started[i].DisposeAsync();
+        }
+        try
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+
+    private async Task StartAsync(Uri emulatorBase, RegistryTokenSettings tokenSettings)
+    {
+        SkipReason = TokenAuthRegistry.CannotStartReason();
+        if (SkipReason is not null)
+        {
+            return;
+        }
+        var existing = await new DockerEngineProbe().ProbeAsync(CancellationToken.None);
+        if (existing.Available)
+        {
+            EngineEndpoint = DockerEngineProbe.EngineEndpoint(OneClickMlflow.Google.GoogleCloudSession.ProcessEnvironment());
+            EngineDescription = $"existing engine at {EngineEndpoint}: {existing.Status}";
+            SharedEngine = true;
+        }
+        else
+        {
+            SkipReason = PrivateDockerd.CannotStartReason();
+            if (SkipReason is not null)
+            {
+                return;
+            }
+            var dockerd = await PrivateDockerd.StartAsync(Directory.CreateDirectory(Path.Combine(directory, "d")).FullName);
+            started.Add(dockerd);
+            EngineEndpoint = dockerd.Endpoint;
+            EngineDescription = $"private dockerd at {EngineEndpoint}";
+        }
+        registry = await TokenAuthRegistry.StartAsync(Directory.CreateDirectory(Path.Combine(directory, "r")).FullName,
+            new Uri(emulatorBase, "v2/token"));
+        started.Add(registry);
+        tokenSettings.Configure(registry.SigningCertificate, TokenAuthRegistry.Service, TokenAuthRegistry.Issuer);
+    }
+}
