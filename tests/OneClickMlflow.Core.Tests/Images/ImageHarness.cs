@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Threading;
 using System.Threading.Tasks;
 using OneClickMlflow.Emulator;
+using OneClickMlflow.Emulator.Apis;
 using OneClickMlflow.Emulator.Auth;
 using OneClickMlflow.Images;
 using Xunit;
@@ -18,6 +19,7 @@ public sealed class ImageHarness : IAsyncLifetime
 {
     public const string Project = "proj-one";
     public const string Deployer = "deployer@proj-one.iam.gserviceaccount.com";
+    public const string Repository = "mlflow";
 
     private readonly List<string> images = new();
     private DockerTestBed? bed;
@@ -33,6 +35,11 @@ public sealed class ImageHarness : IAsyncLifetime
     public async Task InitializeAsync()
     {
         Emulator = await EmulatorHost.StartAsync(new EmulatorOptions { Projects = { Project } });
+        // The token service grants push only to an existing repository, as Artifact Registry does.
+        lock (Emulator.State.Gate)
+        {
+            Emulator.State.ApiState<ArtifactRegistryState>().AddDockerRepository(Project, "europe-west1", Repository, DateTimeOffset.UtcNow);
+        }
         bed = await DockerTestBed.StartAsync(Emulator);
     }
 
@@ -64,7 +71,7 @@ public sealed class ImageHarness : IAsyncLifetime
     /// <summary>A request for a new image name (so tests never share tags) in this registry.</summary>
     public ImagePublishRequest Request(string contextDirectory, string mlflowVersion = "2.22.0")
     {
-        var request = new ImagePublishRequest(contextDirectory, RegistryHost, Project, "mlflow", "t" + Guid.NewGuid().ToString("N")[..10], mlflowVersion);
+        var request = new ImagePublishRequest(contextDirectory, RegistryHost, Project, Repository, "t" + Guid.NewGuid().ToString("N")[..10], mlflowVersion);
         lock (images)
         {
             images.Add(request.ImageRepository);

@@ -9,6 +9,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Threading.Tasks;
 using OneClickMlflow.Emulator;
+using OneClickMlflow.Emulator.Apis;
 using OneClickMlflow.Emulator.Auth;
 using OneClickMlflow.Emulator.Registry;
 using OneClickMlflow.Images;
@@ -30,6 +31,10 @@ public sealed class RegistryTokenServiceTests : IAsyncLifetime
         certificate = new CertificateRequest("CN=test", key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1)
             .CreateSelfSigned(DateTimeOffset.UtcNow.AddMinutes(-1), DateTimeOffset.UtcNow.AddHours(1));
         host.State.ApiState<RegistryTokenSettings>().Configure(certificate, Service, "test-issuer");
+        lock (host.State.Gate)
+        {
+            host.State.ApiState<ArtifactRegistryState>().AddDockerRepository("proj-one", "europe-west1", "mlflow", DateTimeOffset.UtcNow);
+        }
     }
 
     public async Task DisposeAsync()
@@ -104,6 +109,21 @@ public sealed class RegistryTokenServiceTests : IAsyncLifetime
     }
 
     [Theory]
+    [InlineData("proj-one/missing/server", "deployer@proj-one.iam.gserviceaccount.com")]
+    [InlineData("proj-one/mlflow/server", "stranger@elsewhere.iam.gserviceaccount.com")]
+    public async Task Push_to_a_missing_repository_or_without_permission_is_denied(string name, string account)
+    {
+        var accessToken = host.State.Tokens.Issue(Principal.ServiceAccount(account)).Token;
+
+        using var response = await RequestAsync("oauth2accesstoken", accessToken, Service, $"repository:{name}:pull,push");
+
+        Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+        var error = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("errors")[0];
+        Assert.Equal("DENIED", error.GetProperty("code").GetString());
+        Assert.Contains("artifactregistry.repositories.uploadArtifacts", error.GetProperty("message").GetString());
+    }
+
+    [Theory]
     [InlineData("1.41", "1.41")]
     [InlineData("1.44", "1.44")]
     [InlineData("1.54", "1.52")]
@@ -112,11 +132,12 @@ public sealed class RegistryTokenServiceTests : IAsyncLifetime
         Assert.Equal(Version.Parse(expected), DockerEngineConnector.Negotiate(Version.Parse(engine)));
     }
 
-    private async Task<HttpResponseMessage> RequestAsync(string user, string password, string service)
+    private async Task<HttpResponseMessage> RequestAsync(string user, string password, string service,
+        string scope = "repository:proj-one/mlflow/server:pull,push")
     {
         using var http = new HttpClient();
         using var request = new HttpRequestMessage(HttpMethod.Get,
-            new Uri(host.BaseUri, $"v2/token?service={service}&scope=repository:proj-one/mlflow/server:pull,push"));
+            new Uri(host.BaseUri, $"v2/token?service={service}&scope={scope}"));
         request.Headers.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes(user + ":" + password)));
         return await http.SendAsync(request);
     }

@@ -18,7 +18,8 @@ namespace OneClickMlflow.Emulator.Registry;
 /// The token service an Artifact-Registry-like Docker registry (distribution in token-auth mode) sends clients to:
 /// <c>GET /v2/token?service=...&amp;scope=repository:NAME:pull,push</c> with Basic auth
 /// <c>oauth2accesstoken:{access token this emulator issued}</c> returns a registry JWT granting the asked actions.
-/// Any other user name, an unknown or expired token, another service, or an unconfigured service gives 401.
+/// Any other user name, an unknown or expired token, another service, or an unconfigured service gives 401; a
+/// repository scope naming no existing Artifact Registry repository, or one the caller holds no permission on, 403.
 /// </summary>
 public sealed class RegistryTokenApi : IEmulatedApi
 {
@@ -77,12 +78,19 @@ public sealed class RegistryTokenApi : IEmulatedApi
         {
             return Unauthorized(context, "The access token is invalid or expired.");
         }
-        var access = new JsonArray(context.Request.Query["scope"]
+        var scopes = context.Request.Query["scope"]
             .SelectMany(scope => (scope ?? "").Split(' ', StringSplitOptions.RemoveEmptyEntries))
             .Select(RegistryScope.Parse)
             .OfType<RegistryScope>()
-            .Select(scope => (JsonNode)scope.ToAccessEntry())
-            .ToArray());
+            .ToList();
+        foreach (var scope in scopes)
+        {
+            if (RepositoryAccess.Refusal(state, principal, scope) is { } refusal)
+            {
+                return Denied(context, refusal);
+            }
+        }
+        var access = new JsonArray(scopes.Select(scope => (JsonNode)scope.ToAccessEntry()).ToArray());
         var token = RegistryTokenSigner.Sign(configured.Certificate, configured.Issuer, principal.Member, service, access,
             state.Clock.GetUtcNow(), state.ApiState<RegistryTokenSettings>().Lifetime);
         return context.WriteJsonAsync(new JsonObject
@@ -114,6 +122,13 @@ public sealed class RegistryTokenApi : IEmulatedApi
         var colon = decoded.IndexOf(':');
         return colon < 0 ? null : (decoded[..colon], decoded[(colon + 1)..]);
     }
+
+    /// <summary>403 DENIED, as Artifact Registry answers a push or pull the caller may not make (or to no repository).</summary>
+    private static Task Denied(HttpContext context, string message) =>
+        context.WriteJsonAsync(new JsonObject
+        {
+            ["errors"] = new JsonArray(new JsonObject { ["code"] = "DENIED", ["message"] = message }),
+        }, StatusCodes.Status403Forbidden);
 
     private static Task Unauthorized(HttpContext context, string message)
     {
