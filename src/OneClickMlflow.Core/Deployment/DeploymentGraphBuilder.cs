@@ -23,6 +23,8 @@ namespace OneClickMlflow.Deployment
                 names.ServerServiceAccountEmail, $"MLflow server ({names.Name})",
                 $"Runs the MLflow tracking server of deployment '{names.Name}' (one-click-mlflow).", Apis);
             BucketAccess = new BucketIamResource(session.Storage, Bucket, LogPusher, Server);
+            ImageRepository = new ArtifactRepositoryResource(session.ArtifactRegistry, spec.ProjectId, spec.Region,
+                names.ArtifactRepositoryName, names.Labels, Apis);
         }
 
         public MlflowDeploymentSpec Spec { get; }
@@ -43,10 +45,12 @@ namespace OneClickMlflow.Deployment
 
         public BucketIamResource BucketAccess { get; }
 
+        public ArtifactRepositoryResource ImageRepository { get; }
+
         /// <summary>Every resource, for the engine (it orders them by their dependencies).</summary>
         public IReadOnlyList<Resource> Resources => new Resource[]
         {
-            Apis, Network, PeeringRange, PrivateServicesAccess, Bucket, LogPusher, Server, BucketAccess,
+            Apis, Network, PeeringRange, PrivateServicesAccess, Bucket, LogPusher, Server, BucketAccess, ImageRepository,
         };
 
         /// <summary>The deployment as it stands after a run.</summary>
@@ -63,6 +67,7 @@ namespace OneClickMlflow.Deployment
             ArtifactDestination = Bucket.ArtifactDestination,
             LogPusherServiceAccount = LogPusher.Email,
             ServerServiceAccount = Server.Email,
+            ImageRepository = ImageRepository.RegistryUri,
             WebAppUser = Spec.Input.WebAppUsers,
             Changes = run.Resources,
             Run = run,

@@ -1,9 +1,12 @@
 using System;
 using System.Collections;
+using System.Collections.Generic;
 using System.IO;
 using System.Management.Automation;
 using System.Threading.Tasks;
 using Google.Apis.Auth.OAuth2;
+using OneClickMlflow.Deployment;
+using OneClickMlflow.Deployment.Resources;
 using OneClickMlflow.Google;
 using OneClickMlflow.Images;
 using OneClickMlflow.PowerShell.Infrastructure;
@@ -13,13 +16,15 @@ namespace OneClickMlflow.PowerShell.Cmdlets
 {
     /// <summary>
     /// Builds the MLflow server image with the local Docker engine and pushes it to Artifact Registry, tagged with
-    /// a hash of its content; does nothing when the registry already has that tag.
+    /// a hash of its content; does nothing when the registry already has that tag. The repository (and the Artifact
+    /// Registry API) is made first when missing.
     /// </summary>
     [Cmdlet(VerbsData.Publish, "MlflowImage", SupportsShouldProcess = true)]
     [OutputType(typeof(ImagePublishResult))]
     public sealed class PublishMlflowImageCommand : AsyncCmdlet
     {
         private const string Activity = "Publish-MlflowImage";
+        private const string ArtifactRegistryService = "artifactregistry.googleapis.com";
 
         /// <summary>Defaults to CLOUDSDK_CORE_PROJECT, then gcloud's core/project.</summary>
         [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
@@ -81,6 +86,7 @@ namespace OneClickMlflow.PowerShell.Cmdlets
                 {
                     return;
                 }
+                EnsureRepository(session, request.ProjectId);
                 ImagePublishResult result = RunAsync(cancellationToken => PublishAsync(session, request, cancellationToken));
                 WriteObject(result);
             }
@@ -94,6 +100,25 @@ namespace OneClickMlflow.PowerShell.Cmdlets
             finally
             {
                 session?.Dispose();
+            }
+        }
+
+        /// <summary>
+        /// Creates the Artifact Registry repository (and enables its API) when missing, through the deployment engine
+        /// and the same resource New-MlflowDeployment uses.
+        /// </summary>
+        private void EnsureRepository(GoogleCloudSession session, string projectId)
+        {
+            var apis = new RequiredApisResource(session.ServiceUsage, projectId, new[] { ArtifactRegistryService });
+            var repository = new ArtifactRepositoryResource(session.ArtifactRegistry, projectId, Region, Repository,
+                new Dictionary<string, string> { [DeploymentNames.LabelKey] = Repository }, apis);
+            var engine = new DeploymentEngine();
+            DeploymentPlan plan = RunAsync(ct => engine.PlanAsync(new Resource[] { apis, repository }, ct));
+            Reporter.Verbose("Image repository: " + plan.Summary);
+            if (plan.HasChanges)
+            {
+                Reporter.Progress(new ProgressRecord(0, Activity, $"Creating repository {repository.RegistryUri}") { CurrentOperation = "Repository" });
+                RunAsync(ct => engine.ApplyAsync(plan.ApproveAll(), ct));
             }
         }
 
