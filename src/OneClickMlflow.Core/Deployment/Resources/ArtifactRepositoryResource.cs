@@ -50,11 +50,7 @@ namespace OneClickMlflow.Deployment.Resources
                 });
             }
 
-            if (!string.Equals(live.Format, ArtifactRegistryClient.DockerFormat, StringComparison.Ordinal))
-            {
-                throw Refuse($"the repository holds {live.Format} packages, not Docker images, and a repository's format cannot change. " +
-                             "Choose another name.");
-            }
+            RefuseOtherFormat(live);
 
             var drift = LabelDrift();
             return drift.Count == 0
@@ -82,6 +78,15 @@ namespace OneClickMlflow.Deployment.Resources
                     merged[label.Key] = label.Value;
                 }
                 live = await registry.SetLabelsAsync(projectId, location, Name, merged, cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        private void RefuseOtherFormat(ArtifactRepository repository)
+        {
+            if (!string.Equals(repository.Format, ArtifactRegistryClient.DockerFormat, StringComparison.Ordinal))
+            {
+                throw Refuse($"the repository holds {repository.Format} packages, not Docker images, and a repository's format " +
+                             "cannot change. Choose another name.");
             }
         }
 
