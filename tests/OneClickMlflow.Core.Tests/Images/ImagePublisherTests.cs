@@ -259,26 +259,6 @@ public sealed class ImagePublisherTests : IDisposable
         return error;
     }
 
-    // What a registry client would see: the manifest bytes under the tag, and their sha256.
-    private async Task<string> ServedManifestDigestAsync(string name, string tag)
-    {
-        using var http = new HttpClient();
-        var tokenUri = new Uri(harness.Emulator.BaseUri,
-            $"v2/token?service={TokenAuthRegistry.Service}&scope=repository:{name}:pull");
-        using var tokenRequest = new HttpRequestMessage(HttpMethod.Get, tokenUri);
-        tokenRequest.Headers.Authorization = new AuthenticationHeaderValue("Basic",
-            Convert.ToBase64String(Encoding.UTF8.GetBytes("oauth2accesstoken:" + harness.AccessToken())));
-        using var tokenResponse = await http.SendAsync(tokenRequest);
-        tokenResponse.EnsureSuccessStatusCode();
-        var token = JsonDocument.Parse(await tokenResponse.Content.ReadAsStringAsync()).RootElement.GetProperty("token").GetString()!;
-
-        using var manifestRequest = new HttpRequestMessage(HttpMethod.Get, $"http://{harness.RegistryHost}/v2/{name}/manifests/{tag}");
-        manifestRequest.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
-        manifestRequest.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/vnd.docker.distribution.manifest.v2+json"));
-        manifestRequest.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/vnd.oci.image.manifest.v1+json"));
-        using var manifest = await http.SendAsync(manifestRequest);
-        Assert.True(manifest.IsSuccessStatusCode, $"GET manifest: {(int)manifest.StatusCode}\n{harness.RegistryLogTail()}");
-        var bytes = await manifest.Content.ReadAsByteArrayAsync();
-        return "sha256:" + Convert.ToHexStringLower(SHA256.HashData(bytes));
-    }
+    private Task<string> ServedManifestDigestAsync(string name, string tag) =>
+        harness.Bed.ServedManifestDigestAsync(harness.AccessToken(), name, tag);
 }
