@@ -42,7 +42,7 @@ namespace OneClickMlflow.PowerShell.Cmdlets
 
         [Parameter]
         [ValidatePattern("^[a-z0-9]+([._-][a-z0-9]+)*$")]
-        public string ImageName { get; set; } = "mlflow-server";
+        public string ImageName { get; set; } = DeploymentNames.ImageName;
 
         /// <summary>The build context; defaults to the image definition shipped in the module's image folder.</summary>
         [Parameter]
