@@ -3,6 +3,9 @@ using System.Collections.Generic;
 using System.Diagnostics;
 using System.IO;
 using System.Linq;
+using System.Net.Http;
+using System.Net.Http.Headers;
+using System.Text.Json.Nodes;
 using System.Management.Automation;
 using System.Threading.Tasks;
 using OneClickMlflow.Emulator;
@@ -107,6 +110,9 @@ public sealed class PublishMlflowImageTests : IDisposable
         Assert.StartsWith(published.Repository + "@sha256:", published.ImageUri);
         Assert.Equal(await bed.ServedManifestDigestAsync(DeployerToken(), $"{EmulatorFixture.OwnedProject}/mlflow/{image}", published.Tag), published.Digest);
         Assert.Equal("mlflow", Repository("europe-west1", "mlflow")!.Labels["oneclick-mlflow"]);
+        var listed = (await DockerImagesAsync("europe-west1", "mlflow"))
+            .Single(i => i["uri"]!.GetValue<string>() == published.ImageUri.Replace(bed.RegistryHost, "europe-west1-docker.pkg.dev"));
+        Assert.Equal(new[] { published.Tag }, listed["tags"]!.AsArray().Select(t => t!.GetValue<string>()));
         Assert.Contains(first.Progress, p => p.CurrentOperation == "Pushing");
         Assert.Equal(ProgressRecordType.Completed, first.Progress[^1].RecordType);
         Assert.Contains(first.Verbose, line => line.Contains("using API", StringComparison.Ordinal));
@@ -245,6 +251,19 @@ public sealed class PublishMlflowImageTests : IDisposable
 
     private string DeployerToken() =>
         emulator.Host.State.Tokens.Issue(Principal.ServiceAccount($"deployer@{EmulatorFixture.OwnedProject}.iam.gserviceaccount.com")).Token;
+
+    /// <summary>Artifact Registry's dockerImages list of a repository, as a client of the API reads it.</summary>
+    private async Task<List<JsonObject>> DockerImagesAsync(string location, string repository)
+    {
+        using var http = new HttpClient();
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(emulator.Host.BaseUri,
+            $"artifactregistry/v1/projects/{EmulatorFixture.OwnedProject}/locations/{location}/repositories/{repository}/dockerImages"));
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", DeployerToken());
+        using var response = await http.SendAsync(request);
+        var body = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
+        Assert.True(response.IsSuccessStatusCode, body.ToJsonString());
+        return (body["dockerImages"] as JsonArray ?? new JsonArray()).Select(i => i!.AsObject()).ToList();
+    }
 
     private ArtifactRepositoryRecord? Repository(string location, string id)
     {

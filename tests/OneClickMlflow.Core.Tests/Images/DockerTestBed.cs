@@ -163,6 +163,7 @@ public sealed class DockerTestBed : IAsyncDisposable
         tokenService = new Uri(emulatorBase, "v2/token");
         registry = await TokenAuthRegistry.StartAsync(Directory.CreateDirectory(Path.Combine(directory, "r")).FullName, tokenService);
         started.Add(registry);
-        tokenSettings.Configure(registry.SigningCertificate, TokenAuthRegistry.Service, TokenAuthRegistry.Issuer);
+        tokenSettings.Configure(registry.SigningCertificate, TokenAuthRegistry.Service, TokenAuthRegistry.Issuer,
+            new Uri("http://" + registry.Host));
     }
 }

@@ -8,12 +8,13 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using OneClickMlflow.Emulator.Infrastructure;
+using OneClickMlflow.Emulator.Registry;
 
 namespace OneClickMlflow.Emulator.Apis;
 
 /// <summary>
-/// Artifact Registry v1: repositories (create and delete as operations; get, list, patch of labels and description)
-/// and their operations. Names use the project id, as Google's do; Docker repositories carry their
+/// Artifact Registry v1: repositories (create and delete as operations; get, list, patch of labels and description),
+/// their operations, and the docker images of a repository as the registry of the token service holds them. Names use the project id, as Google's do; Docker repositories carry their
 /// <c>registryUri</c> <c>{location}-docker.pkg.dev/{project}/{repository}</c>.
 /// </summary>
 public sealed partial class ArtifactRegistryApi : IEmulatedApi
@@ -47,6 +48,7 @@ public sealed partial class ArtifactRegistryApi : IEmulatedApi
         location.MapGet("/repositories/{repository}", context => Get(context, state));
         location.MapPatch("/repositories/{repository}", context => Patch(context, state));
         location.MapDelete("/repositories/{repository}", context => Delete(context, state));
+        location.MapGet("/repositories/{repository}/dockerImages", context => ListDockerImages(context, state));
         location.MapGet("/operations/{operation}", context => GetOperation(context, state));
     }
 
@@ -173,6 +175,26 @@ public sealed partial class ArtifactRegistryApi : IEmulatedApi
             return null;
         });
         await context.WriteJsonAsync(state.Operations.Render(operation, o => o.ToLongRunningJson()));
+    }
+
+    /// <summary>The images the registry holds under <c>{project}/{repository}/</c>, one entry per digest with its tags.</summary>
+    private static async Task ListDockerImages(HttpContext context, EmulatorState state)
+    {
+        var record = Existing(context, state, "artifactregistry.dockerimages.list");
+        var images = await RegistryContents.ImagesAsync(state.ApiState<RegistryTokenSettings>(), state.Clock.GetUtcNow(),
+            $"{record.ProjectId}/{record.RepositoryId}/", context.RequestAborted);
+        var body = new JsonObject();
+        if (images.Count > 0)
+        {
+            body["dockerImages"] = new JsonArray(images.Select(image => (JsonNode?)new JsonObject
+            {
+                ["name"] = $"{RepositoryName(record)}/dockerImages/{Uri.EscapeDataString(image.Name)}@{image.Digest}",
+                ["uri"] = $"{RegistryUri(record)}/{image.Name}@{image.Digest}",
+                ["tags"] = new JsonArray(image.Tags.Select(t => (JsonNode?)t).ToArray()),
+                ["mediaType"] = image.MediaType,
+            }).ToArray());
+        }
+        await context.WriteJsonAsync(body);
     }
 
     private static Task GetOperation(HttpContext context, EmulatorState state)

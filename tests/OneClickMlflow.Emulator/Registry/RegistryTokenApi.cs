@@ -27,7 +27,7 @@ public sealed class RegistryTokenApi : IEmulatedApi
 
     private static readonly MessageSchema ConfigureSchema = new MessageSchema("emulator.RegistryTokenSettings")
         .String("certificatePem", required: true).String("privateKeyPem", required: true)
-        .String("service", required: true).String("issuer", required: true);
+        .String("service", required: true).String("issuer", required: true).String("registryUrl");
 
     public ApiDescriptor Descriptor { get; } = new("registrytoken", "v2", RequiresAuthentication: false);
 
@@ -38,8 +38,8 @@ public sealed class RegistryTokenApi : IEmulatedApi
     }
 
     /// <summary>
-    /// Admin: <c>{"certificatePem", "privateKeyPem", "service", "issuer"}</c> sets what tokens are signed with and
-    /// for whom, for a standalone emulator serving a registry that a script started.
+    /// Admin: <c>{"certificatePem", "privateKeyPem", "service", "issuer", "registryUrl"?}</c> sets what tokens are
+    /// signed with and for whom, for a standalone emulator serving a registry that a script started.
     /// </summary>
     private static async Task ConfigureAsync(HttpContext context, EmulatorState state)
     {
@@ -53,7 +53,8 @@ public sealed class RegistryTokenApi : IEmulatedApi
         {
             throw GoogleApiError.InvalidArgument("certificatePem and privateKeyPem must be a PEM certificate and its private key: " + e.Message);
         }
-        state.ApiState<RegistryTokenSettings>().Configure(certificate, body["service"]!.GetValue<string>(), body["issuer"]!.GetValue<string>());
+        var registryUrl = body["registryUrl"]?.GetValue<string>() is { } url ? new Uri(url) : null;
+        state.ApiState<RegistryTokenSettings>().Configure(certificate, body["service"]!.GetValue<string>(), body["issuer"]!.GetValue<string>(), registryUrl);
         await context.WriteJsonAsync(new JsonObject { ["service"] = body["service"]!.GetValue<string>(), ["issuer"] = body["issuer"]!.GetValue<string>() });
     }
 

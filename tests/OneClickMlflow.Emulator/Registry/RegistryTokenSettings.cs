@@ -12,10 +12,15 @@ public sealed class RegistryTokenSettings
 {
     private readonly object gate = new();
     private (X509Certificate2 Certificate, string Service, string Issuer)? current;
+    private Uri? registry;
 
     public TimeSpan Lifetime { get; set; } = TimeSpan.FromMinutes(5);
 
-    public void Configure(X509Certificate2 signingCertificate, string service, string issuer)
+    /// <summary>
+    /// Sets the signing certificate, service and issuer; <paramref name="registryUrl"/> (the registry's own
+    /// <c>http://host:port</c>, optional) lets Artifact Registry's dockerImages list read what the registry holds.
+    /// </summary>
+    public void Configure(X509Certificate2 signingCertificate, string service, string issuer, Uri? registryUrl = null)
     {
         if (!signingCertificate.HasPrivateKey)
         {
@@ -24,6 +29,7 @@ public sealed class RegistryTokenSettings
         lock (gate)
         {
             current = (signingCertificate, service, issuer);
+            registry = registryUrl;
         }
     }
 
@@ -34,6 +40,18 @@ public sealed class RegistryTokenSettings
             lock (gate)
             {
                 return current;
+            }
+        }
+    }
+
+    /// <summary>The registry the tokens are for, when it was given.</summary>
+    public Uri? Registry
+    {
+        get
+        {
+            lock (gate)
+            {
+                return registry;
             }
         }
     }
