@@ -182,7 +182,7 @@ New-MlflowDeployment -Region europe-west1 -WebAppUser user:alice@example.com -Wh
 Write-Host '== Deploy'
 New-MlflowDeployment -Region europe-west1 -WebAppUser user:alice@example.com | Format-List
 Write-Host '== Run again: every resource is already as wanted'
-New-MlflowDeployment -Region europe-west1 -WebAppUser user:alice@example.com -PlanOnly | Format-Table -AutoSize
+New-MlflowDeployment -Region europe-west1 -WebAppUser user:alice@example.com -PlanOnly | Format-Table
 "@
         $exitCode = Invoke-FreshPwsh -Arguments @('-Command', $script)
         if ($exitCode -ne 0) { throw "The demo failed with exit code $exitCode." }
