@@ -4,6 +4,8 @@ using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
 using OneClickMlflow.Deployment;
+using OneClickMlflow.Deployment.Resources;
+using OneClickMlflow.Emulator.Infrastructure;
 using OneClickMlflow.Emulator.Apis;
 using OneClickMlflow.Prerequisites;
 using Xunit;
@@ -29,6 +31,25 @@ public sealed class ImageRepositoryDeploymentTests : PlatformDeploymentTestBase
         Assert.Equal("mlflow", repository.Labels["oneclick-mlflow"]);
         Assert.Equal(ResourceOutcome.Unchanged, second.Resources.Single(r => r.ResourceId == "image-repository").Outcome);
         Assert.DoesNotContain(Host.Requests, r => r.Api == "artifactregistry" && r.Mutating);
+    }
+
+    [Fact]
+    public async Task The_repository_alone_with_its_api_waits_for_the_create_operation_to_finish()
+    {
+        // What Publish-MlflowImage runs: the API enablement and the repository, with operations that take time.
+        Host.State.Latency.Set(LatencySettings.Realistic, 0.1);
+        using var session = await SessionAsync();
+        var apis = new RequiredApisResource(session.ServiceUsage, Project, new[] { "artifactregistry.googleapis.com" });
+        var repository = new ArtifactRepositoryResource(session.ArtifactRegistry, Project, Region, "images", Names.Labels, apis);
+        var engine = new DeploymentEngine();
+
+        var report = await engine.ApplyAsync((await engine.PlanAsync(new Resource[] { apis, repository }, CancellationToken.None)).ApproveAll(),
+            CancellationToken.None);
+
+        Assert.Empty(report.Failed);
+        Assert.NotNull(Read(s => s.ApiState<ArtifactRegistryState>().Repositories.GetValueOrDefault((Project, Region, "images"))));
+        Assert.Contains(Host.Requests, r => r.Api == "artifactregistry" && r.Method == "GET" && r.Path.Contains("/operations/"));
+        Assert.Equal($"{Region}-docker.pkg.dev/{Project}/images", repository.RegistryUri);
     }
 
     [Fact]
