@@ -82,7 +82,7 @@ namespace OneClickMlflow.PowerShell.Cmdlets
             {
                 session = RunAsync(cancellationToken => SessionFactory.CreateAsync(HostVersion, ProjectId, ImpersonateServiceAccount, cancellationToken));
                 ImagePublishRequest request = Request(context, session.RequireProjectId());
-                if (!ShouldProcess(request.ImageRepository, $"Build {context} and push it if the registry lacks its content tag"))
+                if (!ShouldProcess(request.ImageRepository, $"Create the repository if missing, build {context} and push it if the registry lacks its content tag"))
                 {
                     return;
                 }
