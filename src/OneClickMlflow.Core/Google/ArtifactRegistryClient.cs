@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+using System.Linq;
 using System.Net.Http;
 using System.Threading;
 using System.Threading.Tasks;
@@ -56,7 +57,7 @@ namespace OneClickMlflow.Google
                     Format = DockerFormat,
                     Mode = "STANDARD_REPOSITORY",
                     Description = description,
-                    Labels = ToDictionary(labels),
+                    Labels = labels.ToDictionary(l => l.Key, l => l.Value),
                 },
                 RequestRetry.Never, cancellationToken).ConfigureAwait(false);
             await poller.WaitAsync(Api, operation, null, cancellationToken).ConfigureAwait(false);
@@ -67,16 +68,6 @@ namespace OneClickMlflow.Google
             IReadOnlyDictionary<string, string> labels, CancellationToken cancellationToken) =>
             // Setting the same labels again changes nothing, so a resend is safe.
             SendAsync<ArtifactRepository>(GoogleRequest.Patch, RepositoryPath(projectId, location, repositoryId) + "?updateMask=labels",
-                new ArtifactRepository { Labels = ToDictionary(labels) }, RequestRetry.Safe, cancellationToken);
-
-        private static Dictionary<string, string> ToDictionary(IReadOnlyDictionary<string, string> labels)
-        {
-            var copy = new Dictionary<string, string>();
-            foreach (var label in labels)
-            {
-                copy[label.Key] = label.Value;
-            }
-            return copy;
-        }
+                new ArtifactRepository { Labels = labels.ToDictionary(l => l.Key, l => l.Value) }, RequestRetry.Safe, cancellationToken);
     }
 }
