@@ -3,6 +3,7 @@ using System.Management.Automation;
 using System.Net.Http;
 using OneClickMlflow.Deployment;
 using OneClickMlflow.Google;
+using OneClickMlflow.Tokens;
 using ErrorShape = (string ErrorId, System.Management.Automation.ErrorCategory Category, string Message, string NextStep);
 
 namespace OneClickMlflow.PowerShell.Infrastructure
@@ -57,6 +58,7 @@ namespace OneClickMlflow.PowerShell.Infrastructure
             // The first failure decides the id and category; the message lists every failed resource.
             DeploymentFailedException failed when failed.InnerException is not null and not DeploymentFailedException =>
                 Describe(Unwrap(failed.InnerException)) with { Message = failed.Message },
+            TrackingTokenException token => DescribeToken(token),
             CredentialsNotFoundException => Shape(
                 "CredentialsNotFound", ErrorCategory.AuthenticationError, exception.Message,
                 "Run 'gcloud auth application-default login' or set GOOGLE_APPLICATION_CREDENTIALS to a credential file."),
@@ -79,6 +81,16 @@ namespace OneClickMlflow.PowerShell.Infrastructure
             _ => Shape(
                 "UnexpectedError", ErrorCategory.NotSpecified, exception.Message,
                 "Run again with -Debug for details."),
+        };
+
+        private static ErrorShape DescribeToken(TrackingTokenException token) => token.Failure switch
+        {
+            TrackingTokenFailure.PermissionDenied => Shape("TrackingTokenPermissionDenied", ErrorCategory.PermissionDenied, token.Message,
+                "Role grants can take a minute to apply; then run the command again."),
+            TrackingTokenFailure.UnknownDeployment => Shape("UnknownDeployment", ErrorCategory.ObjectNotFound, token.Message,
+                "List the project's App Engine application with 'gcloud app describe --project PROJECT_ID'."),
+            _ => Shape("TrackingUriRequired", ErrorCategory.InvalidArgument, token.Message,
+                "Pass the missing parameter and run the command again."),
         };
 
         private static ErrorShape DescribeGoogle(GoogleApiException google)

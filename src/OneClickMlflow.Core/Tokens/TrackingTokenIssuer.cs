@@ -1,0 +1,180 @@
+using System;
+using System.Text;
+using System.Text.Json;
+using System.Threading;
+using System.Threading.Tasks;
+using Google.Apis.Auth.OAuth2;
+using OneClickMlflow.Google;
+
+namespace OneClickMlflow.Tokens
+{
+    /// <summary>
+    /// Issues the bearer token a client sends to the IAP-guarded tracking server: a JWT of the service account,
+    /// signed by its own key when the session's credential is that key, otherwise by IAM Credentials signJwt; or,
+    /// with an audience, an OIDC ID token for that OAuth client.
+    /// </summary>
+    public sealed class TrackingTokenIssuer
+    {
+        public const string TokenCreatorRole = "roles/iam.serviceAccountTokenCreator";
+        public static readonly TimeSpan JwtLifetime = TimeSpan.FromHours(1);
+
+        private readonly GoogleCredential credential;
+        private readonly string caller;
+        private readonly IamCredentialsClient iamCredentials;
+        private readonly TrackingTokenCache cache;
+
+        public TrackingTokenIssuer(GoogleCloudSession session, TrackingTokenCache? cache = null)
+        {
+            credential = session.Credential;
+            caller = session.Account;
+            iamCredentials = new IamCredentialsClient(session.Pipeline, session.Endpoints);
+            this.cache = cache ?? TrackingTokenCache.Shared;
+        }
+
+        /// <summary>Reports how the token was obtained (never the token).</summary>
+        public event Action<string>? Log;
+
+        public async Task<IssuedToken> IssueAsync(TrackingTokenRequest request, CancellationToken cancellationToken)
+        {
+            var audience = request.Audience ?? request.JwtAudience;
+            if (!request.Refresh && cache.Find(request.ServiceAccount, audience) is { } cached)
+            {
+                Log?.Invoke($"Reusing the token of {cached.ServiceAccount} for {audience}, valid until {cached.ExpiresOn:u}.");
+                return cached;
+            }
+            var issued = request.Audience == null
+                ? await SignJwtAsync(request.ServiceAccount, audience, cancellationToken).ConfigureAwait(false)
+                : await IdTokenAsync(request.ServiceAccount, audience, cancellationToken).ConfigureAwait(false);
+            cache.Store(issued);
+            return issued;
+        }
+
+        private async Task<IssuedToken> SignJwtAsync(string serviceAccount, string audience, CancellationToken cancellationToken)
+        {
+            var issuedAt = cache.Now.ToUnixTimeSeconds();
+            var expires = issuedAt + (long)JwtLifetime.TotalSeconds;
+            var payload = JsonSerializer.Serialize(new JwtClaims(serviceAccount, audience, issuedAt, expires));
+            string jwt;
+            if (OwnKey(serviceAccount) is { } key)
+            {
+                Log?.Invoke($"Signing a JWT for {audience} with the key of {serviceAccount} (the current credential).");
+                jwt = SignWithKey(key, payload);
+            }
+            else
+            {
+                Log?.Invoke($"Signing a JWT for {audience} as {serviceAccount} through IAM Credentials signJwt.");
+                var response = await Guard(serviceAccount, () => iamCredentials.SignJwtAsync(serviceAccount, payload, cancellationToken)).ConfigureAwait(false);
+                jwt = response.SignedJwt ?? throw new InvalidOperationException("IAM Credentials signJwt returned no signed JWT.");
+            }
+            return new IssuedToken(jwt, DateTimeOffset.FromUnixTimeSeconds(expires), serviceAccount, audience);
+        }
+
+        private async Task<IssuedToken> IdTokenAsync(string serviceAccount, string audience, CancellationToken cancellationToken)
+        {
+            string token;
+            if (OwnKey(serviceAccount) != null || ImpersonatedTarget() is { } target && SameAccount(target, serviceAccount))
+            {
+                Log?.Invoke($"Getting an ID token for {audience} from the current credential ({serviceAccount}).");
+                var oidc = await credential.GetOidcTokenAsync(OidcTokenOptions.FromTargetAudience(audience), cancellationToken).ConfigureAwait(false);
+                token = await oidc.GetAccessTokenAsync(cancellationToken).ConfigureAwait(false);
+            }
+            else
+            {
+                Log?.Invoke($"Getting an ID token for {audience} as {serviceAccount} through IAM Credentials generateIdToken.");
+                var response = await Guard(serviceAccount, () => iamCredentials.GenerateIdTokenAsync(serviceAccount, audience, cancellationToken)).ConfigureAwait(false);
+                token = response.Token ?? throw new InvalidOperationException("IAM Credentials generateIdToken returned no token.");
+            }
+            return new IssuedToken(token, ExpiryOf(token), serviceAccount, audience);
+        }
+
+        /// <summary>The session's key when it is the service account's own key file.</summary>
+        private ServiceAccountCredential? OwnKey(string serviceAccount) =>
+            credential.UnderlyingCredential is ServiceAccountCredential key && SameAccount(key.Id, serviceAccount) ? key : null;
+
+        private string? ImpersonatedTarget() => (credential.UnderlyingCredential as ImpersonatedCredential)?.TargetPrincipal;
+
+        private static bool SameAccount(string? a, string b) => string.Equals(a, b, StringComparison.OrdinalIgnoreCase);
+
+        /// <summary>header.payload signed by the library's RSA signing of the key (RS256).</summary>
+        private static string SignWithKey(ServiceAccountCredential key, string payload)
+        {
+            var header = JsonSerializer.Serialize(new JwtHeader(key.KeyId));
+            var signingInput = Base64Url(Encoding.UTF8.GetBytes(header)) + "." + Base64Url(Encoding.UTF8.GetBytes(payload));
+            var signature = key.CreateSignature(Encoding.ASCII.GetBytes(signingInput));
+            return signingInput + "." + Base64Url(Convert.FromBase64String(signature));
+        }
+
+        /// <summary>A 403 from IAM Credentials becomes a message naming the role, the account and the caller.</summary>
+        private async Task<T> Guard<T>(string serviceAccount, Func<Task<T>> call)
+        {
+            try
+            {
+                return await call().ConfigureAwait(false);
+            }
+            catch (GoogleApiException e) when (e.HttpStatus == 403)
+            {
+                throw new TrackingTokenException(TrackingTokenFailure.PermissionDenied,
+                    $"{caller} cannot sign as {serviceAccount} ({e.Message}). Grant {TokenCreatorRole} on {serviceAccount} to {caller}, " +
+                    "or pass -ServiceAccount naming an account you may sign as, or run with that account's credentials.", e);
+            }
+        }
+
+        internal static DateTimeOffset ExpiryOf(string jwt)
+        {
+            var parts = jwt.Split('.');
+            if (parts.Length == 3)
+            {
+                using var payload = JsonDocument.Parse(FromBase64Url(parts[1]));
+                if (payload.RootElement.TryGetProperty("exp", out var exp) && exp.TryGetInt64(out var seconds))
+                {
+                    return DateTimeOffset.FromUnixTimeSeconds(seconds);
+                }
+            }
+            throw new InvalidOperationException("The ID token has no expiry (exp claim).");
+        }
+
+        internal static string Base64Url(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+
+        internal static byte[] FromBase64Url(string text)
+        {
+            var base64 = text.Replace('-', '+').Replace('_', '/');
+            return Convert.FromBase64String(base64.PadRight(base64.Length + (4 - base64.Length % 4) % 4, '='));
+        }
+
+        private sealed class JwtHeader
+        {
+            public JwtHeader(string? keyId)
+            {
+                kid = keyId;
+            }
+
+            public string alg => "RS256";
+
+            public string typ => "JWT";
+
+            public string? kid { get; }
+        }
+
+        private sealed class JwtClaims
+        {
+            public JwtClaims(string account, string audience, long issuedAt, long expires)
+            {
+                iss = account;
+                sub = account;
+                aud = audience;
+                iat = issuedAt;
+                exp = expires;
+            }
+
+            public string iss { get; }
+
+            public string sub { get; }
+
+            public string aud { get; }
+
+            public long iat { get; }
+
+            public long exp { get; }
+        }
+    }
+}

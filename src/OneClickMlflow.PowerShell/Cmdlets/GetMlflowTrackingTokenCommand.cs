@@ -1,0 +1,133 @@
+using System;
+using System.Management.Automation;
+using System.Security;
+using OneClickMlflow.Deployment;
+using OneClickMlflow.Google;
+using OneClickMlflow.PowerShell.Completion;
+using OneClickMlflow.PowerShell.Infrastructure;
+using OneClickMlflow.Tokens;
+
+namespace OneClickMlflow.PowerShell.Cmdlets
+{
+    /// <summary>
+    /// Gets a bearer token for a deployment's IAP-guarded tracking server: a JWT signed as the log pusher service
+    /// account (or -ServiceAccount), or with -Audience an OIDC ID token for that OAuth client. Reuses a token of this
+    /// process until five minutes before it expires.
+    /// </summary>
+    [Cmdlet(VerbsCommon.Get, "MlflowTrackingToken")]
+    [OutputType(typeof(MlflowTrackingToken))]
+    public sealed class GetMlflowTrackingTokenCommand : AsyncCmdlet
+    {
+        public const string TrackingUriVariable = "MLFLOW_TRACKING_URI";
+        public const string TrackingTokenVariable = "MLFLOW_TRACKING_TOKEN";
+
+        /// <summary>Defaults to CLOUDSDK_CORE_PROJECT, then gcloud's core/project.</summary>
+        [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
+        [ValidatePattern(ProjectIdPattern.Value)]
+        [ArgumentCompleter(typeof(ProjectIdCompleter))]
+        public string? ProjectId { get; set; }
+
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        [ValidateNotNullOrEmpty]
+        public string Name { get; set; } = DeploymentNames.DefaultName;
+
+        /// <summary>The tracking server's URL; when given, no App Engine lookup is made.</summary>
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        [ValidateNotNull]
+        public Uri? TrackingUri { get; set; }
+
+        /// <summary>The account the token speaks for; defaults to the deployment's log pusher.</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string? ServiceAccount { get; set; }
+
+        /// <summary>An OAuth client id: returns an OIDC ID token for it instead of a self-signed JWT.</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string? Audience { get; set; }
+
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string? ImpersonateServiceAccount { get; set; }
+
+        [Parameter]
+        public SwitchParameter AsPlainText { get; set; }
+
+        [Parameter]
+        public SwitchParameter SetEnvironment { get; set; }
+
+        [Parameter]
+        public SwitchParameter PassThru { get; set; }
+
+        /// <summary>Gets a new token instead of the cached one (not -Force: that name belongs to ShouldProcess cmdlets).</summary>
+        [Parameter]
+        public SwitchParameter Refresh { get; set; }
+
+        protected override void ProcessRecord()
+        {
+            (Uri trackingUri, IssuedToken token) issued;
+            try
+            {
+                issued = RunAsync(async cancellationToken =>
+                {
+                    using GoogleCloudSession session = await GoogleCloudSession.CreateAsync(new GoogleCloudSessionOptions
+                    {
+                        ProjectId = ProjectId,
+                        ImpersonateServiceAccount = ImpersonateServiceAccount,
+                        HostVersion = HostVersion,
+                        RequireProject = false,
+                        Log = Reporter.Debug,
+                    }, cancellationToken).ConfigureAwait(false);
+                    Uri trackingUri = TrackingUri ?? await TrackingUriResolver.ResolveAsync(
+                        session, RequireProject(session), Name, cancellationToken).ConfigureAwait(false);
+                    string account = ServiceAccount ?? DeploymentNames.For(RequireProject(session), Name).LogPusherServiceAccountEmail;
+                    Reporter.Verbose($"Getting a token of {account} for {trackingUri} as {session.Account} ({session.CredentialSource}).");
+                    var issuer = new TrackingTokenIssuer(session);
+                    issuer.Log += Reporter.Verbose;
+                    IssuedToken token = await issuer.IssueAsync(
+                        new TrackingTokenRequest(trackingUri, account) { Audience = Audience, Refresh = Refresh }, cancellationToken).ConfigureAwait(false);
+                    return (trackingUri, token);
+                });
+            }
+            catch (OperationCanceledException) when (CancellationToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception exception) when (exception is not PipelineStoppedException)
+            {
+                ThrowMapped(exception, ServiceAccount ?? TrackingUri?.ToString() ?? ProjectId);
+                return;
+            }
+
+            string uri = issued.trackingUri.ToString().TrimEnd('/');
+            if (SetEnvironment)
+            {
+                Environment.SetEnvironmentVariable(TrackingUriVariable, uri);
+                Environment.SetEnvironmentVariable(TrackingTokenVariable, issued.token.Value);
+                if (!PassThru)
+                {
+                    return;
+                }
+            }
+
+            object value = AsPlainText ? issued.token.Value : ToSecureString(issued.token.Value);
+            WriteObject(new MlflowTrackingToken(uri, value, issued.token.ExpiresOn, issued.token.ServiceAccount, issued.token.Audience));
+        }
+
+        private static string RequireProject(GoogleCloudSession session) => session.ProjectId ?? throw new TrackingTokenException(
+            TrackingTokenFailure.NoTrackingUri,
+            "No project to find the deployment in and no tracking URL: pass -ProjectId (or set CLOUDSDK_CORE_PROJECT), or pass -TrackingUri with -ServiceAccount.");
+
+        private static SecureString ToSecureString(string text)
+        {
+            var secure = new SecureString();
+            foreach (char c in text)
+            {
+                secure.AppendChar(c);
+            }
+
+            secure.MakeReadOnly();
+            return secure;
+        }
+    }
+}
