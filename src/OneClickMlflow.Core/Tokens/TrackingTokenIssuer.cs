@@ -53,7 +53,7 @@ namespace OneClickMlflow.Tokens
         {
             var issuedAt = cache.Now.ToUnixTimeSeconds();
             var expires = issuedAt + (long)JwtLifetime.TotalSeconds;
-            var payload = JsonSerializer.Serialize(new JwtClaims(serviceAccount, audience, issuedAt, expires));
+            var payload = JsonSerializer.Serialize(new { iss = serviceAccount, sub = serviceAccount, aud = audience, iat = issuedAt, exp = expires });
             string jwt;
             if (OwnKey(serviceAccount) is { } key)
             {
@@ -98,7 +98,7 @@ namespace OneClickMlflow.Tokens
         /// <summary>header.payload signed by the library's RSA signing of the key (RS256).</summary>
         private static string SignWithKey(ServiceAccountCredential key, string payload)
         {
-            var header = JsonSerializer.Serialize(new JwtHeader(key.KeyId));
+            var header = JsonSerializer.Serialize(new { alg = "RS256", typ = "JWT", kid = key.KeyId });
             var signingInput = Base64Url(Encoding.UTF8.GetBytes(header)) + "." + Base64Url(Encoding.UTF8.GetBytes(payload));
             var signature = key.CreateSignature(Encoding.ASCII.GetBytes(signingInput));
             return signingInput + "." + Base64Url(Convert.FromBase64String(signature));
@@ -139,42 +139,6 @@ namespace OneClickMlflow.Tokens
         {
             var base64 = text.Replace('-', '+').Replace('_', '/');
             return Convert.FromBase64String(base64.PadRight(base64.Length + (4 - base64.Length % 4) % 4, '='));
-        }
-
-        private sealed class JwtHeader
-        {
-            public JwtHeader(string? keyId)
-            {
-                kid = keyId;
-            }
-
-            public string alg => "RS256";
-
-            public string typ => "JWT";
-
-            public string? kid { get; }
-        }
-
-        private sealed class JwtClaims
-        {
-            public JwtClaims(string account, string audience, long issuedAt, long expires)
-            {
-                iss = account;
-                sub = account;
-                aud = audience;
-                iat = issuedAt;
-                exp = expires;
-            }
-
-            public string iss { get; }
-
-            public string sub { get; }
-
-            public string aud { get; }
-
-            public long iat { get; }
-
-            public long exp { get; }
         }
     }
 }
