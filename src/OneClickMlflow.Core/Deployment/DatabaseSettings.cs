@@ -7,7 +7,9 @@ namespace OneClickMlflow.Deployment
 {
     /// <summary>
     /// The Cloud SQL instance's version, tier and backup retention, validated. The instance is ENTERPRISE edition,
-    /// so shared-core and standard tiers are accepted and ENTERPRISE_PLUS tiers are not.
+    /// so shared-core and standard tiers are accepted and ENTERPRISE_PLUS tiers are not. Defaults apply when the
+    /// instance is created; on an existing instance only what the user asked for is changed, so a re-run without
+    /// -DatabaseTier never shrinks a tier chosen earlier, nor upgrades MySQL unasked.
     /// </summary>
     public sealed class DatabaseSettings
     {
@@ -26,48 +28,54 @@ namespace OneClickMlflow.Deployment
         private static readonly Regex TierPattern = new Regex(
             @"^db-(?:f1-micro|g1-small|n1-(?:standard|highmem)-[0-9]{1,2}|custom-[0-9]{1,2}-[0-9]{3,6})$", RegexOptions.CultureInvariant);
 
-        private DatabaseSettings(string version, string tier, int backupRetentionDays)
+        private DatabaseSettings(string? version, string? tier, int? backupRetentionDays)
         {
-            Version = version;
-            Tier = tier;
-            BackupRetentionDays = backupRetentionDays;
+            RequestedVersion = version;
+            RequestedTier = tier;
+            RequestedBackupRetentionDays = backupRetentionDays;
         }
 
-        public string Version { get; }
+        /// <summary>-DatabaseVersion as given (normalised), or null when not given.</summary>
+        public string? RequestedVersion { get; }
 
-        public string Tier { get; }
+        public string? RequestedTier { get; }
+
+        public int? RequestedBackupRetentionDays { get; }
+
+        public string Version => RequestedVersion ?? DefaultVersion;
+
+        public string Tier => RequestedTier ?? DefaultTier;
 
         /// <summary>Automated backups are daily, so this is also the number of backups kept.</summary>
-        public int BackupRetentionDays { get; }
+        public int BackupRetentionDays => RequestedBackupRetentionDays ?? DefaultBackupRetentionDays;
 
         /// <summary>Binary logs for point-in-time recovery: as long as the backups, at most 7 days.</summary>
         public int TransactionLogRetentionDays => Math.Min(BackupRetentionDays, MaxTransactionLogRetentionDays);
 
         public static DatabaseSettings Validate(string? version, string? tier, int? backupRetentionDays)
         {
-            var versionValue = string.IsNullOrWhiteSpace(version) ? DefaultVersion : version!.Trim().ToUpperInvariant();
-            if (!Versions.Contains(versionValue))
+            var versionValue = string.IsNullOrWhiteSpace(version) ? null : version!.Trim().ToUpperInvariant();
+            if (versionValue != null && !Versions.Contains(versionValue))
             {
                 throw new InvalidDeploymentInputException("DatabaseVersion",
                     $"'{version}' is not a MySQL version Cloud SQL creates. Use one of: {string.Join(", ", Versions)}.");
             }
 
-            var tierValue = string.IsNullOrWhiteSpace(tier) ? DefaultTier : tier!.Trim().ToLowerInvariant();
-            if (!TierPattern.IsMatch(tierValue))
+            var tierValue = string.IsNullOrWhiteSpace(tier) ? null : tier!.Trim().ToLowerInvariant();
+            if (tierValue != null && !TierPattern.IsMatch(tierValue))
             {
                 throw new InvalidDeploymentInputException("DatabaseTier",
                     $"'{tier}' is not a Cloud SQL tier of the ENTERPRISE edition. Use db-f1-micro, db-g1-small, " +
                     "db-n1-standard-N, db-n1-highmem-N or db-custom-CPUS-MEMORY_MB (e.g. db-custom-2-7680).");
             }
 
-            var days = backupRetentionDays ?? DefaultBackupRetentionDays;
-            if (days < 1 || days > MaxBackupRetentionDays)
+            if (backupRetentionDays is int days && (days < 1 || days > MaxBackupRetentionDays))
             {
                 throw new InvalidDeploymentInputException("BackupRetentionDays",
                     $"{days} is out of range: keep backups for 1 to {MaxBackupRetentionDays} days.");
             }
 
-            return new DatabaseSettings(versionValue, tierValue, days);
+            return new DatabaseSettings(versionValue, tierValue, backupRetentionDays);
         }
 
         /// <summary>MySQL's major.minor of a Cloud SQL version name (MYSQL_8_0_41 gives 8.0); null for another engine.</summary>

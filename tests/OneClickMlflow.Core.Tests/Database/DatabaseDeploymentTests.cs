@@ -178,6 +178,46 @@ public sealed class DatabaseDeploymentTests : DatabaseDeploymentTestBase
     }
 
     [Fact]
+    public async Task A_run_without_database_parameters_keeps_the_tier_version_and_retention_chosen_earlier()
+    {
+        await DeployAsync(Input(version: "MYSQL_8_0", tier: "db-n1-standard-2", backupRetentionDays: 14));
+        Host.ClearRequests();
+
+        var plan = await PlanAsync(Input());
+        await DeployAsync(Input());
+
+        Assert.Equal(ChangeAction.None, plan.Changes.Single(c => c.ResourceId == "sql-instance").Action);
+        Assert.Empty(MutatingRequests());
+        var instance = await ReadInstanceAsync();
+        Assert.Equal("MYSQL_8_0", instance.DatabaseVersion);
+        Assert.Equal("db-n1-standard-2", instance.Settings!.Tier);
+        Assert.Equal(14, instance.Settings.BackupConfiguration!.BackupRetentionSettings!.RetainedBackups);
+    }
+
+    [Fact]
+    public async Task TLS_and_deletion_protection_turned_off_behind_its_back_are_put_back_without_touching_the_tier()
+    {
+        await DeployAsync(Input(tier: "db-n1-standard-1"));
+        lock (Host.State.Gate)
+        {
+            var settings = Host.State.ApiState<CloudSqlState>().Instances[(Project, Names.SqlInstanceName)].Settings;
+            settings["ipConfiguration"]!["sslMode"] = "ALLOW_UNENCRYPTED_AND_ENCRYPTED";
+            settings["deletionProtectionEnabled"] = false;
+        }
+
+        var plan = await PlanAsync(Input());
+        await DeployAsync(Input());
+
+        var change = plan.Changes.Single(c => c.ResourceId == "sql-instance");
+        Assert.Equal(ChangeAction.Update, change.Action);
+        Assert.Equal(new[] { "deletionProtectionEnabled", "sslMode" }, change.Details.Keys.OrderBy(k => k, StringComparer.Ordinal));
+        var instance = await ReadInstanceAsync();
+        Assert.Equal("ENCRYPTED_ONLY", instance.Settings!.IpConfiguration!.SslMode);
+        Assert.True(instance.Settings.DeletionProtectionEnabled);
+        Assert.Equal("db-n1-standard-1", instance.Settings.Tier);
+    }
+
+    [Fact]
     public async Task A_version_downgrade_is_refused_before_any_request_that_changes_anything()
     {
         await DeployAsync(Input(version: "MYSQL_8_4"));

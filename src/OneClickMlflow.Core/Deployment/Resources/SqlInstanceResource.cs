@@ -150,25 +150,29 @@ namespace OneClickMlflow.Deployment.Resources
                 Settings = new DatabaseInstanceSettings
                 {
                     SettingsVersion = current.Settings?.SettingsVersion,
-                    Tier = settings.Tier,
+                    Tier = settings.RequestedTier,
                     IpConfiguration = new SqlIpConfiguration { Ipv4Enabled = false, SslMode = EncryptedOnly },
-                    BackupConfiguration = WantedBackups(),
+                    BackupConfiguration = WantedBackups(keepRetention: settings.RequestedBackupRetentionDays == null),
                     DeletionProtectionEnabled = true,
                     UserLabels = mergedLabels,
                 },
             };
         }
 
-        private SqlBackupConfiguration WantedBackups() => new SqlBackupConfiguration
+        /// <summary>Backups with binary logs; <paramref name="keepRetention"/> leaves the retention the instance has (a patch merges).</summary>
+        private SqlBackupConfiguration WantedBackups(bool keepRetention = false) => new SqlBackupConfiguration
         {
             Enabled = true,
             BinaryLogEnabled = true,
-            TransactionLogRetentionDays = settings.TransactionLogRetentionDays,
-            BackupRetentionSettings = new SqlBackupRetention { RetentionUnit = "COUNT", RetainedBackups = settings.BackupRetentionDays },
+            TransactionLogRetentionDays = keepRetention ? null : settings.TransactionLogRetentionDays,
+            BackupRetentionSettings = keepRetention
+                ? null
+                : new SqlBackupRetention { RetentionUnit = "COUNT", RetainedBackups = settings.BackupRetentionDays },
         };
 
+        /// <summary>Only a version the user asked for is applied to an existing instance.</summary>
         private bool IsUpgrade(string? liveVersion) =>
-            DatabaseSettings.MajorOf(liveVersion) < DatabaseSettings.MajorOf(settings.Version);
+            settings.RequestedVersion != null && DatabaseSettings.MajorOf(liveVersion) < DatabaseSettings.MajorOf(settings.RequestedVersion);
 
         private void RefuseWhatCannotChangeInPlace(DatabaseInstance instance)
         {
@@ -178,9 +182,9 @@ namespace OneClickMlflow.Deployment.Resources
                 throw Refuse($"the instance runs {instance.DatabaseVersion}, not MySQL; choose another -Name.");
             }
 
-            if (liveMajor > DatabaseSettings.MajorOf(settings.Version))
+            if (settings.RequestedVersion != null && liveMajor > DatabaseSettings.MajorOf(settings.RequestedVersion))
             {
-                throw Refuse($"the instance runs {instance.DatabaseVersion} and Cloud SQL cannot downgrade it to {settings.Version}. " +
+                throw Refuse($"the instance runs {instance.DatabaseVersion} and Cloud SQL cannot downgrade it to {settings.RequestedVersion}. " +
                              $"Deploy with -DatabaseVersion {DatabaseSettings.Versions.Last(v => DatabaseSettings.MajorOf(v) <= liveMajor)}.");
             }
 
@@ -224,14 +228,22 @@ namespace OneClickMlflow.Deployment.Resources
             }
 
             var current = instance.Settings ?? new DatabaseInstanceSettings();
-            Check("tier", current.Tier, settings.Tier);
+            if (settings.RequestedTier != null)
+            {
+                Check("tier", current.Tier, settings.RequestedTier);
+            }
+
             Check("ipv4Enabled", current.IpConfiguration?.Ipv4Enabled, false);
             Check("sslMode", current.IpConfiguration?.SslMode, EncryptedOnly);
             var backups = current.BackupConfiguration;
             Check("backups", backups?.Enabled, true);
             Check("binaryLogEnabled", backups?.BinaryLogEnabled, true);
-            Check("retainedBackups", backups?.BackupRetentionSettings?.RetainedBackups, settings.BackupRetentionDays);
-            Check("transactionLogRetentionDays", backups?.TransactionLogRetentionDays, settings.TransactionLogRetentionDays);
+            if (settings.RequestedBackupRetentionDays != null)
+            {
+                Check("retainedBackups", backups?.BackupRetentionSettings?.RetainedBackups, settings.BackupRetentionDays);
+                Check("transactionLogRetentionDays", backups?.TransactionLogRetentionDays, settings.TransactionLogRetentionDays);
+            }
+
             Check("deletionProtectionEnabled", current.DeletionProtectionEnabled, true);
             foreach (var label in labels)
             {
