@@ -108,7 +108,7 @@ namespace OneClickMlflow.PowerShell.Cmdlets
             using var progress = new DeploymentProgress(Reporter, $"MLflow deployment '{spec.Names.Name}'");
             var engine = new DeploymentEngine(new DeploymentEngineOptions { OnEvent = progress.OnEvent });
             using GoogleCloudSession session = RunAsync(ct =>
-                SessionFactory.CreateAsync(HostVersion, spec.ProjectId, ImpersonateServiceAccount, ct));
+                SessionFactory.CreateAsync(HostVersion, spec.ProjectId, ImpersonateServiceAccount, ct, Reporter.Debug));
             Reporter.Verbose($"Deploying '{spec.Names.Name}' to project '{spec.ProjectId}' in {spec.Region} as {session.Account}.");
             var graph = DeploymentGraphBuilder.Build(spec, session);
             var plan = RunAsync(ct => engine.PlanAsync(graph.Resources, ct));
