@@ -75,12 +75,40 @@ namespace OneClickMlflow.Google
             RunAsync(HttpMethod.Put, $"{InstancePath(projectId, instance)}/users?name={Escape(name)}&host={Escape(host)}",
                 new MySqlUser { Name = name, Host = host, Password = password }, RequestRetry.Safe, null, cancellationToken);
 
+        /// <summary>
+        /// Sends a change and waits for its operation. Cloud SQL runs one operation per instance at a time and refuses
+        /// the others with 409 operationInProgress before accepting them, so such a change is sent again once the
+        /// instance is free (databases and users of one instance, or an operation left running by a stopped run).
+        /// </summary>
         private async Task RunAsync(HttpMethod method, string path, object body, RequestRetry retry, Action<TimeSpan>? progress,
             CancellationToken cancellationToken)
         {
-            var operation = await SendAsync<ResourceOperation>(method, path, body, retry, cancellationToken).ConfigureAwait(false);
-            await poller.WaitAsync(Api, operation, progress, cancellationToken).ConfigureAwait(false);
+            var delay = TimeSpan.FromMilliseconds(250);
+            var busySince = DateTime.UtcNow;
+            while (true)
+            {
+                ResourceOperation operation;
+                try
+                {
+                    operation = await SendAsync<ResourceOperation>(method, path, body, retry, cancellationToken).ConfigureAwait(false);
+                }
+                catch (GoogleApiException e) when (IsInstanceBusy(e) && DateTime.UtcNow - busySince < BusyTimeout)
+                {
+                    progress?.Invoke(DateTime.UtcNow - busySince);
+                    await Task.Delay(delay, cancellationToken).ConfigureAwait(false);
+                    delay = TimeSpan.FromMilliseconds(Math.Min(delay.TotalMilliseconds * 2, 10000));
+                    continue;
+                }
+
+                await poller.WaitAsync(Api, operation, progress, cancellationToken).ConfigureAwait(false);
+                return;
+            }
         }
+
+        /// <summary>How long a change waits for another operation on the instance (a patch takes minutes).</summary>
+        private static readonly TimeSpan BusyTimeout = TimeSpan.FromMinutes(20);
+
+        private static bool IsInstanceBusy(GoogleApiException error) => error.HttpStatus == 409 && error.Reason == "operationInProgress";
 
         private static string InstancePath(string projectId, string instance) =>
             $"projects/{Escape(projectId)}/instances/{Escape(instance)}";

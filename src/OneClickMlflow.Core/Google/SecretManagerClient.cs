@@ -69,11 +69,14 @@ namespace OneClickMlflow.Google
             }
         }
 
-        /// <summary>Stores <paramref name="value"/> as the newest version. Sent once: a resend would add a second version.</summary>
+        /// <summary>
+        /// Stores <paramref name="value"/> as the newest version. Retried after a transient failure: a resend at worst
+        /// adds a second version with the same value, which is harmless, while giving up would leave the secret behind the user.
+        /// </summary>
         public Task<SecretVersion> AddVersionAsync(string projectId, string secretId, string value, CancellationToken cancellationToken) =>
             SendAsync<SecretVersion>(HttpMethod.Post, $"{SecretPath(projectId, secretId)}:addVersion",
                 new { payload = new { data = Convert.ToBase64String(Encoding.UTF8.GetBytes(value)) } },
-                RequestRetry.Never, cancellationToken);
+                RequestRetry.Safe, cancellationToken);
 
         /// <summary>The value of a version ("latest" by default).</summary>
         public async Task<string> AccessVersionAsync(string projectId, string secretId, CancellationToken cancellationToken,

@@ -95,24 +95,31 @@ namespace OneClickMlflow.Deployment.Resources
             secretUsable = true;
         }
 
-        /// <summary>Creates the user; when an earlier attempt's answer was lost and the user exists, sets this password on it.</summary>
+        /// <summary>
+        /// Creates the user. After a transient failure or a conflict the user is read again: when an attempt whose
+        /// answer was lost made it (maybe with another password), this password is set on it; otherwise the insert is sent again.
+        /// </summary>
         private async Task CreateUserAsync(string password, CancellationToken cancellationToken)
         {
-            try
+            for (var attempt = 1; ; attempt++)
             {
-                await sql.InsertUserAsync(ProjectId, instance.Name, new MySqlUser { Name = Name, Host = Host, Password = password }, cancellationToken)
-                    .ConfigureAwait(false);
-            }
-            catch (System.Exception e) when (CreateOnce.IsWorthReReading(e))
-            {
-                user = await sql.FindUserAsync(ProjectId, instance.Name, Name, Host, cancellationToken).ConfigureAwait(false);
-                if (user == null)
+                try
                 {
-                    throw;
+                    await sql.InsertUserAsync(ProjectId, instance.Name, new MySqlUser { Name = Name, Host = Host, Password = password },
+                        cancellationToken).ConfigureAwait(false);
+                    return;
                 }
+                catch (System.Exception e) when (attempt < CreateOnce.MaxAttempts && CreateOnce.IsWorthReReading(e))
+                {
+                    user = await sql.FindUserAsync(ProjectId, instance.Name, Name, Host, cancellationToken).ConfigureAwait(false);
+                    if (user != null)
+                    {
+                        await sql.SetUserPasswordAsync(ProjectId, instance.Name, Name, Host, password, cancellationToken).ConfigureAwait(false);
+                        return;
+                    }
 
-                // Made by a lost attempt, maybe with another password: the one about to be stored must be the user's.
-                await sql.SetUserPasswordAsync(ProjectId, instance.Name, Name, Host, password, cancellationToken).ConfigureAwait(false);
+                    await CreateOnce.BackoffAsync(attempt, cancellationToken).ConfigureAwait(false);
+                }
             }
         }
 
