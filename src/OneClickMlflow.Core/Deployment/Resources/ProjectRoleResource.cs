@@ -1,4 +1,3 @@
-using System.Collections.Generic;
 using System.Threading;
 using System.Threading.Tasks;
 using OneClickMlflow.Google;
@@ -7,41 +6,28 @@ namespace OneClickMlflow.Deployment.Resources
 {
     /// <summary>
     /// A role granted to a service account on the project, for roles that cannot be granted on anything narrower
-    /// (roles/cloudsql.client: Cloud SQL instances take no IAM policy). Read-modify-write with the policy's etag.
+    /// (roles/cloudsql.client: Cloud SQL instances take no IAM policy).
     /// </summary>
-    public sealed class ProjectRoleResource : Resource
+    public sealed class ProjectRoleResource : RoleGrantResource
     {
         private readonly ResourceManagerClient resourceManager;
         private readonly string projectId;
-        private readonly string role;
-        private readonly ServiceAccountResource account;
-        private bool granted;
 
         public ProjectRoleResource(ResourceManagerClient resourceManager, string id, string projectId, string role, ServiceAccountResource account)
-            : base(id, "Project IAM binding", $"{projectId} {role}", account)
+            : base(id, "Project IAM binding", $"{projectId} {role}", role, account, account)
         {
             this.resourceManager = resourceManager;
             this.projectId = projectId;
-            this.role = role;
-            this.account = account;
         }
 
-        protected override bool Exists => granted;
-
-        public override async Task ObserveAsync(CancellationToken cancellationToken)
-        {
-            var policy = await resourceManager.GetIamPolicyAsync(projectId, cancellationToken).ConfigureAwait(false);
-            granted = policy.HasMember(role, account.Member);
-        }
-
-        public override PlannedChange Plan() => granted
-            ? Unchanged("granted")
-            : Update($"{role} not granted on the project to {account.Member}", new Dictionary<string, string> { [account.Member] = role });
+        protected override string PolicyHolder => "the project";
 
         /// <summary>A removal leaves project bindings to whoever removes the account.</summary>
         public override PlannedChange PlanRemoval() => Unchanged("not removed with the deployment's resources");
 
-        public override Task ApplyAsync(ResourceApplyContext context) =>
-            PolicyGrant.GrantAsync(resourceManager.PolicyEditor(projectId), role, account.Member, context.CancellationToken);
+        protected override Task<IamPolicy> ReadPolicyAsync(CancellationToken cancellationToken) =>
+            resourceManager.GetIamPolicyAsync(projectId, cancellationToken);
+
+        protected override IamPolicyEditor PolicyEditor() => resourceManager.PolicyEditor(projectId);
     }
 }
