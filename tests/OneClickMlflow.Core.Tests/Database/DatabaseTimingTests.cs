@@ -47,4 +47,34 @@ public sealed class DatabaseTimingTests : DatabaseDeploymentTestBase
         Assert.True(report["db-password-access"].EndedAt < report["sql-instance"].EndedAt);
         Assert.Contains("sql-instance", report.CriticalPath().ResourceIds);
     }
+
+    [Fact]
+    public async Task A_password_repair_waits_while_another_operation_runs_on_the_instance()
+    {
+        await DeployAsync(Input());
+        ChangeSecrets(state => state.Secrets.Remove((Project, Names.DatabasePasswordSecretName)));
+        Host.State.Latency.Set("realistic", 0.01);
+        using var session = await SessionAsync();
+        var current = await ReadInstanceAsync();
+        // Someone else's change (0.9 s here) holds the instance when the deployment wants to set the user's password.
+        var otherChange = session.CloudSql.PatchInstanceAsync(Project, Names.SqlInstanceName,
+            new OneClickMlflow.Google.DatabaseInstance
+            {
+                Settings = new OneClickMlflow.Google.DatabaseInstanceSettings { SettingsVersion = current.Settings!.SettingsVersion, Tier = "db-g1-small" },
+            },
+            null, System.Threading.CancellationToken.None);
+        while (!Host.Requests.Any(r => r.Api == "sql" && r.Method == "PATCH"))
+        {
+            await Task.Delay(10);
+        }
+
+        var report = await DeployAsync(Input());
+        await otherChange;
+
+        Assert.Empty(report.Failed);
+        var userUpdates = Host.Requests.Where(r => r.Api == "sql" && r.Method == "PUT").ToList();
+        Assert.Contains(userUpdates, r => r.Status == 409);
+        Assert.Equal(200, userUpdates.Last().Status);
+        Assert.True(UserPasswordIs(await StoredPasswordAsync()));
+    }
 }
