@@ -177,6 +177,12 @@ Set-EmulatorEnvironment -Environment (Read-EmulatorEnvironment -Path '$($emulato
 Import-Module '$ModuleOut'
 Get-Command -Module OneClickMlflow | Format-Table -AutoSize
 Test-MlflowPrerequisite | Format-List
+Write-Host '== The plan: New-MlflowDeployment -WhatIf (no change is made)'
+New-MlflowDeployment -Region europe-west1 -WebAppUser user:alice@example.com -WhatIf
+Write-Host '== Deploy'
+New-MlflowDeployment -Region europe-west1 -WebAppUser user:alice@example.com | Format-List
+Write-Host '== Run again: every resource is already as wanted'
+New-MlflowDeployment -Region europe-west1 -WebAppUser user:alice@example.com -PlanOnly | Format-Table
 "@
         $exitCode = Invoke-FreshPwsh -Arguments @('-Command', $script)
         if ($exitCode -ne 0) { throw "The demo failed with exit code $exitCode." }

@@ -22,5 +22,7 @@ public static class EmulatedApis
         new StorageApi(),
         new CloudSqlApi(),
         new SecretManagerApi(),
+        new ArtifactRegistryApi(),
+        new Registry.RegistryTokenApi(),
     };
 }

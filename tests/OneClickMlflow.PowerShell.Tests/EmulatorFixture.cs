@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Threading.Tasks;
 using OneClickMlflow.Emulator;
+using OneClickMlflow.Tests.Images;
 using Xunit;
 
 namespace OneClickMlflow.Tests;
@@ -15,6 +16,7 @@ public sealed class EmulatorFixture : IAsyncLifetime
     public const string OwnedProject = "owned-project";
 
     private readonly Dictionary<string, string?> previous = new();
+    private Task<DockerTestBed>? bed;
 
     public EmulatorHost Host { get; private set; } = null!;
 
@@ -31,8 +33,21 @@ public sealed class EmulatorFixture : IAsyncLifetime
         }
     }
 
+    /// <summary>A Docker engine and a registry whose token service is this emulator, started on first use.</summary>
+    public Task<DockerTestBed> DockerBedAsync()
+    {
+        lock (previous)
+        {
+            return bed ??= DockerTestBed.StartAsync(Host);
+        }
+    }
+
     public async Task DisposeAsync()
     {
+        if (bed is not null)
+        {
+            await (await bed).DisposeAsync();
+        }
         foreach (var (name, value) in previous)
         {
             Environment.SetEnvironmentVariable(name, value);

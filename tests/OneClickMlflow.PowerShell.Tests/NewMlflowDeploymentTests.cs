@@ -51,6 +51,7 @@ public sealed class NewMlflowDeploymentTests
         Assert.Equal("europe-west", deployment.AppEngineLocationId);
         Assert.Equal("mlflow-network", deployment.Network);
         Assert.Equal("gs://" + names.BucketName, deployment.ArtifactDestination);
+        Assert.Equal($"europe-west1-docker.pkg.dev/{project}/{names.ArtifactRepositoryName}", deployment.ImageRepository);
         Assert.Equal(new[] { names.LogPusherServiceAccountEmail, names.ServerServiceAccountEmail }, deployment.ServiceAccounts);
         Assert.Equal(new[] { "user:alice@example.com" }, deployment.WebAppUser);
         Assert.Equal(deployment.Changes.Count, deployment.ChangeCount);
@@ -87,7 +88,7 @@ public sealed class NewMlflowDeploymentTests
 
         Assert.Empty(result.Errors);
         var changes = result.Output.Select(o => Assert.IsType<PlannedChange>(o.BaseObject)).ToList();
-        Assert.Equal(new[] { "apis", "network", "bucket", "log-pusher-account", "server-account", "peering-range", "private-services-access", "bucket-iam",
+        Assert.Equal(new[] { "apis", "network", "bucket", "log-pusher-account", "server-account", "peering-range", "private-services-access", "bucket-iam", "image-repository",
                 "sql-instance", "sql-database", "sql-user", "db-password-secret", "db-password-access", "sql-client-role" }.OrderBy(i => i),
             changes.Select(c => c.ResourceId).OrderBy(i => i));
         Assert.Equal(ChangeAction.Update, changes.Single(c => c.ResourceId == "apis").Action);

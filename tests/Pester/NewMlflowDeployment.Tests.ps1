@@ -93,6 +93,13 @@ Describe 'New-MlflowDeployment' {
                 $accounts.email | Should -Contain "mlflow-log-pusher@$Project.iam.gserviceaccount.com"
                 $accounts.email | Should -Contain "mlflow-server@$Project.iam.gserviceaccount.com"
             }
+
+            It 'lists the labelled Docker repository whose registry URI the deployment reports' {
+                $repositories = gcloud artifacts repositories list --location $Deployment.Region --project $Project --format=json | ConvertFrom-Json
+                $repository = $repositories | Where-Object registryUri -eq $Deployment.ImageRepository
+                $repository.format | Should -Be 'DOCKER'
+                $repository.labels.'oneclick-mlflow' | Should -Be 'mlflow'
+            }
         }
     }
 

@@ -32,6 +32,8 @@ namespace OneClickMlflow.Deployment
             DatabaseUser = new DatabaseUserResource(sql, secrets, DatabaseInstance, DatabasePasswordSecret);
             DatabasePasswordAccess = new SecretAccessorResource(secrets, DatabasePasswordSecret, Server);
             SqlClientRole = new ProjectRoleResource(session.ResourceManager, "sql-client-role", spec.ProjectId, "roles/cloudsql.client", Server);
+            ImageRepository = new ArtifactRepositoryResource(session.ArtifactRegistry, spec.ProjectId, spec.Region,
+                names.ArtifactRepositoryName, names.Labels, Apis);
         }
 
         public MlflowDeploymentSpec Spec { get; }
@@ -63,11 +65,12 @@ namespace OneClickMlflow.Deployment
         public SecretAccessorResource DatabasePasswordAccess { get; }
 
         public ProjectRoleResource SqlClientRole { get; }
+        public ArtifactRepositoryResource ImageRepository { get; }
 
         /// <summary>Every resource, for the engine (it orders them by their dependencies).</summary>
         public IReadOnlyList<Resource> Resources => new Resource[]
         {
-            Apis, Network, PeeringRange, PrivateServicesAccess, Bucket, LogPusher, Server, BucketAccess,
+            Apis, Network, PeeringRange, PrivateServicesAccess, Bucket, LogPusher, Server, BucketAccess, ImageRepository,
             DatabaseInstance, Database, DatabasePasswordSecret, DatabaseUser, DatabasePasswordAccess, SqlClientRole,
         };
 
@@ -85,6 +88,7 @@ namespace OneClickMlflow.Deployment
             ArtifactDestination = Bucket.ArtifactDestination,
             LogPusherServiceAccount = LogPusher.Email,
             ServerServiceAccount = Server.Email,
+            ImageRepository = ImageRepository.RegistryUri,
             WebAppUser = Spec.Input.WebAppUsers,
             DatabaseInstance = DatabaseInstance.Name,
             DatabaseConnectionName = DatabaseInstance.ConnectionName,

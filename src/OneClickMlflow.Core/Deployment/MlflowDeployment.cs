@@ -32,6 +32,9 @@ namespace OneClickMlflow.Deployment
         /// <summary>MLflow's --artifacts-destination: gs://BUCKET.</summary>
         public string ArtifactDestination { get; set; } = "";
 
+        /// <summary>Where the server image is pushed: Artifact Registry's registryUri, {region}-docker.pkg.dev/{project}/{repository}.</summary>
+        public string ImageRepository { get; set; } = "";
+
         public string LogPusherServiceAccount { get; set; } = "";
 
         public string ServerServiceAccount { get; set; } = "";

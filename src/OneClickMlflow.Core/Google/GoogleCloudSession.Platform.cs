@@ -1,6 +1,6 @@
 namespace OneClickMlflow.Google
 {
-    /// <summary>The clients of the platform layer (network, private services access, bucket, service accounts).</summary>
+    /// <summary>The clients of the platform layer (network, private services access, bucket, service accounts, image repository).</summary>
     public sealed partial class GoogleCloudSession
     {
         // Clients hold no state of their own beyond the shared pipeline, so a new one per use costs nothing.
@@ -11,5 +11,7 @@ namespace OneClickMlflow.Google
         public StorageClient Storage => new StorageClient(Pipeline, Endpoints);
 
         public IamClient Iam => new IamClient(Pipeline, Endpoints);
+
+        public ArtifactRegistryClient ArtifactRegistry => new ArtifactRegistryClient(Pipeline, Endpoints, Operations);
     }
 }

@@ -47,6 +47,7 @@ namespace OneClickMlflow.PowerShell.Infrastructure
         private static ErrorShape Describe(Exception exception) => exception switch
         {
             GoogleApiException google => DescribeGoogle(google),
+            OneClickMlflow.Images.ImagePublishException image => ImagePublishErrors.Describe(image),
             InvalidDeploymentInputException => Shape(
                 "InvalidDeploymentInput", ErrorCategory.InvalidArgument, exception.Message,
                 "Correct that parameter and run the command again; nothing was changed."),

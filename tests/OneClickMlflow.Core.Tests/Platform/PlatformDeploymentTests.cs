@@ -122,13 +122,13 @@ public sealed class PlatformDeploymentTests : PlatformDeploymentTestBase
     [Fact]
     public async Task Thirty_percent_of_requests_failing_with_503_still_converges_to_one_of_each()
     {
-        // The first try of every create that is sent once (bucket, service accounts, connection) surely fails;
+        // The first try of every create that is sent once (bucket, service accounts, connection, repository) surely fails;
         // after those, 30% of every call fails at random.
-        foreach (var api in new[] { "storage", "iam", "servicenetworking" })
+        foreach (var api in new[] { "storage", "iam", "servicenetworking", "artifactregistry" })
         {
             await AddFaultAsync($"{{\"api\":\"{api}\",\"method\":\"POST\",\"script\":[503]}}");
         }
-        foreach (var api in new[] { "serviceusage", "compute", "servicenetworking", "storage", "iam", "cloudresourcemanager" })
+        foreach (var api in new[] { "serviceusage", "compute", "servicenetworking", "storage", "iam", "cloudresourcemanager", "artifactregistry" })
         {
             await AddFaultAsync($"{{\"api\":\"{api}\",\"rate\":0.3,\"status\":503}}");
         }
@@ -137,7 +137,7 @@ public sealed class PlatformDeploymentTests : PlatformDeploymentTestBase
         var report = await DeployAsync(configure: options => options.Retry!.MaxAttempts = 10);
 
         Assert.Empty(report.Failed);
-        foreach (var api in new[] { "storage", "iam", "servicenetworking" })
+        foreach (var api in new[] { "storage", "iam", "servicenetworking", "artifactregistry" })
         {
             Assert.Contains(Host.Requests, r => r.Api == api && r.Method == "POST" && r.Status == 503);
         }
@@ -146,5 +146,6 @@ public sealed class PlatformDeploymentTests : PlatformDeploymentTestBase
         Assert.Single(Buckets());
         Assert.Equal(2, ServiceAccountEmails().Count);
         Assert.Equal(new[] { Names.PeeringRangeName }, ConnectionRanges(Names.NetworkName));
+        Assert.Single(Read(s => s.ApiState<ArtifactRegistryState>().Repositories.Keys.Where(k => k.Project == Project).ToList()));
     }
 }

@@ -85,7 +85,7 @@ public sealed partial class SecretManagerApi : IEmulatedApi
             SecretId = secretId,
             Created = state.Clock.GetUtcNow(),
             Replication = (JsonObject)replication.DeepClone(),
-            Labels = Labels(body["labels"]),
+            Labels = ResourceLabels.Parse(body["labels"], "secret.labels"),
         };
         JsonObject json;
         lock (state.Gate)
@@ -149,7 +149,7 @@ public sealed partial class SecretManagerApi : IEmulatedApi
         lock (state.Gate)
         {
             CheckEtag(body["etag"]?.GetValue<string>(), secret.Etag);
-            secret.Labels = Labels(body["labels"]);
+            secret.Labels = ResourceLabels.Parse(body["labels"], "secret.labels");
             secret.Revision++;
             json = SecretJson(project, secret);
         }
@@ -178,35 +178,6 @@ public sealed partial class SecretManagerApi : IEmulatedApi
         }
     }
 
-    /// <summary>Labels as Google allows them: at most 64; keys 1-63 lowercase letters, digits, _ and -, a letter first; values up to 63.</summary>
-    private static SortedDictionary<string, string> Labels(JsonNode? labels)
-    {
-        var result = new SortedDictionary<string, string>(StringComparer.Ordinal);
-        foreach (var (key, value) in labels as JsonObject ?? new JsonObject())
-        {
-            var text = value?.GetValue<string>() ?? "";
-            if (!LabelKeyPattern().IsMatch(key) || !LabelValuePattern().IsMatch(text))
-            {
-                throw GoogleApiError.InvalidArgument(
-                    $"The label [{key}: {text}] is invalid: keys are 1-63 lowercase letters, digits, '_' or '-' starting " +
-                    "with a letter; values are up to 63 of the same characters.", "secret.labels");
-            }
-            result[key] = text;
-        }
-        if (result.Count > 64)
-        {
-            throw GoogleApiError.InvalidArgument("A secret can have at most 64 labels.", "secret.labels");
-        }
-        return result;
-    }
-
-
     [GeneratedRegex("^[a-zA-Z0-9_-]{1,255}$")]
     private static partial Regex SecretIdPattern();
-
-    [GeneratedRegex("^[a-z][a-z0-9_-]{0,62}$")]
-    private static partial Regex LabelKeyPattern();
-
-    [GeneratedRegex("^[a-z0-9_-]{0,63}$")]
-    private static partial Regex LabelValuePattern();
 }

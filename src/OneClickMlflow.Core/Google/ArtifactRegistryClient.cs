@@ -1,0 +1,73 @@
+using System.Collections.Generic;
+using System.Linq;
+using System.Net.Http;
+using System.Threading;
+using System.Threading.Tasks;
+
+namespace OneClickMlflow.Google
+{
+    /// <summary>google.devtools.artifactregistry.v1.Repository, the fields the deployment reads and sets.</summary>
+    public sealed class ArtifactRepository
+    {
+        /// <summary>"projects/{p}/locations/{l}/repositories/{id}".</summary>
+        public string? Name { get; set; }
+
+        /// <summary>DOCKER, MAVEN, PYTHON, ...</summary>
+        public string? Format { get; set; }
+
+        public string? Mode { get; set; }
+
+        public string? Description { get; set; }
+
+        public Dictionary<string, string>? Labels { get; set; }
+
+        /// <summary>Where images are pushed, e.g. "europe-west1-docker.pkg.dev/p/mlflow".</summary>
+        public string? RegistryUri { get; set; }
+    }
+
+    /// <summary>Artifact Registry v1: the deployment's Docker repository.</summary>
+    public sealed class ArtifactRegistryClient : GoogleApiClient
+    {
+        public const string DockerFormat = "DOCKER";
+
+        private readonly OperationPoller poller;
+
+        public ArtifactRegistryClient(GoogleHttpPipeline pipeline, ApiEndpoints endpoints, OperationPoller poller)
+            : base(pipeline, endpoints, GoogleApis.ArtifactRegistry)
+        {
+            this.poller = poller;
+        }
+
+        public static string RepositoryPath(string projectId, string location, string repositoryId) =>
+            $"projects/{Escape(projectId)}/locations/{Escape(location)}/repositories/{Escape(repositoryId)}";
+
+        /// <summary>The repository, or null when there is none.</summary>
+        public Task<ArtifactRepository?> GetRepositoryAsync(string projectId, string location, string repositoryId,
+            CancellationToken cancellationToken) =>
+            GetOrNullAsync<ArtifactRepository>(RepositoryPath(projectId, location, repositoryId), cancellationToken);
+
+        /// <summary>Creates a standard Docker repository and waits for the operation (409 when it exists).</summary>
+        public async Task CreateDockerRepositoryAsync(string projectId, string location, string repositoryId,
+            IReadOnlyDictionary<string, string> labels, string description, CancellationToken cancellationToken)
+        {
+            var operation = await SendAsync<LongRunningOperation>(HttpMethod.Post,
+                $"projects/{Escape(projectId)}/locations/{Escape(location)}/repositories?repositoryId={Escape(repositoryId)}",
+                new ArtifactRepository
+                {
+                    Format = DockerFormat,
+                    Mode = "STANDARD_REPOSITORY",
+                    Description = description,
+                    Labels = labels.ToDictionary(l => l.Key, l => l.Value),
+                },
+                RequestRetry.Never, cancellationToken).ConfigureAwait(false);
+            await poller.WaitAsync(Api, operation, null, cancellationToken).ConfigureAwait(false);
+        }
+
+        /// <summary>Replaces the repository's labels (updateMask=labels).</summary>
+        public Task<ArtifactRepository> SetLabelsAsync(string projectId, string location, string repositoryId,
+            IReadOnlyDictionary<string, string> labels, CancellationToken cancellationToken) =>
+            // Setting the same labels again changes nothing, so a resend is safe.
+            SendAsync<ArtifactRepository>(GoogleRequest.Patch, RepositoryPath(projectId, location, repositoryId) + "?updateMask=labels",
+                new ArtifactRepository { Labels = labels.ToDictionary(l => l.Key, l => l.Value) }, RequestRetry.Safe, cancellationToken);
+    }
+}
