@@ -88,7 +88,8 @@ public sealed class NewMlflowDeploymentTests
 
         Assert.Empty(result.Errors);
         var changes = result.Output.Select(o => Assert.IsType<PlannedChange>(o.BaseObject)).ToList();
-        Assert.Equal(new[] { "apis", "network", "bucket", "log-pusher-account", "server-account", "peering-range", "private-services-access", "bucket-iam", "image-repository" }.OrderBy(i => i),
+        Assert.Equal(new[] { "apis", "network", "bucket", "log-pusher-account", "server-account", "peering-range", "private-services-access", "bucket-iam", "image-repository",
+                "sql-instance", "sql-database", "sql-user", "db-password-secret", "db-password-access", "sql-client-role" }.OrderBy(i => i),
             changes.Select(c => c.ResourceId).OrderBy(i => i));
         Assert.Equal(ChangeAction.Update, changes.Single(c => c.ResourceId == "apis").Action);
         Assert.Contains("sqladmin.googleapis.com", changes.Single(c => c.ResourceId == "apis").Reason);
@@ -229,7 +230,7 @@ public sealed class NewMlflowDeploymentTests
         // Three in ten requests of every API fail, never two in a row: well within the pipeline's retries, and the
         // same every run. Creates that are sent once meet their 503 and must re-read before trying again.
         var pattern = new[] { 503, 200, 200, 503, 200, 200, 503, 200, 200, 200 };
-        foreach (var api in new[] { "serviceusage", "compute", "servicenetworking", "storage", "iam", "cloudresourcemanager" })
+        foreach (var api in new[] { "serviceusage", "compute", "servicenetworking", "storage", "iam", "cloudresourcemanager", "sql", "secretmanager" })
         {
             emulator.Host.State.Faults.Add(new Emulator.Infrastructure.FaultRule
             {

@@ -23,6 +23,15 @@ namespace OneClickMlflow.Deployment
                 names.ServerServiceAccountEmail, $"MLflow server ({names.Name})",
                 $"Runs the MLflow tracking server of deployment '{names.Name}' (one-click-mlflow).", Apis);
             BucketAccess = new BucketIamResource(session.Storage, Bucket, LogPusher, Server);
+            var sql = session.CloudSql;
+            var secrets = session.SecretManager;
+            DatabaseInstance = new SqlInstanceResource(sql, spec.ProjectId, names.SqlInstanceName, spec.Region, spec.Input.Database,
+                spec.Network, PeeringRange, names.Labels, PrivateServicesAccess);
+            Database = new SqlDatabaseResource(sql, spec.ProjectId, DatabaseInstance);
+            DatabasePasswordSecret = new DatabasePasswordSecretResource(secrets, spec.ProjectId, names.DatabasePasswordSecretName, names.Labels, Apis);
+            DatabaseUser = new DatabaseUserResource(sql, secrets, DatabaseInstance, DatabasePasswordSecret);
+            DatabasePasswordAccess = new SecretAccessorResource(secrets, DatabasePasswordSecret, Server);
+            SqlClientRole = new ProjectRoleResource(session.ResourceManager, "sql-client-role", spec.ProjectId, "roles/cloudsql.client", Server);
             ImageRepository = new ArtifactRepositoryResource(session.ArtifactRegistry, spec.ProjectId, spec.Region,
                 names.ArtifactRepositoryName, names.Labels, Apis);
         }
@@ -45,12 +54,24 @@ namespace OneClickMlflow.Deployment
 
         public BucketIamResource BucketAccess { get; }
 
+        public SqlInstanceResource DatabaseInstance { get; }
+
+        public SqlDatabaseResource Database { get; }
+
+        public DatabasePasswordSecretResource DatabasePasswordSecret { get; }
+
+        public DatabaseUserResource DatabaseUser { get; }
+
+        public SecretAccessorResource DatabasePasswordAccess { get; }
+
+        public ProjectRoleResource SqlClientRole { get; }
         public ArtifactRepositoryResource ImageRepository { get; }
 
         /// <summary>Every resource, for the engine (it orders them by their dependencies).</summary>
         public IReadOnlyList<Resource> Resources => new Resource[]
         {
             Apis, Network, PeeringRange, PrivateServicesAccess, Bucket, LogPusher, Server, BucketAccess, ImageRepository,
+            DatabaseInstance, Database, DatabasePasswordSecret, DatabaseUser, DatabasePasswordAccess, SqlClientRole,
         };
 
         /// <summary>The deployment as it stands after a run.</summary>
@@ -69,6 +90,11 @@ namespace OneClickMlflow.Deployment
             ServerServiceAccount = Server.Email,
             ImageRepository = ImageRepository.RegistryUri,
             WebAppUser = Spec.Input.WebAppUsers,
+            DatabaseInstance = DatabaseInstance.Name,
+            DatabaseConnectionName = DatabaseInstance.ConnectionName,
+            DatabasePrivateIp = DatabaseInstance.PrivateIp ?? "",
+            DatabaseVersion = DatabaseInstance.DatabaseVersion,
+            DatabasePasswordSecret = DatabasePasswordSecret.ResourceName,
             Changes = run.Resources,
             Run = run,
         };

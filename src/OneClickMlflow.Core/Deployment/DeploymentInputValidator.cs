@@ -38,7 +38,8 @@ namespace OneClickMlflow.Deployment
             var region = ValidateRegion(input.Region, out var locationId);
             var members = ValidateWebAppUsers(input.WebAppUsers ?? Enumerable.Empty<string>());
             var network = ValidateNetworkName(input.NetworkName, names);
-            return new ValidatedDeploymentInput(names, region, locationId, members, network);
+            var database = DatabaseSettings.Validate(input.DatabaseVersion, input.DatabaseTier, input.BackupRetentionDays);
+            return new ValidatedDeploymentInput(names, region, locationId, members, network, database);
         }
 
         public static string ValidateProjectId(string? projectId)

@@ -5,7 +5,7 @@ namespace OneClickMlflow.Deployment
 {
     /// <summary>
     /// A deployed MLflow tracking server as New-MlflowDeployment reports it. Property names match the parameters
-    /// of the cmdlets it is piped to (ProjectId, Name, Region). Later steps add the database, the image and the URL.
+    /// of the cmdlets it is piped to (ProjectId, Name, Region). Later steps add the image and the URL.
     /// </summary>
     public sealed class MlflowDeployment
     {
@@ -40,6 +40,21 @@ namespace OneClickMlflow.Deployment
         public string ServerServiceAccount { get; set; } = "";
 
         public IReadOnlyList<string> ServiceAccounts => new[] { LogPusherServiceAccount, ServerServiceAccount };
+
+        /// <summary>The Cloud SQL instance's name.</summary>
+        public string DatabaseInstance { get; set; } = "";
+
+        /// <summary>"project:region:instance", as Cloud SQL connectors take it.</summary>
+        public string DatabaseConnectionName { get; set; } = "";
+
+        /// <summary>The instance's private address on the network (empty until it runs).</summary>
+        public string DatabasePrivateIp { get; set; } = "";
+
+        /// <summary>The MySQL version the instance runs, e.g. MYSQL_8_4.</summary>
+        public string DatabaseVersion { get; set; } = "";
+
+        /// <summary>The secret holding the database password: its resource name, never its value.</summary>
+        public string DatabasePasswordSecret { get; set; } = "";
 
         /// <summary>IAM members to be let through IAP.</summary>
         public IReadOnlyList<string> WebAppUser { get; set; } = new List<string>();

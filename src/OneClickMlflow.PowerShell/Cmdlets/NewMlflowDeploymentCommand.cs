@@ -12,7 +12,8 @@ namespace OneClickMlflow.PowerShell.Cmdlets
 {
     /// <summary>
     /// Deploys (or brings back to its wanted state) a private MLflow tracking server's platform: required APIs,
-    /// network, private services access, artifacts bucket, service accounts and their bucket access. Every
+    /// network, private services access, artifacts bucket, service accounts and their bucket access, and the
+    /// Cloud SQL database with its password in Secret Manager. Every
     /// parameter is checked before any call; each planned change goes through ShouldProcess; a re-run changes
     /// only what differs.
     /// </summary>
@@ -46,6 +47,19 @@ namespace OneClickMlflow.PowerShell.Cmdlets
         [Parameter(ValueFromPipelineByPropertyName = true)]
         public string[] WebAppUser { get; set; } = Array.Empty<string>();
 
+        /// <summary>The Cloud SQL MySQL version (MYSQL_8_0 or MYSQL_8_4); an existing instance is only ever upgraded.</summary>
+        [Parameter]
+        [ArgumentCompleter(typeof(OneClickMlflow.PowerShell.Completion.DatabaseVersionCompleter))]
+        public string? DatabaseVersion { get; set; }
+
+        /// <summary>The Cloud SQL machine tier of the ENTERPRISE edition, e.g. db-g1-small or db-custom-2-7680.</summary>
+        [Parameter]
+        public string? DatabaseTier { get; set; }
+
+        /// <summary>How many days of daily backups to keep (1-365); point-in-time recovery covers up to 7 of them.</summary>
+        [Parameter]
+        public int? BackupRetentionDays { get; set; }
+
         [Parameter]
         public string? ImpersonateServiceAccount { get; set; }
 
@@ -65,6 +79,9 @@ namespace OneClickMlflow.PowerShell.Cmdlets
                     Region = Region,
                     NetworkName = NetworkName,
                     WebAppUsers = WebAppUser,
+                    DatabaseVersion = DatabaseVersion,
+                    DatabaseTier = DatabaseTier,
+                    BackupRetentionDays = BackupRetentionDays,
                 });
             }
             catch (InvalidDeploymentInputException e)
@@ -91,7 +108,7 @@ namespace OneClickMlflow.PowerShell.Cmdlets
             using var progress = new DeploymentProgress(Reporter, $"MLflow deployment '{spec.Names.Name}'");
             var engine = new DeploymentEngine(new DeploymentEngineOptions { OnEvent = progress.OnEvent });
             using GoogleCloudSession session = RunAsync(ct =>
-                SessionFactory.CreateAsync(HostVersion, spec.ProjectId, ImpersonateServiceAccount, ct));
+                SessionFactory.CreateAsync(HostVersion, spec.ProjectId, ImpersonateServiceAccount, ct, Reporter.Debug));
             Reporter.Verbose($"Deploying '{spec.Names.Name}' to project '{spec.ProjectId}' in {spec.Region} as {session.Account}.");
             var graph = DeploymentGraphBuilder.Build(spec, session);
             var plan = RunAsync(ct => engine.PlanAsync(graph.Resources, ct));

@@ -8,7 +8,9 @@ namespace OneClickMlflow.PowerShell.Infrastructure
     internal static class SessionFactory
     {
         /// <param name="hostVersion">"PowerShell/7.6.9": appended to the user agent.</param>
-        public static Task<GoogleCloudSession> CreateAsync(string hostVersion, string? projectId, string? impersonateServiceAccount, CancellationToken cancellationToken) =>
+        /// <param name="log">Receives one line per HTTP attempt (method, URL, status; never bodies or tokens), e.g. for -Debug.</param>
+        public static Task<GoogleCloudSession> CreateAsync(string hostVersion, string? projectId, string? impersonateServiceAccount,
+            CancellationToken cancellationToken, System.Action<string>? log = null) =>
             GoogleCloudSession.CreateAsync(
                 new GoogleCloudSessionOptions
                 {
@@ -16,6 +18,7 @@ namespace OneClickMlflow.PowerShell.Infrastructure
                     ImpersonateServiceAccount = impersonateServiceAccount,
                     HostVersion = hostVersion,
                     RequireProject = true,
+                    Log = log,
                 },
                 cancellationToken);
     }

@@ -55,7 +55,8 @@ public sealed class PlatformDeploymentTests : PlatformDeploymentTestBase
         foreach (var email in new[] { Names.LogPusherServiceAccountEmail, Names.ServerServiceAccountEmail })
         {
             Assert.True(bucketPolicy.HasMember("roles/storage.objectAdmin", "serviceAccount:" + email));
-            Assert.DoesNotContain(projectPolicy.Bindings, b => b.Members.Contains("serviceAccount:" + email));
+            Assert.DoesNotContain(projectPolicy.Bindings, b => b.Role.StartsWith("roles/storage.", StringComparison.Ordinal)
+                                                               && b.Members.Contains("serviceAccount:" + email));
         }
     }
 

@@ -1,0 +1,62 @@
+using System.Collections.Generic;
+using System.Threading;
+using System.Threading.Tasks;
+using OneClickMlflow.Google;
+
+namespace OneClickMlflow.Deployment.Resources
+{
+    /// <summary>
+    /// One role for one service account in one IAM policy (a secret's, the project's...): read to plan, then
+    /// read-modify-write with the policy's etag, started again after a transient failure.
+    /// </summary>
+    public abstract class RoleGrantResource : Resource
+    {
+        private readonly ServiceAccountResource account;
+        private bool granted;
+
+        protected RoleGrantResource(string id, string kind, string name, string role, ServiceAccountResource account, params Resource[] dependsOn)
+            : base(id, kind, name, dependsOn)
+        {
+            Role = role;
+            this.account = account;
+        }
+
+        public string Role { get; }
+
+        /// <summary>Where the role is granted, for the plan's reason ("the secret", "the project").</summary>
+        protected abstract string PolicyHolder { get; }
+
+        protected override bool Exists => granted;
+
+        protected abstract Task<IamPolicy> ReadPolicyAsync(CancellationToken cancellationToken);
+
+        protected abstract IamPolicyEditor PolicyEditor();
+
+        public override async Task ObserveAsync(CancellationToken cancellationToken)
+        {
+            var policy = await ReadPolicyAsync(cancellationToken).ConfigureAwait(false);
+            granted = policy.HasMember(Role, account.Member);
+        }
+
+        public override PlannedChange Plan() => granted
+            ? Unchanged("granted")
+            : Update($"{Role} not granted on {PolicyHolder} to {account.Member}", new Dictionary<string, string> { [account.Member] = Role });
+
+        /// <summary>The etag makes a repeated write safe, and a fresh read shows whether a write that failed landed.</summary>
+        public override async Task ApplyAsync(ResourceApplyContext context)
+        {
+            for (var attempt = 1; ; attempt++)
+            {
+                try
+                {
+                    await PolicyEditor().EditAsync(policy => policy.AddMember(Role, account.Member), context.CancellationToken).ConfigureAwait(false);
+                    return;
+                }
+                catch (GoogleApiException e) when (e.IsTransient && attempt < CreateOnce.MaxAttempts)
+                {
+                    await CreateOnce.BackoffAsync(attempt, context.CancellationToken).ConfigureAwait(false);
+                }
+            }
+        }
+    }
+}

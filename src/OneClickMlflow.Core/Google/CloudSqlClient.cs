@@ -1,0 +1,128 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Net.Http;
+using System.Threading;
+using System.Threading.Tasks;
+
+namespace OneClickMlflow.Google
+{
+    /// <summary>Cloud SQL Admin v1beta4: instances, databases and users; every change waits for its sql#operation.</summary>
+    public sealed class CloudSqlClient : GoogleApiClient
+    {
+        private readonly OperationPoller poller;
+
+        public CloudSqlClient(GoogleHttpPipeline pipeline, ApiEndpoints endpoints, OperationPoller poller)
+            : base(pipeline, endpoints, GoogleApis.Sql)
+        {
+            this.poller = poller;
+        }
+
+        /// <summary>
+        /// The instance, or null when it does not exist. Google sometimes answers 403 for an instance that does not
+        /// exist, so a 403 is confirmed with instances.list: absent from a list the caller may read means missing.
+        /// </summary>
+        public async Task<DatabaseInstance?> GetInstanceAsync(string projectId, string instance, CancellationToken cancellationToken)
+        {
+            try
+            {
+                return await GetOrNullAsync<DatabaseInstance>(InstancePath(projectId, instance), cancellationToken).ConfigureAwait(false);
+            }
+            catch (GoogleApiException e) when (e.HttpStatus == 403)
+            {
+                var all = await ListInstancesAsync(projectId, cancellationToken).ConfigureAwait(false);
+                if (all.Any(i => i.Name == instance))
+                {
+                    throw; // It exists: the 403 is a real lack of permission.
+                }
+                return null;
+            }
+        }
+
+        public Task<List<DatabaseInstance>> ListInstancesAsync(string projectId, CancellationToken cancellationToken) =>
+            ListAllAsync<InstanceList, DatabaseInstance>($"projects/{Escape(projectId)}/instances", p => p.Items, p => p.NextPageToken,
+                cancellationToken);
+
+        /// <summary>Creates the instance and waits for it to run (minutes); 409 when the name is taken.</summary>
+        public Task InsertInstanceAsync(string projectId, DatabaseInstance instance, Action<TimeSpan>? progress, CancellationToken cancellationToken) =>
+            RunAsync(HttpMethod.Post, $"projects/{Escape(projectId)}/instances", instance, RequestRetry.Never, progress, cancellationToken);
+
+        /// <summary>Changes the given settings (with the current settingsVersion, so a concurrent change fails with 412) and waits.</summary>
+        public Task PatchInstanceAsync(string projectId, string instance, DatabaseInstance patch, Action<TimeSpan>? progress,
+            CancellationToken cancellationToken) =>
+            RunAsync(GoogleRequest.Patch, InstancePath(projectId, instance), patch, RequestRetry.Never, progress, cancellationToken);
+
+        public Task<MySqlDatabase?> GetDatabaseAsync(string projectId, string instance, string database, CancellationToken cancellationToken) =>
+            GetOrNullAsync<MySqlDatabase>($"{InstancePath(projectId, instance)}/databases/{Escape(database)}", cancellationToken);
+
+        public Task InsertDatabaseAsync(string projectId, string instance, MySqlDatabase database, CancellationToken cancellationToken) =>
+            RunAsync(HttpMethod.Post, $"{InstancePath(projectId, instance)}/databases", database, RequestRetry.Never, null, cancellationToken);
+
+        /// <summary>The user, or null; Google lists users (there is no get for MySQL users by host).</summary>
+        public async Task<MySqlUser?> FindUserAsync(string projectId, string instance, string name, string host, CancellationToken cancellationToken)
+        {
+            var list = await GetAsync<UserList>($"{InstancePath(projectId, instance)}/users", cancellationToken).ConfigureAwait(false);
+            return list.Items?.FirstOrDefault(u => u.Name == name && (u.Host ?? "%") == host);
+        }
+
+        /// <summary>Creates the user with its password; 409 when it exists.</summary>
+        public Task InsertUserAsync(string projectId, string instance, MySqlUser user, CancellationToken cancellationToken) =>
+            RunAsync(HttpMethod.Post, $"{InstancePath(projectId, instance)}/users", user, RequestRetry.Never, null, cancellationToken);
+
+        /// <summary>Sets the user's password (setting the same password again changes nothing, so a resend is safe).</summary>
+        public Task SetUserPasswordAsync(string projectId, string instance, string name, string host, string password,
+            CancellationToken cancellationToken) =>
+            RunAsync(HttpMethod.Put, $"{InstancePath(projectId, instance)}/users?name={Escape(name)}&host={Escape(host)}",
+                new MySqlUser { Name = name, Host = host, Password = password }, RequestRetry.Safe, null, cancellationToken);
+
+        /// <summary>
+        /// Sends a change and waits for its operation. Cloud SQL runs one operation per instance at a time and refuses
+        /// the others with 409 operationInProgress before accepting them, so such a change is sent again once the
+        /// instance is free (databases and users of one instance, or an operation left running by a stopped run).
+        /// </summary>
+        private async Task RunAsync(HttpMethod method, string path, object body, RequestRetry retry, Action<TimeSpan>? progress,
+            CancellationToken cancellationToken)
+        {
+            var delay = TimeSpan.FromMilliseconds(250);
+            var busySince = DateTime.UtcNow;
+            while (true)
+            {
+                ResourceOperation operation;
+                try
+                {
+                    operation = await SendAsync<ResourceOperation>(method, path, body, retry, cancellationToken).ConfigureAwait(false);
+                }
+                catch (GoogleApiException e) when (IsInstanceBusy(e) && DateTime.UtcNow - busySince < BusyTimeout)
+                {
+                    progress?.Invoke(DateTime.UtcNow - busySince);
+                    await Task.Delay(delay, cancellationToken).ConfigureAwait(false);
+                    delay = TimeSpan.FromMilliseconds(Math.Min(delay.TotalMilliseconds * 2, 10000));
+                    continue;
+                }
+
+                await poller.WaitAsync(Api, operation, progress, cancellationToken).ConfigureAwait(false);
+                return;
+            }
+        }
+
+        /// <summary>How long a change waits for another operation on the instance (a patch takes minutes).</summary>
+        private static readonly TimeSpan BusyTimeout = TimeSpan.FromMinutes(20);
+
+        private static bool IsInstanceBusy(GoogleApiException error) => error.HttpStatus == 409 && error.Reason == "operationInProgress";
+
+        private static string InstancePath(string projectId, string instance) =>
+            $"projects/{Escape(projectId)}/instances/{Escape(instance)}";
+
+        private sealed class InstanceList
+        {
+            public List<DatabaseInstance>? Items { get; set; }
+
+            public string? NextPageToken { get; set; }
+        }
+
+        private sealed class UserList
+        {
+            public List<MySqlUser>? Items { get; set; }
+        }
+    }
+}
