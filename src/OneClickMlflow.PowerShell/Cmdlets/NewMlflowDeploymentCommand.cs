@@ -6,6 +6,7 @@ using System.Management.Automation;
 using System.Management.Automation.Language;
 using OneClickMlflow.Deployment;
 using OneClickMlflow.Google;
+using OneClickMlflow.PowerShell.Completion;
 using OneClickMlflow.PowerShell.Infrastructure;
 
 namespace OneClickMlflow.PowerShell.Cmdlets
@@ -28,6 +29,7 @@ namespace OneClickMlflow.PowerShell.Cmdlets
 
         /// <summary>Defaults to CLOUDSDK_CORE_PROJECT, then gcloud's core/project.</summary>
         [Parameter(ValueFromPipelineByPropertyName = true)]
+        [ArgumentCompleter(typeof(ProjectIdCompleter))]
         public string? ProjectId { get; set; }
 
         /// <summary>A Google Cloud region where App Engine runs, e.g. europe-west1.</summary>
@@ -49,7 +51,7 @@ namespace OneClickMlflow.PowerShell.Cmdlets
 
         /// <summary>The Cloud SQL MySQL version (MYSQL_8_0 or MYSQL_8_4); an existing instance is only ever upgraded.</summary>
         [Parameter]
-        [ArgumentCompleter(typeof(OneClickMlflow.PowerShell.Completion.DatabaseVersionCompleter))]
+        [ArgumentCompleter(typeof(DatabaseVersionCompleter))]
         public string? DatabaseVersion { get; set; }
 
         /// <summary>The Cloud SQL machine tier of the ENTERPRISE edition, e.g. db-g1-small or db-custom-2-7680.</summary>
@@ -164,15 +166,5 @@ namespace OneClickMlflow.PowerShell.Cmdlets
         /// <summary>The project gcloud would use (CLOUDSDK_CORE_PROJECT, then core/project); read without any call.</summary>
         private static string? ConfiguredProject() =>
             GcloudConfiguration.Load(GoogleCloudSession.ProcessEnvironment()).Get("core", "project");
-
-        /// <summary>Tab completion of -Region from the regions where App Engine runs.</summary>
-        public sealed class RegionCompleter : IArgumentCompleter
-        {
-            public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete,
-                CommandAst commandAst, IDictionary fakeBoundParameters) =>
-                AppEngineLocations.Regions
-                    .Where(r => r.StartsWith(wordToComplete ?? "", StringComparison.OrdinalIgnoreCase))
-                    .Select(r => new CompletionResult(r, r, CompletionResultType.ParameterValue, r));
-        }
     }
 }

@@ -9,6 +9,7 @@ using OneClickMlflow.Deployment;
 using OneClickMlflow.Deployment.Resources;
 using OneClickMlflow.Google;
 using OneClickMlflow.Images;
+using OneClickMlflow.PowerShell.Completion;
 using OneClickMlflow.PowerShell.Infrastructure;
 using OneClickMlflow.Prerequisites;
 
@@ -29,11 +30,13 @@ namespace OneClickMlflow.PowerShell.Cmdlets
         /// <summary>Defaults to CLOUDSDK_CORE_PROJECT, then gcloud's core/project.</summary>
         [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
         [ValidatePattern(ProjectIdPattern.Value)]
+        [ArgumentCompleter(typeof(ProjectIdCompleter))]
         public string? ProjectId { get; set; }
 
         /// <summary>The Artifact Registry region, e.g. europe-west1.</summary>
         [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true)]
         [ValidatePattern("^[a-z]+(-[a-z]+)+[0-9]+$")]
+        [ArgumentCompleter(typeof(RegionCompleter))]
         public string Region { get; set; } = "";
 
         [Parameter(ValueFromPipelineByPropertyName = true)]
