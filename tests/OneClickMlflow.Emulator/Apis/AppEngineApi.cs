@@ -38,6 +38,15 @@ public sealed partial class AppEngineApi : IEmulatedApi
         ["australia-southeast1"] = "ts",
         ["northamerica-northeast1"] = "nn",
         ["southamerica-east1"] = "rj",
+        ["asia-east1"] = "de",
+        ["asia-east2"] = "df",
+        ["asia-northeast2"] = "dt",
+        ["asia-northeast3"] = "du",
+        ["asia-southeast1"] = "as",
+        ["asia-southeast2"] = "et",
+        ["europe-central2"] = "lm",
+        ["us-west3"] = "wn",
+        ["us-west4"] = "wm",
     };
 
     public ApiDescriptor Descriptor { get; } = new("appengine", "appengine", RequiresAuthentication: true, EndpointOverride: "appengine", ServiceName: Service);

@@ -86,7 +86,6 @@ public sealed class AppFrontDoor : IEmulatedApi
             await WriteText(context, 403, $"You don't have access. {member} lacks roles/iap.httpsResourceAccessor on this application.");
             return;
         }
-        context.Request.Headers["X-Goog-Authenticated-User-Email"] = "accounts.google.com:" + member[(member.IndexOf(':') + 1)..];
         await MlflowStandIn.Serve(context, state.Gate, state.ApiState<MlflowTrackingState>().For(host), "/" + context.Route("path"));
     }
 
