@@ -193,4 +193,37 @@ public sealed class AppEngineApiTests : AppEngineTestBase
         Assert.Equal(HttpStatusCode.NotFound, missing);
         Assert.NotEqual(HttpStatusCode.OK, delete);
     }
+
+    [Fact]
+    public async Task The_app_default_service_account_exists_once_the_app_does_and_can_run_a_version()
+    {
+        await CreateAppAsync();
+        SeedNetworkAndAccount();
+        var version = FlexVersion("v1", account: $"{Project}@appspot.gserviceaccount.com");
+
+        var (status, body) = await CallAsync(HttpMethod.Post, $"{App}/services/default/versions", version);
+
+        Assert.True(status == HttpStatusCode.OK, body.ToJsonString());
+        Assert.NotNull(Host.State.FindServiceAccount($"{Project}@appspot.gserviceaccount.com"));
+    }
+
+    [Fact]
+    public async Task A_caller_without_app_engine_permissions_is_denied()
+    {
+        await CreateAppAsync();
+        var token = await UserTokenAsync("mallory@example.com");
+
+        var response = await SendAsync(HttpMethod.Get, App, token);
+
+        Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task App_engine_must_be_enabled_on_the_project()
+    {
+        var (status, body) = await CallAsync(HttpMethod.Get, App);
+
+        Assert.Equal(HttpStatusCode.Forbidden, status);
+        Assert.Contains("App Engine Admin API has not been used", ErrorMessage(body));
+    }
 }

@@ -265,4 +265,51 @@ public sealed class IapFrontDoorTests : AppEngineTestBase
         Assert.Equal(HttpStatusCode.NotFound, unknownService.StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, unknownHost.StatusCode);
     }
+
+    [Fact]
+    public async Task A_stopped_app_is_unavailable_even_to_an_authorised_caller()
+    {
+        var host = await DeployBehindIapAsync();
+        await SetPolicyAsync(IapApp, "serviceAccount:" + Pusher);
+        var token = await SignedJwtAsync($"https://{host}/*");
+        var serving = await MlflowAsync(host, HttpMethod.Get, "health", token);
+
+        await CallAsync(HttpMethod.Patch, App + "?updateMask=servingStatus", """{"servingStatus": "USER_DISABLED"}""");
+        var stopped = await MlflowAsync(host, HttpMethod.Get, "health", token);
+
+        Assert.Equal(HttpStatusCode.OK, serving.StatusCode);
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, stopped.StatusCode);
+    }
+
+    [Fact]
+    public async Task Test_iam_permissions_answers_what_the_caller_holds_on_the_app()
+    {
+        await DeployBehindIapAsync();
+        await SetPolicyAsync(IapApp, "serviceAccount:" + Pusher);
+        var pusherToken = await AccessTokenAsync(PusherKey());
+
+        var response = await SendAsync(HttpMethod.Post, IapApp + ":testIamPermissions", pusherToken,
+            """{"permissions": ["iap.webServiceVersions.accessViaIAP", "iap.web.setIamPolicy"]}""");
+        var held = await ReadJsonAsync(response);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("iap.webServiceVersions.accessViaIAP", Assert.Single(held["permissions"]!.AsArray())!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task Mlflow_errors_use_mlflow_error_codes()
+    {
+        var host = await DeployBehindIapAsync();
+        await SetPolicyAsync(IapApp, "serviceAccount:" + Pusher);
+        var token = await SignedJwtAsync($"https://{host}/*");
+
+        await MlflowAsync(host, HttpMethod.Post, "api/2.0/mlflow/experiments/create", token, """{"name": "churn"}""");
+        var duplicate = await MlflowAsync(host, HttpMethod.Post, "api/2.0/mlflow/experiments/create", token, """{"name": "churn"}""");
+        var missing = await MlflowAsync(host, HttpMethod.Get, "api/2.0/mlflow/experiments/get-by-name?experiment_name=none", token);
+
+        Assert.Equal(HttpStatusCode.BadRequest, duplicate.StatusCode);
+        Assert.Equal("RESOURCE_ALREADY_EXISTS", (await ReadJsonAsync(duplicate))["error_code"]!.GetValue<string>());
+        Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
+        Assert.Equal("RESOURCE_DOES_NOT_EXIST", (await ReadJsonAsync(missing))["error_code"]!.GetValue<string>());
+    }
 }

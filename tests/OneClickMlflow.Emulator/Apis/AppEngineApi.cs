@@ -103,6 +103,8 @@ public sealed partial class AppEngineApi : IEmulatedApi
                 throw GoogleApiError.AlreadyExists("This application already exists and cannot be re-created.");
             }
             apps[record.Id] = record;
+            // Google makes the app's default service account with the app.
+            state.AddServiceAccount(DefaultServiceAccount(record), record.Id);
             return Typed("Application", AppJson(record));
         });
         await WriteOperation(context, state, operation);
@@ -350,9 +352,11 @@ public sealed partial class AppEngineApi : IEmulatedApi
             ["gcrDomain"] = app.LocationId.StartsWith("europe", StringComparison.Ordinal) ? "eu.gcr.io" : "us.gcr.io",
             ["databaseType"] = "CLOUD_DATASTORE_COMPATIBILITY",
             ["featureSettings"] = new JsonObject { ["splitHealthChecks"] = true, ["useContainerOptimizedOs"] = true },
-            ["serviceAccount"] = $"{app.Id}@appspot.gserviceaccount.com",
+            ["serviceAccount"] = DefaultServiceAccount(app),
         };
     }
+
+    private static string DefaultServiceAccount(AppEngineApplication app) => $"{app.Id}@appspot.gserviceaccount.com";
 
     internal static JsonObject ServiceJson(AppEngineApplication app, AppEngineService service) => new()
     {
