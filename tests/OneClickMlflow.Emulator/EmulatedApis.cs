@@ -23,6 +23,9 @@ public static class EmulatedApis
         new CloudSqlApi(),
         new SecretManagerApi(),
         new ArtifactRegistryApi(),
+        new AppEngineApi(),
+        new IapApi(),
+        new AppFrontDoor(),
         new Registry.RegistryTokenApi(),
     };
 }

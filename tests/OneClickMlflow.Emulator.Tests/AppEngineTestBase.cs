@@ -1,0 +1,66 @@
+using System;
+using System.Net;
+using System.Net.Http;
+using System.Text.Json.Nodes;
+using System.Threading.Tasks;
+using OneClickMlflow.Emulator.Apis;
+using Xunit;
+
+namespace OneClickMlflow.Tests;
+
+/// <summary>Tests of App Engine and IAP: the app created in a location, and flexible versions deployed as the module deploys them.</summary>
+public abstract class AppEngineTestBase : PlatformTestBase
+{
+    protected const string Apps = "appengine/v1/apps";
+    protected const string App = Apps + "/" + Project;
+    protected const string ServerAccount = "mlflow-server@mlflow-demo.iam.gserviceaccount.com";
+
+    protected async Task<JsonObject> CreateAppAsync(string location = "europe-west")
+    {
+        EnableServices(AppEngineApi.Service, IapApi.Service, "compute.googleapis.com");
+        var (status, operation) = await CallAsync(HttpMethod.Post, Apps, $$"""{"id": "{{Project}}", "locationId": "{{location}}"}""");
+        Assert.True(status == HttpStatusCode.OK, operation.ToJsonString());
+        return operation;
+    }
+
+    /// <summary>A flexible version of a service with the fields the module sends (network and service account made first).</summary>
+    protected static string FlexVersion(string id, string network = "mlflow-net", string account = ServerAccount) => $$$"""
+        {"id": "{{{id}}}", "env": "flex", "runtime": "custom",
+         "deployment": {"container": {"image": "europe-west1-docker.pkg.dev/mlflow-demo/mlflow/server:1"}},
+         "network": {"name": "{{{network}}}", "instanceIpMode": "INTERNAL"},
+         "resources": {"cpu": 1, "memoryGb": 2, "diskGb": 10},
+         "automaticScaling": {"minTotalInstances": 1, "maxTotalInstances": 2, "cpuUtilization": {"targetUtilization": 0.6}},
+         "envVariables": {"ARTIFACT_ROOT": "gs://mlflow-demo-artifacts"},
+         "livenessCheck": {"path": "/health"}, "readinessCheck": {"path": "/health"},
+         "serviceAccount": "{{{account}}}", "betaSettings": {"cloud_sql_instances": "mlflow-demo:europe-west1:mlflow"}}
+        """;
+
+    protected void SeedNetworkAndAccount()
+    {
+        Host.State.AddServiceAccount(ServerAccount);
+        lock (Host.State.Gate)
+        {
+            var compute = Host.State.ApiState<ComputeState>();
+            compute.Networks[(Project, "mlflow-net")] = new ComputeNetwork
+            {
+                ProjectId = Project,
+                Name = "mlflow-net",
+                Id = compute.NewId(),
+                Created = DateTimeOffset.UtcNow,
+                AutoCreateSubnetworks = true,
+            };
+        }
+    }
+
+    protected async Task<(HttpStatusCode Status, JsonObject Body)> DeployAsync(string service, string version)
+    {
+        SeedNetworkAndAccount();
+        return await CallAsync(HttpMethod.Post, $"{App}/services/{service}/versions", FlexVersion(version));
+    }
+
+    protected async Task<string> DefaultHostnameAsync()
+    {
+        var (_, app) = await CallAsync(HttpMethod.Get, App);
+        return app["defaultHostname"]!.GetValue<string>();
+    }
+}

@@ -1,0 +1,87 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Text.Json.Nodes;
+using OneClickMlflow.Emulator.Iam;
+
+namespace OneClickMlflow.Emulator.Apis;
+
+/// <summary>An App Engine version. Guard access with <see cref="EmulatorState.Gate"/>.</summary>
+public sealed class AppEngineVersion
+{
+    public required string Id { get; init; }
+    public required string ServiceId { get; init; }
+    public required JsonObject Body { get; init; }
+    public required DateTimeOffset Created { get; init; }
+    public string ServingStatus { get; set; } = "SERVING";
+}
+
+/// <summary>An App Engine service: its versions, traffic split and IAP policy.</summary>
+public sealed class AppEngineService
+{
+    public required string Id { get; init; }
+    public Dictionary<string, AppEngineVersion> Versions { get; } = new(StringComparer.Ordinal);
+    public SortedDictionary<string, double> Allocations { get; set; } = new(StringComparer.Ordinal);
+    public string ShardBy { get; set; } = "IP";
+    public IamPolicy IapPolicy { get; } = new();
+
+    public bool HasServingVersion => Versions.Values.Any(v => v.ServingStatus == "SERVING" && Allocations.GetValueOrDefault(v.Id) > 0);
+}
+
+/// <summary>An App Engine application (one per project): its settings, services and IAP state.</summary>
+public sealed class AppEngineApplication
+{
+    public required string Id { get; init; }
+    public required string LocationId { get; init; }
+    public required string DefaultHostname { get; init; }
+    public required DateTimeOffset Created { get; init; }
+    public string ServingStatus { get; set; } = "SERVING";
+    public string AuthDomain { get; set; } = "gmail.com";
+    public bool IapEnabled { get; set; }
+    public string? OAuthClientId { get; set; }
+    public string? OAuthClientSecretSha256 { get; set; }
+    public Dictionary<string, AppEngineService> Services { get; } = new(StringComparer.Ordinal);
+    public IamPolicy IapPolicy { get; } = new();
+    public JsonObject IapSettings { get; set; } = new();
+}
+
+/// <summary>The App Engine applications by project id.</summary>
+public sealed class AppEngineState : IDumpableState
+{
+    public Dictionary<string, AppEngineApplication> Apps { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>The application and service a front-door host names: <c>{defaultHostname}</c> or <c>{service}-dot-{defaultHostname}</c>.</summary>
+    public (AppEngineApplication App, string ServiceId)? ResolveHost(string host)
+    {
+        foreach (var app in Apps.Values)
+        {
+            if (string.Equals(host, app.DefaultHostname, StringComparison.OrdinalIgnoreCase))
+            {
+                return (app, "default");
+            }
+            var suffix = "-dot-" + app.DefaultHostname;
+            if (host.EndsWith(suffix, StringComparison.OrdinalIgnoreCase))
+            {
+                var service = host[..^suffix.Length];
+                var dot = service.LastIndexOf("-dot-", StringComparison.Ordinal);
+                return (app, dot < 0 ? service : service[(dot + 5)..]);
+            }
+        }
+        return null;
+    }
+
+    public JsonNode Dump() => new JsonObject
+    {
+        ["apps"] = new JsonArray(Apps.Values.Select(a => (JsonNode?)new JsonObject
+        {
+            ["id"] = a.Id,
+            ["defaultHostname"] = a.DefaultHostname,
+            ["iapEnabled"] = a.IapEnabled,
+            ["services"] = new JsonArray(a.Services.Values.Select(s => (JsonNode?)new JsonObject
+            {
+                ["id"] = s.Id,
+                ["versions"] = new JsonArray(s.Versions.Keys.Select(v => (JsonNode?)v).ToArray()),
+            }).ToArray()),
+        }).ToArray()),
+    };
+}

@@ -1,0 +1,163 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Text.Json.Nodes;
+using System.Threading.Tasks;
+using Microsoft.AspNetCore.Http;
+using OneClickMlflow.Emulator.Infrastructure;
+
+namespace OneClickMlflow.Emulator.Apis;
+
+/// <summary>
+/// App Engine flexible versions: create (an operation of several minutes when latency is realistic; the service is
+/// created with its first version, which takes all its traffic), get, list and delete.
+/// </summary>
+public static class AppEngineVersions
+{
+    public static async Task Create(HttpContext context, EmulatorState state)
+    {
+        var app = AppEngineApi.ExistingApp(context, state, "appengine.versions.create");
+        var serviceId = context.Route("service");
+        var body = await context.ReadBodyAsync(AppEngineSchemas.Version);
+        var id = body["id"]?.GetValue<string>() ?? "";
+        if (!AppEngineApi.IsValidId(id))
+        {
+            throw GoogleApiError.InvalidArgument(
+                $"Invalid version id \"{id}\": use 1-63 lowercase letters, digits and hyphens, not starting with \"ah-\".", "version.id");
+        }
+        if (!AppEngineApi.IsValidId(serviceId))
+        {
+            throw GoogleApiError.InvalidArgument($"Invalid service id \"{serviceId}\".", "service_id");
+        }
+        ValidateFlexible(state, app, body);
+        lock (state.Gate)
+        {
+            if (!app.Services.ContainsKey("default") && serviceId != "default")
+            {
+                throw GoogleApiError.InvalidArgument(
+                    "The first service (module) you upload to a new application must be the 'default' service (module). " +
+                    "Please upload a version of the 'default' service (module) before uploading a version for the " +
+                    $"'{serviceId}' service (module).");
+            }
+            if (app.Services.TryGetValue(serviceId, out var existing) && existing.Versions.ContainsKey(id))
+            {
+                throw GoogleApiError.AlreadyExists($"Version {id} of service {serviceId} already exists.");
+            }
+        }
+        var version = new AppEngineVersion { Id = id, ServiceId = serviceId, Body = body, Created = state.Clock.GetUtcNow() };
+        var operation = AppEngineApi.StartOperation(state, app.Id, "appengine.versions.create", "google.appengine.v1.Versions.CreateVersion",
+            $"apps/{app.Id}/services/{serviceId}/versions/{id}", () =>
+            {
+                if (!app.Services.TryGetValue(serviceId, out var service))
+                {
+                    service = new AppEngineService { Id = serviceId };
+                    service.Allocations[id] = 1.0;
+                    app.Services[serviceId] = service;
+                }
+                service.Versions[id] = version;
+                return AppEngineApi.Typed("Version", VersionJson(state, app, version));
+            });
+        await AppEngineApi.WriteOperation(context, state, operation);
+    }
+
+    public static Task Get(HttpContext context, EmulatorState state)
+    {
+        var (app, service) = AppEngineApi.ExistingService(context, state, "appengine.versions.get");
+        var id = context.Route("version");
+        lock (state.Gate)
+        {
+            var version = service.Versions.GetValueOrDefault(id)
+                ?? throw GoogleApiError.NotFound($"Unable to retrieve version \"{id}\" of service \"{service.Id}\".");
+            return context.WriteJsonAsync(VersionJson(state, app, version));
+        }
+    }
+
+    public static Task List(HttpContext context, EmulatorState state)
+    {
+        var (app, service) = AppEngineApi.ExistingService(context, state, "appengine.versions.list");
+        lock (state.Gate)
+        {
+            var versions = service.Versions.Values.OrderBy(v => v.Id, StringComparer.Ordinal)
+                .Select(v => (JsonNode?)VersionJson(state, app, v)).ToArray();
+            var body = new JsonObject();
+            if (versions.Length > 0)
+            {
+                body["versions"] = new JsonArray(versions);
+            }
+            return context.WriteJsonAsync(body);
+        }
+    }
+
+    /// <summary>Refuses deleting a version that receives traffic, as Google does.</summary>
+    public static async Task Delete(HttpContext context, EmulatorState state)
+    {
+        var (app, service) = AppEngineApi.ExistingService(context, state, "appengine.versions.delete");
+        var id = context.Route("version");
+        lock (state.Gate)
+        {
+            if (!service.Versions.ContainsKey(id))
+            {
+                throw GoogleApiError.NotFound($"Unable to retrieve version \"{id}\" of service \"{service.Id}\".");
+            }
+            if (service.Allocations.GetValueOrDefault(id) > 0)
+            {
+                throw GoogleApiError.InvalidArgument(
+                    $"Cannot delete version [{id}] of service [{service.Id}] because it is receiving traffic. Migrate " +
+                    "its traffic to another version first.");
+            }
+        }
+        var operation = AppEngineApi.StartOperation(state, app.Id, "appengine.versions.delete", "google.appengine.v1.Versions.DeleteVersion",
+            $"apps/{app.Id}/services/{service.Id}/versions/{id}", () =>
+            {
+                service.Versions.Remove(id);
+                return null;
+            });
+        await AppEngineApi.WriteOperation(context, state, operation);
+    }
+
+    /// <summary>The flexible environment needs a container image; its network and service account must exist.</summary>
+    private static void ValidateFlexible(EmulatorState state, AppEngineApplication app, JsonObject body)
+    {
+        if (body["env"]?.GetValue<string>() != "flex")
+        {
+            throw GoogleApiError.InvalidArgument("This emulator deploys flexible versions only: set env to \"flex\".", "version.env");
+        }
+        if (body["deployment"]?["container"]?["image"]?.GetValue<string>() is not { Length: > 0 })
+        {
+            throw GoogleApiError.InvalidArgument(
+                "Deployment must contain a container image for the flexible environment with a custom runtime.", "version.deployment.container.image");
+        }
+        if (body["automaticScaling"] is not null && body["manualScaling"] is not null)
+        {
+            throw GoogleApiError.InvalidArgument("A version can have only one of automaticScaling and manualScaling.", "version.scaling");
+        }
+        if (body["network"]?["name"]?.GetValue<string>() is { } network)
+        {
+            var name = network.Split('/')[^1];
+            lock (state.Gate)
+            {
+                if (!state.ApiState<ComputeState>().Networks.ContainsKey((app.Id, name)))
+                {
+                    throw GoogleApiError.InvalidArgument($"The network \"{network}\" does not exist in project {app.Id}.", "version.network.name");
+                }
+            }
+        }
+        if (body["serviceAccount"]?.GetValue<string>() is { } account && state.FindServiceAccount(account) is null)
+        {
+            throw GoogleApiError.InvalidArgument($"Service account {account} does not exist.", "version.service_account");
+        }
+    }
+
+    private static JsonObject VersionJson(EmulatorState state, AppEngineApplication app, AppEngineVersion version)
+    {
+        var json = (JsonObject)version.Body.DeepClone();
+        json.Remove("name");
+        json.Insert(0, "name", $"apps/{app.Id}/services/{version.ServiceId}/versions/{version.Id}");
+        json["id"] = version.Id;
+        json["servingStatus"] = version.ServingStatus;
+        json["createTime"] = AppEngineApi.Timestamp(version.Created);
+        json["createdBy"] = "deployer";
+        json["versionUrl"] = $"https://{version.Id}-dot-{version.ServiceId}-dot-{app.DefaultHostname}";
+        return json;
+    }
+}

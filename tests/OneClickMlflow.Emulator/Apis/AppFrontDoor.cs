@@ -1,0 +1,140 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Text.Json.Nodes;
+using System.Threading.Tasks;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.IdentityModel.JsonWebTokens;
+using OneClickMlflow.Emulator.Auth;
+using OneClickMlflow.Emulator.Infrastructure;
+
+namespace OneClickMlflow.Emulator.Apis;
+
+/// <summary>
+/// The front door of deployed App Engine apps, behaving as IAP does. A request for <c>https://{host}/{path}</c> is
+/// sent to <c>{emulator}/appspot/{host}/{path}</c>, where host is the app's <c>defaultHostname</c> (the default
+/// service) or <c>{service}-dot-{defaultHostname}</c>. IAP checks the credentials, then the MLflow stand-in answers.
+/// </summary>
+public sealed class AppFrontDoor : IEmulatedApi
+{
+    public const string PathPrefix = "appspot";
+    private const string GoogleManagedClientSuffix = "-iap-managed.apps.googleusercontent.com";
+
+    public ApiDescriptor Descriptor { get; } = new("appspot", PathPrefix, RequiresAuthentication: false);
+
+    public void Map(IEndpointRouteBuilder routes, EmulatorState state)
+    {
+        routes.Map("/appspot/{host}", context => Serve(context, state));
+        routes.Map("/appspot/{host}/{**path}", context => Serve(context, state));
+    }
+
+    /// <summary>The front-door URL of a page of an app, for a client that cannot resolve appspot.com names.</summary>
+    public static Uri UrlFor(Uri emulatorBase, string host, string path = "") => new(emulatorBase, $"{PathPrefix}/{host}/{path.TrimStart('/')}");
+
+    private static async Task Serve(HttpContext context, EmulatorState state)
+    {
+        var host = context.Route("host").ToLowerInvariant();
+        AppEngineApplication? app;
+        AppEngineService? service;
+        ProjectState? project;
+        lock (state.Gate)
+        {
+            var resolved = state.ApiState<AppEngineState>().ResolveHost(host);
+            app = resolved?.App;
+            service = resolved is { } r ? r.App.Services.GetValueOrDefault(r.ServiceId) : null;
+            project = app is null ? null : state.FindProject(app.Id);
+        }
+        if (app is null || project is null || service is null || !service.HasServingVersion)
+        {
+            await WriteText(context, 404, "404 Not Found: the requested URL was not found on this server.");
+            return;
+        }
+        if (app.ServingStatus != "SERVING" || !app.IapEnabled)
+        {
+            await WriteText(context, 503, "503 Service Unavailable: this emulator serves apps only while they serve behind IAP.");
+            return;
+        }
+        var token = BearerToken(context.Request.Headers["Proxy-Authorization"]) ?? BearerToken(context.Request.Headers.Authorization);
+        if (token is null)
+        {
+            if (context.Request.Headers.Accept.ToString().Contains("text/html", StringComparison.OrdinalIgnoreCase))
+            {
+                var clientId = app.OAuthClientId ?? $"{project.ProjectNumber}{GoogleManagedClientSuffix}";
+                context.Response.Redirect(
+                    "https://accounts.google.com/o/oauth2/v2/auth?client_id=" + Uri.EscapeDataString(clientId) +
+                    "&response_type=code&scope=openid+email&redirect_uri=" + Uri.EscapeDataString($"https://{host}/_gcp_iap/handle_redirect"));
+                return;
+            }
+            await WriteText(context, 401, "Invalid IAP credentials: empty token");
+            return;
+        }
+        var member = Authenticate(state, app, host, token);
+        if (member is null)
+        {
+            await WriteText(context, 401, "Invalid IAP credentials: Unable to parse JWT or the JWT was not valid for this application.");
+            return;
+        }
+        bool allowed;
+        lock (state.Gate)
+        {
+            allowed = IapApi.CanAccess(project, app, service, member);
+        }
+        if (!allowed)
+        {
+            await WriteText(context, 403, $"You don't have access. {member} lacks roles/iap.httpsResourceAccessor on this application.");
+            return;
+        }
+        await MlflowStandIn.Serve(context, state.Gate, state.ApiState<MlflowTrackingState>().For(host), "/" + context.Route("path"));
+    }
+
+    /// <summary>
+    /// The IAM member a token stands for: a service-account JWT for <c>https://{host}/*</c>, or an ID token the
+    /// emulator issued whose audience is the app's custom OAuth client or an allowlisted programmatic client.
+    /// </summary>
+    private static string? Authenticate(EmulatorState state, AppEngineApplication app, string host, string token)
+    {
+        var (assertion, failure) = JwtTools.VerifyServiceAccountJwt(state, token, audience => audience == $"https://{host}/*");
+        if (assertion is not null)
+        {
+            return assertion.Token.Subject == assertion.Email ? "serviceAccount:" + assertion.Email : null;
+        }
+        if (failure != JwtTools.AssertionFailure.BadSignature || !JwtTools.SignatureValid(token, state.Keys.EmulatorKey))
+        {
+            return null;
+        }
+        var idToken = new JsonWebToken(token);
+        var now = state.Clock.GetUtcNow().UtcDateTime;
+        if (idToken.Issuer != "https://accounts.google.com" || idToken.ValidTo < now || idToken.IssuedAt > now.AddMinutes(5)
+            || !idToken.TryGetPayloadValue<string>("email", out var email))
+        {
+            return null;
+        }
+        IEnumerable<string> clients;
+        lock (state.Gate)
+        {
+            clients = (app.IapSettings["accessSettings"]?["oauthSettings"]?["programmaticClients"] as JsonArray)?
+                .Select(c => c!.GetValue<string>()).ToList() ?? new List<string>();
+        }
+        if (app.OAuthClientId is not null)
+        {
+            clients = clients.Append(app.OAuthClientId);
+        }
+        if (!idToken.Audiences.Any(clients.Contains))
+        {
+            return null;
+        }
+        return (email.EndsWith(".gserviceaccount.com", StringComparison.OrdinalIgnoreCase) ? "serviceAccount:" : "user:") + email;
+    }
+
+    private static string? BearerToken(string? header) =>
+        header is not null && header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? header["Bearer ".Length..].Trim() : null;
+
+    private static Task WriteText(HttpContext context, int status, string text)
+    {
+        context.Response.StatusCode = status;
+        context.Response.ContentType = "text/html; charset=UTF-8";
+        return context.Response.WriteAsync(text, context.RequestAborted);
+    }
+}
