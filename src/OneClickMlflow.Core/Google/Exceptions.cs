@@ -38,6 +38,9 @@ namespace OneClickMlflow.Google
 
         public bool IsAlreadyExists => HttpStatus == 409 && Status != "ABORTED";
 
+        /// <summary>The API is not enabled in the project (403 with reason SERVICE_DISABLED).</summary>
+        public bool IsServiceDisabled => HttpStatus == 403 && Reason == "SERVICE_DISABLED";
+
         /// <summary>A stale etag: 409 ABORTED, or 412 from Cloud Storage; redo the whole read-modify-write.</summary>
         public bool IsConflictRetry => (HttpStatus == 409 && Status == "ABORTED") || HttpStatus == 412;
 

@@ -10,15 +10,27 @@ namespace OneClickMlflow.Tokens
     {
         public static async Task<Uri> ResolveAsync(GoogleCloudSession session, string projectId, string deploymentName, CancellationToken cancellationToken)
         {
-            var app = await new AppEngineAppLookup(session.Pipeline, session.Endpoints)
-                .GetApplicationAsync(projectId, cancellationToken).ConfigureAwait(false);
+            AppEngineApplication? app;
+            try
+            {
+                app = await new AppEngineAppLookup(session.Pipeline, session.Endpoints)
+                    .GetApplicationAsync(projectId, cancellationToken).ConfigureAwait(false);
+            }
+            catch (GoogleApiException e) when (e.IsServiceDisabled)
+            {
+                // A project whose App Engine Admin API is off has no App Engine application, hence no deployment.
+                throw UnknownDeployment(projectId, deploymentName, "the App Engine Admin API is not enabled there");
+            }
             if (app?.DefaultHostname is not { Length: > 0 } host)
             {
-                throw new TrackingTokenException(TrackingTokenFailure.UnknownDeployment,
-                    $"Unknown deployment '{deploymentName}' in project '{projectId}': the project has no App Engine application. " +
-                    "Deploy it with New-MlflowDeployment, check -ProjectId, or pass -TrackingUri.");
+                throw UnknownDeployment(projectId, deploymentName, "the project has no App Engine application");
             }
             return new Uri("https://" + host + "/");
         }
+
+        private static TrackingTokenException UnknownDeployment(string projectId, string deploymentName, string why) =>
+            new TrackingTokenException(TrackingTokenFailure.UnknownDeployment,
+                $"Unknown deployment '{deploymentName}' in project '{projectId}': {why}. " +
+                "Deploy it with New-MlflowDeployment, check -ProjectId, or pass -TrackingUri.");
     }
 }
