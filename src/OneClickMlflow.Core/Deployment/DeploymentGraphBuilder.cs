@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+using System.Linq;
 using OneClickMlflow.Deployment.Resources;
 using OneClickMlflow.Google;
 
@@ -75,7 +76,23 @@ namespace OneClickMlflow.Deployment
         };
 
         /// <summary>The deployment as it stands after a run.</summary>
-        public MlflowDeployment Describe(DeploymentRunReport run) => new MlflowDeployment
+        public MlflowDeployment Describe(DeploymentRunReport run)
+        {
+            var deployment = DescribeLive();
+            deployment.Changes = run.Resources;
+            deployment.Run = run;
+            return deployment;
+        }
+
+        /// <summary>The deployment as a plan observed it: live outputs, and every change a run would make as drift.</summary>
+        public MlflowDeployment Describe(DeploymentPlan plan)
+        {
+            var deployment = DescribeLive();
+            deployment.Drift = plan.Changes.Where(c => c.Action != ChangeAction.None).ToList();
+            return deployment;
+        }
+
+        private MlflowDeployment DescribeLive() => new MlflowDeployment
         {
             Name = Spec.Names.Name,
             ProjectId = Spec.ProjectId,
@@ -95,8 +112,6 @@ namespace OneClickMlflow.Deployment
             DatabasePrivateIp = DatabaseInstance.PrivateIp ?? "",
             DatabaseVersion = DatabaseInstance.DatabaseVersion,
             DatabasePasswordSecret = DatabasePasswordSecret.ResourceName,
-            Changes = run.Resources,
-            Run = run,
         };
     }
 

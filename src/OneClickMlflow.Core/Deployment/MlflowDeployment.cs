@@ -65,6 +65,12 @@ namespace OneClickMlflow.Deployment
         /// <summary>The engine's report of the run: timings per resource, wall time, critical path.</summary>
         public DeploymentRunReport? Run { get; set; }
 
+        /// <summary>What New-MlflowDeployment would change to bring the deployment to its wanted state (Get-MlflowDeployment).</summary>
+        public IReadOnlyList<PlannedChange> Drift { get; set; } = new List<PlannedChange>();
+
+        /// <summary>True when no resource differs from what New-MlflowDeployment makes.</summary>
+        public bool InSync => Drift.Count == 0;
+
         /// <summary>How many resources this run created, updated or deleted.</summary>
         public int ChangeCount => Changes.Count(c => c.Outcome == ResourceOutcome.Succeeded);
     }

@@ -54,6 +54,10 @@ namespace OneClickMlflow.Google
         public Task<StorageBucket?> GetBucketAsync(string name, CancellationToken cancellationToken) =>
             GetOrNullAsync<StorageBucket>($"b/{Escape(name)}", cancellationToken);
 
+        /// <summary>Every bucket of the project, with its labels and location.</summary>
+        public Task<List<StorageBucket>> ListBucketsAsync(string projectId, CancellationToken cancellationToken) =>
+            ListAllAsync<BucketList, StorageBucket>($"b?project={Escape(projectId)}", p => p.Items, p => p.NextPageToken, cancellationToken);
+
         /// <summary>Creates the bucket (synchronous); 409 when the name is taken, by this project or another.</summary>
         public Task<StorageBucket> InsertBucketAsync(string projectId, StorageBucket bucket, CancellationToken cancellationToken) =>
             SendAsync<StorageBucket>(HttpMethod.Post, $"b?project={Escape(projectId)}", bucket, RequestRetry.Never, cancellationToken);
@@ -72,5 +76,12 @@ namespace OneClickMlflow.Google
         public IamPolicyEditor PolicyEditor(string bucket) => new IamPolicyEditor(
             ct => GetIamPolicyAsync(bucket, ct),
             (policy, ct) => SetIamPolicyAsync(bucket, policy, ct));
+
+        private sealed class BucketList
+        {
+            public List<StorageBucket>? Items { get; set; }
+
+            public string? NextPageToken { get; set; }
+        }
     }
 }

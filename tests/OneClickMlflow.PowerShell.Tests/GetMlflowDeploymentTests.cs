@@ -1,0 +1,128 @@
+using System;
+using System.Linq;
+using System.Management.Automation;
+using System.Text.Json.Nodes;
+using OneClickMlflow.Deployment;
+using OneClickMlflow.Emulator.Apis;
+using Xunit;
+
+namespace OneClickMlflow.Tests;
+
+/// <summary>Get-MlflowDeployment in an in-process PowerShell against the emulator; each test uses its own project.</summary>
+[Collection(EmulatorCollection.Name)]
+public sealed class GetMlflowDeploymentTests
+{
+    private readonly EmulatorFixture emulator;
+
+    public GetMlflowDeploymentTests(EmulatorFixture emulator) => this.emulator = emulator;
+
+    private string NewProject(string id)
+    {
+        emulator.Host.State.AddProject(id);
+        emulator.Host.State.Grant(id, "roles/owner", emulator.Deployer);
+        return id;
+    }
+
+    private MlflowDeployment Deploy(string project, string name, string region)
+    {
+        var result = PowerShellRunner.Run($"New-MlflowDeployment -ProjectId {project} -Name {name} -Region {region}");
+        Assert.Empty(result.Errors);
+        return (MlflowDeployment)result.Output.Single().BaseObject;
+    }
+
+    private static MlflowDeployment[] Deployments(PowerShellResult result) =>
+        result.Output.Select(o => Assert.IsType<MlflowDeployment>(o.BaseObject)).ToArray();
+
+    private int MutatingRequestCount() => emulator.Host.Requests.Count(r => r.Mutating);
+
+    [Fact]
+    public void Returns_a_fresh_deployment_in_sync_with_its_live_state_and_makes_no_mutating_request()
+    {
+        var project = NewProject("ps-get-in-sync");
+        var deployed = Deploy(project, "mlflow", "europe-west1");
+        emulator.Host.ClearRequests();
+
+        var result = PowerShellRunner.Run($"Get-MlflowDeployment -ProjectId {project}");
+
+        Assert.Empty(result.Errors);
+        var found = Assert.Single(Deployments(result));
+        Assert.True(found.InSync, string.Join("; ", found.Drift));
+        Assert.Equal("mlflow", found.Name);
+        Assert.Equal(project, found.ProjectId);
+        Assert.Equal("europe-west1", found.Region);
+        Assert.Equal(deployed.ArtifactDestination, found.ArtifactDestination);
+        Assert.Equal(deployed.Network, found.Network);
+        Assert.Equal(deployed.ImageRepository, found.ImageRepository);
+        Assert.Equal(deployed.DatabaseConnectionName, found.DatabaseConnectionName);
+        Assert.Equal(deployed.DatabaseVersion, found.DatabaseVersion);
+        Assert.NotEqual("", found.DatabasePrivateIp);
+        Assert.Equal(deployed.DatabasePrivateIp, found.DatabasePrivateIp);
+        Assert.Equal(deployed.DatabasePasswordSecret, found.DatabasePasswordSecret);
+        Assert.NotEmpty(emulator.Host.Requests);
+        Assert.Equal(0, MutatingRequestCount());
+    }
+
+    [Fact]
+    public void Reports_drift_and_piping_into_New_MlflowDeployment_converges_it()
+    {
+        var project = NewProject("ps-get-drift");
+        var names = DeploymentNames.For(project);
+        Deploy(project, "mlflow", "us-central1");
+        lock (emulator.Host.State.Gate)
+        {
+            var bucket = emulator.Host.State.ApiState<StorageState>().Buckets[names.BucketName];
+            ((JsonObject)bucket.Settings["iamConfiguration"]!)["publicAccessPrevention"] = "inherited";
+        }
+        emulator.Host.ClearRequests();
+
+        var drifted = Assert.Single(Deployments(PowerShellRunner.Run($"Get-MlflowDeployment -ProjectId {project}")));
+
+        Assert.False(drifted.InSync);
+        var change = Assert.Single(drifted.Drift);
+        Assert.Equal("bucket", change.ResourceId);
+        Assert.Equal(ChangeAction.Update, change.Action);
+        Assert.Contains("publicAccessPrevention is inherited, want enforced", change.Reason);
+        Assert.Equal(0, MutatingRequestCount());
+
+        var converged = PowerShellRunner.Run($"Get-MlflowDeployment -ProjectId {project} | New-MlflowDeployment");
+
+        Assert.Empty(converged.Errors);
+        Assert.Equal(1, ((MlflowDeployment)converged.Output.Single().BaseObject).ChangeCount);
+        Assert.True(Assert.Single(Deployments(PowerShellRunner.Run($"Get-MlflowDeployment -ProjectId {project}"))).InSync);
+    }
+
+    [Fact]
+    public void Name_picks_deployments_by_wildcard_and_a_missing_exact_name_is_an_ObjectNotFound_error()
+    {
+        var project = NewProject("ps-get-names");
+        Deploy(project, "alpha", "europe-west1");
+        Deploy(project, "beta", "us-central1");
+
+        var all = Deployments(PowerShellRunner.Run($"Get-MlflowDeployment -ProjectId {project}"));
+        var wildcard = Deployments(PowerShellRunner.Run($"Get-MlflowDeployment -ProjectId {project} -Name b*"));
+        var exact = Deployments(PowerShellRunner.Run($"Get-MlflowDeployment -ProjectId {project} -Name alpha"));
+        var noPatternMatch = PowerShellRunner.Run($"Get-MlflowDeployment -ProjectId {project} -Name gamma*");
+        var missing = PowerShellRunner.Run($"Get-MlflowDeployment -ProjectId {project} -Name gamma");
+
+        Assert.Equal(new[] { ("alpha", "europe-west1"), ("beta", "us-central1") }, all.Select(d => (d.Name, d.Region)));
+        Assert.Equal(new[] { "beta" }, wildcard.Select(d => d.Name));
+        Assert.Equal(new[] { "alpha" }, exact.Select(d => d.Name));
+        Assert.Empty(noPatternMatch.Output);
+        Assert.Empty(noPatternMatch.Errors);
+        Assert.Empty(missing.Output);
+        var error = Assert.Single(missing.Errors);
+        Assert.Equal(ErrorCategory.ObjectNotFound, error.CategoryInfo.Category);
+        Assert.StartsWith("DeploymentNotFound", error.FullyQualifiedErrorId, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_project_without_deployments_returns_nothing()
+    {
+        var project = NewProject("ps-get-empty");
+
+        var result = PowerShellRunner.Run($"Get-MlflowDeployment -ProjectId {project}");
+
+        Assert.Empty(result.Errors);
+        Assert.Empty(result.Output);
+    }
+}
