@@ -125,4 +125,24 @@ public sealed class GetMlflowDeploymentTests
         Assert.Empty(result.Errors);
         Assert.Empty(result.Output);
     }
+
+    [Fact]
+    public void A_deployment_on_an_existing_network_is_in_sync_and_piping_it_back_makes_no_second_network()
+    {
+        var project = NewProject("ps-get-shared-net");
+        Deploy(project, "first", "europe-west1");
+        var second = PowerShellRunner.Run($"New-MlflowDeployment -ProjectId {project} -Region europe-west1 -Name second -NetworkName first-network");
+        Assert.Empty(second.Errors);
+        emulator.Host.ClearRequests();
+
+        var found = Deployments(PowerShellRunner.Run($"Get-MlflowDeployment -ProjectId {project} -Name second")).Single();
+        var converge = PowerShellRunner.Run($"Get-MlflowDeployment -ProjectId {project} -Name second | New-MlflowDeployment");
+
+        Assert.True(found.InSync, string.Join("; ", found.Drift));
+        Assert.Equal($"projects/{project}/global/networks/first-network", found.NetworkName);
+        Assert.Equal("first-network", found.Network);
+        Assert.Empty(converge.Errors);
+        Assert.Equal(0, MutatingRequestCount());
+        Assert.False(emulator.Host.State.ApiState<ComputeState>().Networks.ContainsKey((project, "second-network")));
+    }
 }

@@ -100,6 +100,7 @@ namespace OneClickMlflow.Deployment
             AppEngineLocationId = Spec.Input.AppEngineLocationId,
             Network = Network.Network.Name,
             NetworkProjectId = Network.Network.ProjectId,
+            NetworkName = Spec.UsesExistingNetwork ? Spec.Network.RelativeName : null,
             PeeringRange = PeeringRange.RangeName,
             ArtifactBucket = Bucket.Name,
             ArtifactDestination = Bucket.ArtifactDestination,

@@ -24,6 +24,12 @@ namespace OneClickMlflow.Deployment
         /// <summary>The project that holds the network (the deployment's own unless a network path said otherwise).</summary>
         public string NetworkProjectId { get; set; } = "";
 
+        /// <summary>
+        /// The existing network the deployment was made on (-NetworkName), or null when it made its own; piping a
+        /// deployment into New-MlflowDeployment passes it on, so converging never makes a second network.
+        /// </summary>
+        public string? NetworkName { get; set; }
+
         /// <summary>The allocated range private services access uses.</summary>
         public string PeeringRange { get; set; } = "";
 

@@ -84,11 +84,34 @@ namespace OneClickMlflow.PowerShell.Cmdlets
         /// <summary>Plans the graph New-MlflowDeployment would build and applies nothing.</summary>
         private MlflowDeployment Observe(GoogleCloudSession session, string projectId, string name, string region)
         {
-            var spec = MlflowDeploymentSpec.From(new DeploymentInput { ProjectId = projectId, Name = name, Region = region });
+            var networkName = RunAsync(ct => ExistingNetworkAsync(session, projectId, name, ct));
+            var spec = MlflowDeploymentSpec.From(new DeploymentInput
+            {
+                ProjectId = projectId, Name = name, Region = region, NetworkName = networkName,
+            });
             var graph = DeploymentGraphBuilder.Build(spec, session);
             var plan = RunAsync(ct => new DeploymentEngine().PlanAsync(graph.Resources, ct));
             WriteVerbose($"Deployment '{name}': {plan.Summary}");
             return graph.Describe(plan);
+        }
+
+        /// <summary>
+        /// The network a deployment was made on, read from its Cloud SQL instance's private network: null when it is
+        /// the deployment's own NAME-network (or there is no instance yet), otherwise the reused network, so the plan
+        /// compares against what New-MlflowDeployment -NetworkName made instead of reporting a missing own network.
+        /// </summary>
+        private static async Task<string?> ExistingNetworkAsync(GoogleCloudSession session, string projectId, string name,
+            CancellationToken cancellationToken)
+        {
+            var names = DeploymentNames.For(projectId, name);
+            var instance = await session.CloudSql.GetInstanceAsync(projectId, names.SqlInstanceName, cancellationToken).ConfigureAwait(false);
+            var network = instance?.Settings?.IpConfiguration?.PrivateNetwork;
+            if (string.IsNullOrEmpty(network))
+            {
+                return null;
+            }
+            var reference = DeploymentInputValidator.ValidateNetworkName(network, names);
+            return reference.ProjectId == projectId && reference.Name == names.NetworkName ? null : reference.RelativeName;
         }
     }
 }
