@@ -27,7 +27,7 @@ namespace OneClickMlflow.Tokens
         {
             credential = session.Credential;
             caller = session.Account;
-            iamCredentials = new IamCredentialsClient(session.Pipeline, session.Endpoints);
+            iamCredentials = session.IamCredentials;
             this.cache = cache ?? TrackingTokenCache.Shared;
         }
 

@@ -13,8 +13,7 @@ namespace OneClickMlflow.Tokens
             AppEngineApplication? app;
             try
             {
-                app = await new AppEngineAppLookup(session.Pipeline, session.Endpoints)
-                    .GetApplicationAsync(projectId, cancellationToken).ConfigureAwait(false);
+                app = await session.AppEngine.GetApplicationAsync(projectId, cancellationToken).ConfigureAwait(false);
             }
             catch (GoogleApiException e) when (e.IsServiceDisabled)
             {

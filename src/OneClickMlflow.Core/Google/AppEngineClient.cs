@@ -1,8 +1,7 @@
 using System.Threading;
 using System.Threading.Tasks;
-using OneClickMlflow.Google;
 
-namespace OneClickMlflow.Tokens
+namespace OneClickMlflow.Google
 {
     /// <summary>appengine_v1 Application (the fields the tracking URL comes from).</summary>
     public sealed class AppEngineApplication
@@ -13,10 +12,10 @@ namespace OneClickMlflow.Tokens
         public string? DefaultHostname { get; set; }
     }
 
-    /// <summary>App Engine Admin v1 apps.get: where a deployment's tracking server answers.</summary>
-    public sealed class AppEngineAppLookup : GoogleApiClient
+    /// <summary>App Engine Admin v1: the application (its defaultHostname is where the tracking server answers).</summary>
+    public sealed class AppEngineClient : GoogleApiClient
     {
-        public AppEngineAppLookup(GoogleHttpPipeline pipeline, ApiEndpoints endpoints)
+        public AppEngineClient(GoogleHttpPipeline pipeline, ApiEndpoints endpoints)
             : base(pipeline, endpoints, GoogleApis.AppEngine)
         {
         }
