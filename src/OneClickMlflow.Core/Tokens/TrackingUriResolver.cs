@@ -24,8 +24,11 @@ namespace OneClickMlflow.Tokens
             {
                 throw UnknownDeployment(projectId, deploymentName, "the project has no App Engine application");
             }
-            return new Uri("https://" + host + "/");
+            return FromDefaultHostname(host);
         }
+
+        /// <summary>The tracking URL of an app whose <c>defaultHostname</c> is <paramref name="defaultHostname"/>.</summary>
+        public static Uri FromDefaultHostname(string defaultHostname) => new Uri("https://" + defaultHostname + "/");
 
         private static TrackingTokenException UnknownDeployment(string projectId, string deploymentName, string why) =>
             new TrackingTokenException(TrackingTokenFailure.UnknownDeployment,
