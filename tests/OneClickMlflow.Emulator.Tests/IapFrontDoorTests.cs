@@ -167,6 +167,24 @@ public sealed class IapFrontDoorTests : AppEngineTestBase
     }
 
     [Fact]
+    public async Task The_environment_maps_app_hosts_to_the_front_door_and_a_token_opens_only_the_app_it_names()
+    {
+        var host = await DeployBehindIapAsync();
+        await SetPolicyAsync(IapApp, "serviceAccount:" + Pusher);
+        var prefix = new Uri(Host.Environment[AppFrontDoor.EndpointOverrideVariable]);
+        var served = new Uri(prefix, host + "/");
+
+        var viaPrefix = await MlflowAsync(host, HttpMethod.Get, "health", await SignedJwtAsync(served.AbsoluteUri + "*"));
+        var otherApp = await MlflowAsync(host, HttpMethod.Get, "health", await SignedJwtAsync(new Uri(prefix, "other.ew.r.appspot.com/").AbsoluteUri + "*"));
+        var wholeEmulator = await MlflowAsync(host, HttpMethod.Get, "health", await SignedJwtAsync(served.GetLeftPart(UriPartial.Authority) + "/*"));
+
+        Assert.Equal(new Uri(Host.BaseUri, $"appspot/{host}/"), served);
+        Assert.Equal(HttpStatusCode.OK, viaPrefix.StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, otherApp.StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, wholeEmulator.StatusCode);
+    }
+
+    [Fact]
     public async Task An_authorised_service_account_logs_an_experiment_run_param_and_metric()
     {
         var host = await DeployBehindIapAsync();

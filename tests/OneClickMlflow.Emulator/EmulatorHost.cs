@@ -12,6 +12,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using OneClickMlflow.Emulator.Admin;
+using OneClickMlflow.Emulator.Apis;
 using OneClickMlflow.Emulator.Auth;
 using OneClickMlflow.Emulator.Infrastructure;
 
@@ -89,6 +90,8 @@ public sealed class EmulatorHost : IAsyncDisposable
             ["GOOGLE_APPLICATION_CREDENTIALS"] = keyPath,
             ["CLOUDSDK_CORE_PROJECT"] = projects[0],
             ["CLOUDSDK_AUTH_TOKEN_HOST"] = new Uri(baseUri, "oauth2/token").ToString(),
+            // The module's serving override: an app's https://{host}/ is reached at {emulator}appspot/{host}/.
+            [AppFrontDoor.EndpointOverrideVariable] = new Uri(baseUri, AppFrontDoor.PathPrefix + "/").ToString(),
         };
         foreach (var api in apis.Select(a => a.Descriptor).Where(d => d.EndpointOverride is not null))
         {

@@ -23,6 +23,6 @@ namespace OneClickMlflow.Tokens
         public bool Refresh { get; set; }
 
         /// <summary>"https://host/*": the audience of the self-signed JWT, covering every path of the server.</summary>
-        public string JwtAudience => TrackingUri.GetLeftPart(UriPartial.Authority) + "/*";
+        public string JwtAudience => AppServingEndpoint.IapAudienceOf(TrackingUri);
     }
 }

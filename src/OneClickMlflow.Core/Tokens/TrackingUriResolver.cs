@@ -28,7 +28,7 @@ namespace OneClickMlflow.Tokens
         }
 
         /// <summary>The tracking URL of an app whose <c>defaultHostname</c> is <paramref name="defaultHostname"/>.</summary>
-        public static Uri FromDefaultHostname(string defaultHostname) => new Uri("https://" + defaultHostname + "/");
+        public static Uri FromDefaultHostname(string defaultHostname) => AppServingEndpoint.TrackingUriFor(defaultHostname);
 
         private static TrackingTokenException UnknownDeployment(string projectId, string deploymentName, string why) =>
             new TrackingTokenException(TrackingTokenFailure.UnknownDeployment,

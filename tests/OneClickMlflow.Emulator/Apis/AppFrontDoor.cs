@@ -16,10 +16,16 @@ namespace OneClickMlflow.Emulator.Apis;
 /// The front door of deployed App Engine apps, behaving as IAP does. A request for <c>https://{host}/{path}</c> is
 /// sent to <c>{emulator}/appspot/{host}/{path}</c>, where host is the app's <c>defaultHostname</c> (the default
 /// service) or <c>{service}-dot-{defaultHostname}</c>. IAP checks the credentials, then the MLflow stand-in answers.
+/// Clients get there through configuration: the module's <see cref="EndpointOverrideVariable"/>, which the
+/// emulator's environment sets, maps every app host to this prefix. A token's audience is the URL the app was
+/// reached at with <c>/*</c>: <c>https://{host}/*</c>, or <c>{emulator}/appspot/{host}/*</c> through the prefix.
 /// </summary>
 public sealed class AppFrontDoor : IEmulatedApi
 {
     public const string PathPrefix = "appspot";
+
+    /// <summary>The module's setting that sends requests for an app's host to <c>{value}{host}/</c>.</summary>
+    public const string EndpointOverrideVariable = "ONECLICKMLFLOW_APPSPOT_ENDPOINT_OVERRIDE";
     private const string GoogleManagedClientSuffix = "-iap-managed.apps.googleusercontent.com";
 
     public ApiDescriptor Descriptor { get; } = new("appspot", PathPrefix, RequiresAuthentication: false);
@@ -70,7 +76,8 @@ public sealed class AppFrontDoor : IEmulatedApi
             await WriteText(context, 401, "Invalid IAP credentials: empty token");
             return;
         }
-        var member = Authenticate(state, app, host, token);
+        var servedAt = $"{context.Request.Scheme}://{context.Request.Host}/{PathPrefix}/{host}/*";
+        var member = Authenticate(state, app, token, audience => audience == $"https://{host}/*" || audience == servedAt);
         if (member is null)
         {
             await WriteText(context, 401, "Invalid IAP credentials: Unable to parse JWT or the JWT was not valid for this application.");
@@ -90,12 +97,12 @@ public sealed class AppFrontDoor : IEmulatedApi
     }
 
     /// <summary>
-    /// The IAM member a token stands for: a service-account JWT for <c>https://{host}/*</c>, or an ID token the
-    /// emulator issued whose audience is the app's custom OAuth client or an allowlisted programmatic client.
+    /// The IAM member a token stands for: a service-account JWT whose audience is the app's URL with <c>/*</c>, or an
+    /// ID token the emulator issued whose audience is the app's custom OAuth client or an allowlisted programmatic client.
     /// </summary>
-    private static string? Authenticate(EmulatorState state, AppEngineApplication app, string host, string token)
+    private static string? Authenticate(EmulatorState state, AppEngineApplication app, string token, Func<string, bool> isAppAudience)
     {
-        var (assertion, failure) = JwtTools.VerifyServiceAccountJwt(state, token, audience => audience == $"https://{host}/*");
+        var (assertion, failure) = JwtTools.VerifyServiceAccountJwt(state, token, isAppAudience);
         if (assertion is not null)
         {
             return assertion.Token.Subject == assertion.Email ? "serviceAccount:" + assertion.Email : null;
