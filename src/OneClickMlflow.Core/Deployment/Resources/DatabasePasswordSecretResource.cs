@@ -45,13 +45,19 @@ namespace OneClickMlflow.Deployment.Resources
             })
             : Unchanged("exists");
 
-        /// <summary>Without it the database's password is lost: a removal keeps it with the database.</summary>
-        public override PlannedChange PlanRemoval() => Unchanged(live == null ? "does not exist" : "kept with the database");
+        public override async Task ApplyAsync(ResourceApplyContext context)
+        {
+            if (context.Change.Action == ChangeAction.Delete)
+            {
+                await MissingIsRemoved.DeleteAsync(() => secrets.DeleteSecretAsync(projectId, Name, context.CancellationToken)).ConfigureAwait(false);
+                live = null;
+                return;
+            }
 
-        public override async Task ApplyAsync(ResourceApplyContext context) =>
             live = await CreateOnce.EnsureAsync(
                 ct => secrets.GetSecretAsync(projectId, Name, ct),
                 ct => secrets.CreateSecretAsync(projectId, Name, labels, ct),
                 context.CancellationToken).ConfigureAwait(false);
+        }
     }
 }

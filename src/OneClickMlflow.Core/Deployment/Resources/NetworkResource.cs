@@ -52,6 +52,14 @@ namespace OneClickMlflow.Deployment.Resources
 
         public override async Task ApplyAsync(ResourceApplyContext context)
         {
+            if (context.Change.Action == ChangeAction.Delete)
+            {
+                await MissingIsRemoved.DeleteAsync(() => compute.DeleteNetworkAsync(Network.ProjectId, Network.Name,
+                    elapsed => context.ReportProgress($"deleting network ({elapsed.TotalSeconds:0}s)"), context.CancellationToken)).ConfigureAwait(false);
+                live = null;
+                return;
+            }
+
             var requestId = ComputeClient.NewRequestId();
             live = await CreateOnce.EnsureAsync(
                 ct => compute.GetNetworkAsync(Network.ProjectId, Network.Name, ct),
