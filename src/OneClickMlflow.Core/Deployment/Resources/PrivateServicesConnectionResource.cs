@@ -40,9 +40,11 @@ namespace OneClickMlflow.Deployment.Resources
             {
                 live = await serviceNetworking.GetConnectionAsync(consumerNetwork, cancellationToken).ConfigureAwait(false);
             }
-            catch (GoogleApiException e) when (e.IsNotFound)
+            catch (GoogleApiException e) when (e.IsNotFound || (e.HttpStatus == 400 && e.Status == "FAILED_PRECONDITION"))
             {
-                live = null; // no network (seen by a removal): no connection either
+                // Service Networking answers 400 FAILED_PRECONDITION when the network does not exist (seen by a
+                // removal after the network went): no network, no connection.
+                live = null;
             }
         }
 
