@@ -45,6 +45,10 @@ namespace OneClickMlflow.Deployment.Resources
             })
             : Unchanged("exists");
 
+        /// <summary>The password is of no use once the instance (and its user) is gone.</summary>
+        public override PlannedChange PlanRemoval() =>
+            live == null ? Unchanged("does not exist") : Delete("holds the password of the database user, which goes with the instance");
+
         public override async Task ApplyAsync(ResourceApplyContext context)
         {
             if (context.Change.Action == ChangeAction.Delete)

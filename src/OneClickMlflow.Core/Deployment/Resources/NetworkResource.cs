@@ -48,7 +48,9 @@ namespace OneClickMlflow.Deployment.Resources
         }
 
         /// <summary>A network the user brought is never deleted.</summary>
-        public override PlannedChange PlanRemoval() => IsUsersNetwork ? Unchanged("not made by the deployment: kept") : base.PlanRemoval();
+        public override PlannedChange PlanRemoval() => IsUsersNetwork ? Unchanged("given by -NetworkName, not made by the deployment: kept")
+            : live == null ? Unchanged("does not exist")
+            : Delete("made by the deployment");
 
         public override async Task ApplyAsync(ResourceApplyContext context)
         {

@@ -49,7 +49,9 @@ namespace OneClickMlflow.Deployment.Resources
         public void KeepOnRemoval(string reason) => keepReason = reason;
 
         public override PlannedChange PlanRemoval() =>
-            live != null && keepReason != null ? Unchanged("kept: " + keepReason) : base.PlanRemoval();
+            live == null ? Unchanged("does not exist")
+            : keepReason != null ? Unchanged("kept: " + keepReason)
+            : Delete("used by this deployment only");
 
         public override async Task ApplyAsync(ResourceApplyContext context)
         {
