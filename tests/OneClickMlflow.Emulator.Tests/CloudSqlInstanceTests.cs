@@ -297,6 +297,25 @@ public sealed class CloudSqlInstanceTests : CloudSqlTestBase
     }
 
     [Fact]
+    public async Task The_private_services_connection_cannot_be_deleted_while_an_instance_uses_it()
+    {
+        await SeedNetworkAsync();
+        await CreateAsync(InstanceBody(edit: b => b["settings"]!["deletionProtectionEnabled"] = false));
+        const string deleteConnection = "servicenetworking/v1/services/servicenetworking.googleapis.com/connections/servicenetworking-googleapis-com:deleteConnection";
+        var body = $$"""{"consumerNetwork": "projects/{{ProjectNumber}}/global/networks/mlflow-net"}""";
+
+        var (_, inUse) = await CallAsync(HttpMethod.Post, deleteConnection, body);
+        await CallAsync(HttpMethod.Delete, Sql + "instances/mlflow-db");
+        var (_, deleted) = await CallAsync(HttpMethod.Post, deleteConnection, body);
+
+        Assert.True(inUse["done"]!.GetValue<bool>());
+        Assert.Equal(9, inUse["error"]!["code"]!.GetValue<int>());
+        Assert.Contains("Producer services (e.g. CloudSQL, Cloud Memstore, etc.) are still using this connection", inUse["error"]!["message"]!.GetValue<string>());
+        Assert.True(deleted["done"]!.GetValue<bool>());
+        Assert.Null(deleted["error"]);
+    }
+
+    [Fact]
     public async Task Delete_without_a_final_backup_keeps_nothing()
     {
         await SeedNetworkAsync();

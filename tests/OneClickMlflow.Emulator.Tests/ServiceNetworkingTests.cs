@@ -116,21 +116,27 @@ public sealed class ServiceNetworkingTests : PlatformTestBase
     }
 
     [Fact]
-    public async Task A_peered_network_cannot_be_deleted_until_the_connection_is_deleted()
+    public async Task A_peered_network_and_its_reserved_range_cannot_be_deleted_until_the_connection_is_deleted()
     {
         await SeedNetworkAsync();
         await CallAsync(HttpMethod.Post, Connections, ConnectionBody("range-a"));
-        await CallAsync(HttpMethod.Delete, Global + "addresses/range-a");
-        await CallAsync(HttpMethod.Delete, Global + "addresses/range-b");
+        var (unreservedStatus, _) = await CallAsync(HttpMethod.Delete, Global + "addresses/range-b");
 
+        var (reservedStatus, reserved) = await CallAsync(HttpMethod.Delete, Global + "addresses/range-a");
         var (peeredStatus, peered) = await CallAsync(HttpMethod.Delete, Global + "networks/mlflow-net");
         var (_, deleted) = await CallAsync(HttpMethod.Post, Connections + "/servicenetworking-googleapis-com:deleteConnection",
             $$"""{"consumerNetwork": "{{NetworkName}}"}""");
+        var (releasedStatus, _) = await CallAsync(HttpMethod.Delete, Global + "addresses/range-a");
         var (freeStatus, _) = await CallAsync(HttpMethod.Delete, Global + "networks/mlflow-net");
 
+        Assert.Equal(HttpStatusCode.OK, unreservedStatus);
+        Assert.Equal(HttpStatusCode.BadRequest, reservedStatus);
+        Assert.Equal("resourceInUseByAnotherResource", LegacyReason(reserved));
+        Assert.Contains("projects/mlflow-demo/global/networks/mlflow-net", ErrorMessage(reserved));
         Assert.Equal(HttpStatusCode.BadRequest, peeredStatus);
         Assert.Equal("resourceInUseByAnotherResource", LegacyReason(peered));
         Assert.True(deleted["done"]!.GetValue<bool>());
+        Assert.Equal(HttpStatusCode.OK, releasedStatus);
         Assert.Equal(HttpStatusCode.OK, freeStatus);
     }
 

@@ -129,7 +129,9 @@ public sealed class StorageApiTests : PlatformTestBase
         var (_, folders) = await CallAsync(HttpMethod.Get, Buckets + "/mlflow-demo-artifacts/o?delimiter=/&prefix=1/");
         var (notEmptyStatus, notEmpty) = await CallAsync(HttpMethod.Delete, Buckets + "/mlflow-demo-artifacts");
         var media = await SendAsync(HttpMethod.Get, Buckets + "/mlflow-demo-artifacts/o/1%2Frun%2Fmodel.pkl?alt=media", await DeployerTokenAsync());
-        var (deleteObjectStatus, _) = await CallAsync(HttpMethod.Delete, Buckets + "/mlflow-demo-artifacts/o/1%2Frun%2Fmodel.pkl");
+        var (staleGenerationStatus, _) = await CallAsync(HttpMethod.Delete, Buckets + "/mlflow-demo-artifacts/o/1%2Frun%2Fmodel.pkl?generation=1");
+        var (deleteObjectStatus, _) = await CallAsync(HttpMethod.Delete,
+            Buckets + "/mlflow-demo-artifacts/o/1%2Frun%2Fmodel.pkl?generation=" + uploaded["generation"]!.GetValue<string>());
         var (deleteStatus, _) = await CallAsync(HttpMethod.Delete, Buckets + "/mlflow-demo-artifacts");
         var (goneStatus, gone) = await CallAsync(HttpMethod.Get, Buckets + "/mlflow-demo-artifacts");
 
@@ -141,6 +143,7 @@ public sealed class StorageApiTests : PlatformTestBase
         Assert.Equal(HttpStatusCode.Conflict, notEmptyStatus);
         Assert.Equal("The bucket you tried to delete is not empty.", ErrorMessage(notEmpty));
         Assert.Equal("model bytes", Encoding.UTF8.GetString(await media.Content.ReadAsByteArrayAsync()));
+        Assert.Equal(HttpStatusCode.NotFound, staleGenerationStatus);
         Assert.Equal(HttpStatusCode.NoContent, deleteObjectStatus);
         Assert.Equal(HttpStatusCode.NoContent, deleteStatus);
         Assert.Equal(HttpStatusCode.NotFound, goneStatus);

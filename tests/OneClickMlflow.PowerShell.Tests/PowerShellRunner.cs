@@ -22,7 +22,11 @@ internal static class PowerShellRunner
     }
 
     /// <summary>A PowerShell with the module's cmdlets (and test cmdlets) registered; the caller disposes it.</summary>
-    public static System.Management.Automation.PowerShell Create(params System.Type[] extraCmdlets)
+    public static System.Management.Automation.PowerShell Create(params System.Type[] extraCmdlets) =>
+        System.Management.Automation.PowerShell.Create(SessionState(extraCmdlets));
+
+    /// <summary>The default session state with the module's cmdlets (and test cmdlets) added.</summary>
+    public static InitialSessionState SessionState(params System.Type[] extraCmdlets)
     {
         var state = InitialSessionState.CreateDefault2();
         foreach (var type in CmdletTypes.Concat(extraCmdlets))
@@ -31,7 +35,7 @@ internal static class PowerShellRunner
             state.Commands.Add(new SessionStateCmdletEntry($"{attribute.VerbName}-{attribute.NounName}", type, null));
         }
 
-        return System.Management.Automation.PowerShell.Create(state);
+        return state;
     }
 }
 

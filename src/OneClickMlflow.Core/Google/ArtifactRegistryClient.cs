@@ -63,6 +63,14 @@ namespace OneClickMlflow.Google
             await poller.WaitAsync(Api, operation, null, cancellationToken).ConfigureAwait(false);
         }
 
+        /// <summary>Deletes the repository with its images and waits for the operation; 404 when it is already gone.</summary>
+        public async Task DeleteRepositoryAsync(string projectId, string location, string repositoryId, CancellationToken cancellationToken)
+        {
+            var operation = await SendAsync<LongRunningOperation>(HttpMethod.Delete, RepositoryPath(projectId, location, repositoryId),
+                null, RequestRetry.ByMethod, cancellationToken).ConfigureAwait(false);
+            await poller.WaitAsync(Api, operation, null, cancellationToken).ConfigureAwait(false);
+        }
+
         /// <summary>Replaces the repository's labels (updateMask=labels).</summary>
         public Task<ArtifactRepository> SetLabelsAsync(string projectId, string location, string repositoryId,
             IReadOnlyDictionary<string, string> labels, CancellationToken cancellationToken) =>

@@ -52,6 +52,24 @@ namespace OneClickMlflow.Google
             CancellationToken cancellationToken) =>
             RunAsync(GoogleRequest.Patch, InstancePath(projectId, instance), patch, RequestRetry.Never, progress, cancellationToken);
 
+        /// <summary>
+        /// Deletes the instance and waits. With <paramref name="finalBackupTtlDays"/> Cloud SQL first takes a final
+        /// backup kept that many days (1-365); without it nothing of the instance is kept. Refused (400) while
+        /// settings.deletionProtectionEnabled is on.
+        /// </summary>
+        public Task DeleteInstanceAsync(string projectId, string instance, int? finalBackupTtlDays, Action<TimeSpan>? progress,
+            CancellationToken cancellationToken)
+        {
+            var query = finalBackupTtlDays.HasValue
+                ? "?enableFinalBackup=true&finalBackupTtlDays=" + finalBackupTtlDays.Value.ToString(System.Globalization.CultureInfo.InvariantCulture)
+                : "";
+            return RunAsync(HttpMethod.Delete, InstancePath(projectId, instance) + query, null, RequestRetry.Never, progress, cancellationToken);
+        }
+
+        /// <summary>The project's backups that outlive their instance (final backups and retained ones).</summary>
+        public Task<List<SqlBackup>> ListBackupsAsync(string projectId, CancellationToken cancellationToken) =>
+            ListAllAsync<BackupList, SqlBackup>($"projects/{Escape(projectId)}/backups", p => p.Backups, p => p.NextPageToken, cancellationToken);
+
         public Task<MySqlDatabase?> GetDatabaseAsync(string projectId, string instance, string database, CancellationToken cancellationToken) =>
             GetOrNullAsync<MySqlDatabase>($"{InstancePath(projectId, instance)}/databases/{Escape(database)}", cancellationToken);
 
@@ -80,7 +98,7 @@ namespace OneClickMlflow.Google
         /// the others with 409 operationInProgress before accepting them, so such a change is sent again once the
         /// instance is free (databases and users of one instance, or an operation left running by a stopped run).
         /// </summary>
-        private async Task RunAsync(HttpMethod method, string path, object body, RequestRetry retry, Action<TimeSpan>? progress,
+        private async Task RunAsync(HttpMethod method, string path, object? body, RequestRetry retry, Action<TimeSpan>? progress,
             CancellationToken cancellationToken)
         {
             var delay = TimeSpan.FromMilliseconds(250);
@@ -116,6 +134,13 @@ namespace OneClickMlflow.Google
         private sealed class InstanceList
         {
             public List<DatabaseInstance>? Items { get; set; }
+
+            public string? NextPageToken { get; set; }
+        }
+
+        private sealed class BackupList
+        {
+            public List<SqlBackup>? Backups { get; set; }
 
             public string? NextPageToken { get; set; }
         }

@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 using System.Linq;
 using System.Text.Json.Serialization;
@@ -29,6 +30,25 @@ namespace OneClickMlflow.Google
         /// <summary>The PRIVATE address, once the instance is running.</summary>
         [JsonIgnore]
         public string? PrivateIp => IpAddresses?.FirstOrDefault(a => a.Type == "PRIVATE")?.IpAddress;
+    }
+
+    /// <summary>sqladmin Backup: a backup that outlives its instance, e.g. the FINAL one taken on delete.</summary>
+    public sealed class SqlBackup
+    {
+        /// <summary>projects/{project}/backups/{id}.</summary>
+        public string? Name { get; set; }
+
+        public string? Instance { get; set; }
+
+        /// <summary>FINAL, AUTOMATED or ON_DEMAND.</summary>
+        public string? Type { get; set; }
+
+        public string? State { get; set; }
+
+        /// <summary>When Cloud SQL deletes the backup (RFC 3339).</summary>
+        public DateTimeOffset? ExpiryTime { get; set; }
+
+        public DateTimeOffset? InstanceDeletionTime { get; set; }
     }
 
     public sealed class SqlIpMapping

@@ -98,6 +98,14 @@ namespace OneClickMlflow.Google
             CancellationToken cancellationToken) =>
             InsertAsync($"projects/{Escape(projectId)}/global/addresses", address, requestId, progress, cancellationToken);
 
+        /// <summary>Deletes the network and waits; Compute refuses while ranges, firewalls or peerings still use it.</summary>
+        public Task DeleteNetworkAsync(string projectId, string name, Action<TimeSpan>? progress, CancellationToken cancellationToken) =>
+            DeleteAsync($"projects/{Escape(projectId)}/global/networks/{Escape(name)}", progress, cancellationToken);
+
+        /// <summary>Deletes a global address and waits; refused while a private services connection reserves it.</summary>
+        public Task DeleteGlobalAddressAsync(string projectId, string name, Action<TimeSpan>? progress, CancellationToken cancellationToken) =>
+            DeleteAsync($"projects/{Escape(projectId)}/global/addresses/{Escape(name)}", progress, cancellationToken);
+
         /// <summary>"projects/{p}/global/networks/{n}" from a network URL on any host, or the relative name itself.</summary>
         public static string RelativeNetworkName(string network)
         {
@@ -114,6 +122,13 @@ namespace OneClickMlflow.Google
             // The requestId makes a resend return the first attempt's operation instead of a second insert.
             var operation = await SendAsync<ResourceOperation>(HttpMethod.Post, collectionPath + "?requestId=" + Escape(requestId),
                 body, RequestRetry.Safe, cancellationToken).ConfigureAwait(false);
+            await poller.WaitAsync(Api, operation, progress, cancellationToken).ConfigureAwait(false);
+        }
+
+        private async Task DeleteAsync(string resourcePath, Action<TimeSpan>? progress, CancellationToken cancellationToken)
+        {
+            var operation = await SendAsync<ResourceOperation>(HttpMethod.Delete, resourcePath + "?requestId=" + Escape(NewRequestId()),
+                null, RequestRetry.Safe, cancellationToken).ConfigureAwait(false);
             await poller.WaitAsync(Api, operation, progress, cancellationToken).ConfigureAwait(false);
         }
 

@@ -40,6 +40,11 @@ namespace OneClickMlflow.Google
                 new CreateRequest { AccountId = accountId, ServiceAccount = new ServiceAccount { DisplayName = displayName, Description = description } },
                 RequestRetry.Never, cancellationToken);
 
+        /// <summary>Deletes the account (synchronous); 404 when it is already gone.</summary>
+        public Task DeleteServiceAccountAsync(string projectId, string email, CancellationToken cancellationToken) =>
+            SendAsync<object>(HttpMethod.Delete, $"projects/{Escape(projectId)}/serviceAccounts/{Escape(email)}", null,
+                RequestRetry.ByMethod, cancellationToken);
+
         private sealed class CreateRequest
         {
             public string AccountId { get; set; } = "";

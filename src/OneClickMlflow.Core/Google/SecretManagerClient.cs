@@ -55,6 +55,10 @@ namespace OneClickMlflow.Google
                 },
                 RequestRetry.Never, cancellationToken);
 
+        /// <summary>Deletes the secret with every version (synchronous); 404 when it is already gone.</summary>
+        public Task DeleteSecretAsync(string projectId, string secretId, CancellationToken cancellationToken) =>
+            SendAsync<object>(HttpMethod.Delete, SecretPath(projectId, secretId), null, RequestRetry.ByMethod, cancellationToken);
+
         /// <summary>Every version, newest first (null when the secret does not exist).</summary>
         public async Task<List<SecretVersion>?> ListVersionsAsync(string projectId, string secretId, CancellationToken cancellationToken)
         {

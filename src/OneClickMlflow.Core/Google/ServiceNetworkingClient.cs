@@ -25,6 +25,9 @@ namespace OneClickMlflow.Google
     {
         private const string ConnectionsPath = "services/servicenetworking.googleapis.com/connections";
 
+        /// <summary>The one connection a network has with Service Networking (also the name of its peering).</summary>
+        public const string ConnectionName = "servicenetworking-googleapis-com";
+
         private readonly OperationPoller poller;
 
         public ServiceNetworkingClient(GoogleHttpPipeline pipeline, ApiEndpoints endpoints, OperationPoller poller)
@@ -65,6 +68,22 @@ namespace OneClickMlflow.Google
                 new ServiceConnection { Network = consumerNetwork, ReservedPeeringRanges = ranges.ToList() },
                 RequestRetry.Safe, cancellationToken).ConfigureAwait(false);
             await poller.WaitAsync(Api, operation, progress, cancellationToken).ConfigureAwait(false);
+        }
+
+        /// <summary>
+        /// Deletes the network's connection (and its peering) and waits. The operation fails while a producer
+        /// service such as a Cloud SQL instance still uses it.
+        /// </summary>
+        public async Task DeleteConnectionAsync(string consumerNetwork, Action<TimeSpan>? progress, CancellationToken cancellationToken)
+        {
+            var operation = await SendAsync<LongRunningOperation>(HttpMethod.Post, $"{ConnectionsPath}/{ConnectionName}:deleteConnection",
+                new DeleteConnectionRequest { ConsumerNetwork = consumerNetwork }, RequestRetry.Never, cancellationToken).ConfigureAwait(false);
+            await poller.WaitAsync(Api, operation, progress, cancellationToken).ConfigureAwait(false);
+        }
+
+        private sealed class DeleteConnectionRequest
+        {
+            public string ConsumerNetwork { get; set; } = "";
         }
 
         private sealed class ConnectionList

@@ -24,6 +24,14 @@ namespace OneClickMlflow.Google
         public string? ProjectNumber { get; set; }
     }
 
+    /// <summary>storage_v1 Object: one generation of an object.</summary>
+    public sealed class StorageObject
+    {
+        public string? Name { get; set; }
+
+        public string? Generation { get; set; }
+    }
+
     public sealed class BucketVersioning
     {
         public bool? Enabled { get; set; }
@@ -66,6 +74,19 @@ namespace OneClickMlflow.Google
         public Task<StorageBucket> PatchBucketAsync(string name, StorageBucket patch, CancellationToken cancellationToken) =>
             SendAsync<StorageBucket>(GoogleRequest.Patch, $"b/{Escape(name)}", patch, RequestRetry.Safe, cancellationToken);
 
+        /// <summary>Deletes an empty bucket; 409 while it holds objects.</summary>
+        public Task DeleteBucketAsync(string name, CancellationToken cancellationToken) =>
+            SendAsync<object>(HttpMethod.Delete, $"b/{Escape(name)}", null, RequestRetry.ByMethod, cancellationToken);
+
+        /// <summary>Every object of the bucket, every generation (a versioned bucket keeps noncurrent ones).</summary>
+        public Task<List<StorageObject>> ListObjectVersionsAsync(string bucket, CancellationToken cancellationToken) =>
+            ListAllAsync<ObjectList, StorageObject>($"b/{Escape(bucket)}/o?versions=true", p => p.Items, p => p.NextPageToken, cancellationToken);
+
+        /// <summary>Deletes one generation of an object for good.</summary>
+        public Task DeleteObjectAsync(string bucket, StorageObject item, CancellationToken cancellationToken) =>
+            SendAsync<object>(HttpMethod.Delete, $"b/{Escape(bucket)}/o/{Escape(item.Name ?? "")}?generation={Escape(item.Generation ?? "")}",
+                null, RequestRetry.ByMethod, cancellationToken);
+
         public Task<IamPolicy> GetIamPolicyAsync(string bucket, CancellationToken cancellationToken) =>
             GetAsync<IamPolicy>($"b/{Escape(bucket)}/iam?optionsRequestedPolicyVersion=3", cancellationToken);
 
@@ -76,6 +97,13 @@ namespace OneClickMlflow.Google
         public IamPolicyEditor PolicyEditor(string bucket) => new IamPolicyEditor(
             ct => GetIamPolicyAsync(bucket, ct),
             (policy, ct) => SetIamPolicyAsync(bucket, policy, ct));
+
+        private sealed class ObjectList
+        {
+            public List<StorageObject>? Items { get; set; }
+
+            public string? NextPageToken { get; set; }
+        }
 
         private sealed class BucketList
         {

@@ -42,7 +42,9 @@ namespace OneClickMlflow.PowerShell.Cmdlets
                 using GoogleCloudSession session = RunAsync(ct =>
                     SessionFactory.CreateAsync(HostVersion, ProjectId, ImpersonateServiceAccount, ct, Reporter.Debug));
                 var projectId = session.RequireProjectId();
-                var found = RunAsync(ct => FindDeploymentsAsync(session, projectId, ct));
+                var pattern = Name == null ? null : new WildcardPattern(Name, WildcardOptions.IgnoreCase);
+                var found = RunAsync(ct => DeploymentDiscovery.FindAsync(session, projectId,
+                    pattern == null ? null : new Func<string, bool>(pattern.IsMatch), ct));
                 if (found.Count == 0 && Name != null && !WildcardPattern.ContainsWildcardCharacters(Name))
                 {
                     WriteError(new ErrorRecord(
@@ -51,9 +53,9 @@ namespace OneClickMlflow.PowerShell.Cmdlets
                     return;
                 }
 
-                foreach (var (name, region) in found)
+                foreach (var deployment in found)
                 {
-                    WriteObject(Observe(session, projectId, name, region));
+                    WriteObject(Observe(session, projectId, deployment));
                 }
             }
             catch (OperationCanceledException) when (CancellationToken.IsCancellationRequested)
@@ -65,53 +67,14 @@ namespace OneClickMlflow.PowerShell.Cmdlets
             }
         }
 
-        /// <summary>Each labelled bucket is one deployment: the label value is its name, the bucket's location its region.</summary>
-        private async Task<List<(string Name, string Region)>> FindDeploymentsAsync(GoogleCloudSession session, string projectId,
-            CancellationToken cancellationToken)
-        {
-            var pattern = Name == null ? null : new WildcardPattern(Name, WildcardOptions.IgnoreCase);
-            var buckets = await session.Storage.ListBucketsAsync(projectId, cancellationToken).ConfigureAwait(false);
-            return buckets
-                .Where(b => b.Labels != null && b.Labels.ContainsKey(DeploymentNames.LabelKey) && b.Location != null)
-                .Select(b => (Name: b.Labels![DeploymentNames.LabelKey], Region: b.Location!.ToLowerInvariant()))
-                .Where(d => pattern == null || pattern.IsMatch(d.Name))
-                .GroupBy(d => d.Name, StringComparer.Ordinal)
-                .Select(g => g.First())
-                .OrderBy(d => d.Name, StringComparer.Ordinal)
-                .ToList();
-        }
-
         /// <summary>Plans the graph New-MlflowDeployment would build and applies nothing.</summary>
-        private MlflowDeployment Observe(GoogleCloudSession session, string projectId, string name, string region)
+        private MlflowDeployment Observe(GoogleCloudSession session, string projectId, DeploymentLocation deployment)
         {
-            var networkName = RunAsync(ct => ExistingNetworkAsync(session, projectId, name, ct));
-            var spec = MlflowDeploymentSpec.From(new DeploymentInput
-            {
-                ProjectId = projectId, Name = name, Region = region, NetworkName = networkName,
-            });
+            var spec = RunAsync(ct => DeploymentDiscovery.SpecOfAsync(session, projectId, deployment, ct));
             var graph = DeploymentGraphBuilder.Build(spec, session);
             var plan = RunAsync(ct => new DeploymentEngine().PlanAsync(graph.Resources, ct));
-            WriteVerbose($"Deployment '{name}': {plan.Summary}");
+            WriteVerbose($"Deployment '{deployment.Name}': {plan.Summary}");
             return graph.Describe(plan);
-        }
-
-        /// <summary>
-        /// The network a deployment was made on, read from its Cloud SQL instance's private network: null when it is
-        /// the deployment's own NAME-network (or there is no instance yet), otherwise the reused network, so the plan
-        /// compares against what New-MlflowDeployment -NetworkName made instead of reporting a missing own network.
-        /// </summary>
-        private static async Task<string?> ExistingNetworkAsync(GoogleCloudSession session, string projectId, string name,
-            CancellationToken cancellationToken)
-        {
-            var names = DeploymentNames.For(projectId, name);
-            var instance = await session.CloudSql.GetInstanceAsync(projectId, names.SqlInstanceName, cancellationToken).ConfigureAwait(false);
-            var network = instance?.Settings?.IpConfiguration?.PrivateNetwork;
-            if (string.IsNullOrEmpty(network))
-            {
-                return null;
-            }
-            var reference = DeploymentInputValidator.ValidateNetworkName(network, names);
-            return reference.ProjectId == projectId && reference.Name == names.NetworkName ? null : reference.RelativeName;
         }
     }
 }

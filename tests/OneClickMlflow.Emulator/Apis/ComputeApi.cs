@@ -39,7 +39,7 @@ public sealed partial class ComputeApi : IEmulatedApi
             c => c.Addresses.Values.Select(a => (a.ProjectId, a.Name, ComputeViews.Address(state, a)))));
         global.MapGet("/addresses/{name}", context => Get(context, state, "addresses",
             c => c.Addresses.GetValueOrDefault(Key(context)) is { } a ? ComputeViews.Address(state, a) : null));
-        global.MapDelete("/addresses/{name}", context => Delete(context, state, "addresses", c => c.Addresses));
+        global.MapDelete("/addresses/{name}", context => DeleteAddress(context, state));
         global.MapPost("/addresses/{name}/setLabels", context => SetAddressLabels(context, state));
 
         global.MapPost("/firewalls", context => InsertFirewall(context, state));
@@ -344,6 +344,28 @@ public sealed partial class ComputeApi : IEmulatedApi
             }
         }
         await StartDelete(context, state, "networks", compute.Networks);
+    }
+
+    /// <summary>A range a private services connection reserves cannot go before the connection does.</summary>
+    private static Task DeleteAddress(HttpContext context, EmulatorState state)
+    {
+        var (projectId, name) = Key(context);
+        lock (state.Gate)
+        {
+            var address = state.ApiState<ComputeState>().Addresses.GetValueOrDefault((projectId, name));
+            var reservedBy = address is null
+                ? null
+                : state.ApiState<ServiceNetworkingState>().Connections
+                    .Where(c => c.Key.Project == projectId && c.Value.Contains(name))
+                    .Select(c => ComputeLinks.Relative(projectId, "networks", c.Key.Network))
+                    .FirstOrDefault();
+            if (reservedBy is not null)
+            {
+                Project(context, state, "compute.globalAddresses.delete", ComputeLinks.Relative(projectId, "addresses", name));
+                throw ComputeErrors.InUse("address", ComputeLinks.Relative(projectId, "addresses", name), reservedBy);
+            }
+        }
+        return Delete(context, state, "addresses", c => c.Addresses);
     }
 
     private static Task Delete<T>(HttpContext context, EmulatorState state, string collection,

@@ -113,15 +113,30 @@ public sealed partial class ServiceNetworkingApi : IEmulatedApi
         var key = (project.ProjectId, network.Name);
         var operation = Start(state, project, "servicenetworking.connections.delete", () =>
         {
-            if (!state.ApiState<ServiceNetworkingState>().Connections.Remove(key))
+            if (!state.ApiState<ServiceNetworkingState>().Connections.ContainsKey(key))
             {
                 throw GoogleApiError.NotFound($"No connection found for network '{ConsumerName(project, network)}'.");
             }
+            if (ProducersOn(state, project, network.Name).Any())
+            {
+                // Google's answer while a Cloud SQL instance (a producer service) still has an address on the peering.
+                throw GoogleApiError.FailedPrecondition(
+                    "Failed to delete connection; Producer services (e.g. CloudSQL, Cloud Memstore, etc.) are still using this connection.");
+            }
+            state.ApiState<ServiceNetworkingState>().Connections.Remove(key);
             network.Peerings.RemoveAll(p => p["name"]?.GetValue<string>() == PeeringName);
             return new JsonObject { ["@type"] = "type.googleapis.com/google.protobuf.Empty" };
         });
         await context.WriteJsonAsync(state.Operations.Render(operation, o => o.ToLongRunningJson()));
     }
+
+    /// <summary>Cloud SQL instances whose private IP is on the network.</summary>
+    private static IEnumerable<SqlInstance> ProducersOn(EmulatorState state, ProjectState project, string networkName) =>
+        state.ApiState<CloudSqlState>().Instances.Values.Where(instance =>
+            instance.Settings["ipConfiguration"]?["privateNetwork"]?.GetValue<string>() is { Length: > 0 } privateNetwork
+            && CloudSqlSettings.ParseNetwork(privateNetwork) is { } parsed
+            && parsed.Network == networkName
+            && state.FindProject(parsed.Project)?.ProjectId == project.ProjectId);
 
     private static async Task List(HttpContext context, EmulatorState state)
     {

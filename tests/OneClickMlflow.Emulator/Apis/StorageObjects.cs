@@ -105,8 +105,14 @@ public static class StorageObjects
         var name = Uri.UnescapeDataString(context.Route("object"));
         lock (state.Gate)
         {
-            return bucket.Objects.GetValueOrDefault(name)
-                ?? throw Invalid("notFound", $"No such object: {bucket.Name}/{name}", 404);
+            var stored = bucket.Objects.GetValueOrDefault(name);
+            // The emulator keeps the live generation only: any other generation asked for does not exist.
+            var generation = context.Query("generation");
+            if (stored is null || (generation is not null && generation != stored.Generation.ToString(CultureInfo.InvariantCulture)))
+            {
+                throw Invalid("notFound", $"No such object: {bucket.Name}/{name}", 404);
+            }
+            return stored;
         }
     }
 

@@ -10,7 +10,8 @@ namespace OneClickMlflow.Deployment.Resources
     /// <summary>
     /// The artifacts bucket in the deployment's region: uniform bucket-level access, public access prevention
     /// enforced, versioning on, the deployment's label. Settings changed behind the deployment's back are put
-    /// back. It holds the artifacts, so nothing here ever deletes it or its objects.
+    /// back. It holds the artifacts: a removal keeps it (and only takes the deployment's label off, so the project no
+    /// longer lists the deployment), unless told to delete the data, when its objects go and then the bucket.
     /// </summary>
     public sealed class ArtifactBucketResource : Resource
     {
@@ -22,6 +23,9 @@ namespace OneClickMlflow.Deployment.Resources
         private readonly IReadOnlyDictionary<string, string> labels;
         private StorageBucket? live;
         private bool ownedElsewhere;
+
+        /// <summary>Whether a removal deletes the bucket and every object in it (-DeleteData) instead of keeping it.</summary>
+        public bool DeleteOnRemoval { get; set; }
 
         public ArtifactBucketResource(StorageClient storage, string projectId, string bucketName, string region,
             IReadOnlyDictionary<string, string> labels, Resource apis)
@@ -85,12 +89,43 @@ namespace OneClickMlflow.Deployment.Resources
                     drift.ToDictionary(d => d.Key, d => $"{d.Value.Actual} -> {d.Value.Wanted}"));
         }
 
-        /// <summary>The bucket holds the tracking server's artifacts: a removal keeps it.</summary>
-        public override PlannedChange PlanRemoval() => Unchanged(live == null ? "does not exist" : "kept: it holds the artifacts");
+        public override PlannedChange PlanRemoval()
+        {
+            if (live == null)
+            {
+                return Unchanged("does not exist");
+            }
+
+            if (DeleteOnRemoval)
+            {
+                return Delete("deleted with every object in it: the artifacts are lost");
+            }
+
+            return LabelledAsDeployment
+                ? Update($"kept: it holds the artifacts; only its label {DeploymentNames.LabelKey} is taken off",
+                    new Dictionary<string, string> { ["labels." + DeploymentNames.LabelKey] = $"{live.Labels![DeploymentNames.LabelKey]} -> removed" })
+                : Unchanged("kept: it holds the artifacts");
+        }
+
+        private bool LabelledAsDeployment => live?.Labels?.ContainsKey(DeploymentNames.LabelKey) == true;
 
         public override async Task ApplyAsync(ResourceApplyContext context)
         {
             var cancellationToken = context.CancellationToken;
+            if (context.Change.Action == ChangeAction.Delete)
+            {
+                await DeleteWithObjectsAsync(context).ConfigureAwait(false);
+                return;
+            }
+
+            if (context.Change.Action == ChangeAction.Update && IsRemovalLabelChange(context.Change))
+            {
+                // A null label value removes the label (JSON merge patch); every other setting stays.
+                live = await storage.PatchBucketAsync(Name, new StorageBucket { Labels = new Dictionary<string, string> { [DeploymentNames.LabelKey] = null! } },
+                    cancellationToken).ConfigureAwait(false);
+                return;
+            }
+
             live = await CreateOnce.EnsureAsync(
                 ct => storage.GetBucketAsync(Name, ct),
                 ct => storage.InsertBucketAsync(projectId, Wanted(withLocation: true), ct),
@@ -100,6 +135,35 @@ namespace OneClickMlflow.Deployment.Resources
                 // Only the managed fields are sent; a patch leaves every other setting and label as it is.
                 live = await storage.PatchBucketAsync(Name, Wanted(withLocation: false), cancellationToken).ConfigureAwait(false);
             }
+        }
+
+        private static bool IsRemovalLabelChange(PlannedChange change) =>
+            change.Details.TryGetValue("labels." + DeploymentNames.LabelKey, out var detail) && detail.EndsWith("-> removed", StringComparison.Ordinal);
+
+        /// <summary>Every generation of every object, then the bucket (Cloud Storage refuses to delete a bucket that is not empty).</summary>
+        private async Task DeleteWithObjectsAsync(ResourceApplyContext context)
+        {
+            var cancellationToken = context.CancellationToken;
+            List<StorageObject> objects;
+            try
+            {
+                objects = await storage.ListObjectVersionsAsync(Name, cancellationToken).ConfigureAwait(false);
+            }
+            catch (GoogleApiException e) when (e.IsNotFound)
+            {
+                live = null;
+                return;
+            }
+
+            for (var i = 0; i < objects.Count; i++)
+            {
+                context.ReportProgress($"deleting object {i + 1} of {objects.Count}", objects.Count == 0 ? (int?)null : 100 * i / objects.Count);
+                var item = objects[i];
+                await MissingIsRemoved.DeleteAsync(() => storage.DeleteObjectAsync(Name, item, cancellationToken)).ConfigureAwait(false);
+            }
+
+            await MissingIsRemoved.DeleteAsync(() => storage.DeleteBucketAsync(Name, cancellationToken)).ConfigureAwait(false);
+            live = null;
         }
 
         private StorageBucket Wanted(bool withLocation) => new StorageBucket

@@ -10,7 +10,7 @@ namespace OneClickMlflow.Deployment.Resources
     /// <summary>
     /// The Docker repository in Artifact Registry that holds the server image, in the deployment's region and with
     /// its label. A label removed behind the deployment's back is put back (other labels stay); a repository of
-    /// another format under the same name is refused. It holds the images, so a removal keeps it.
+    /// another format under the same name is refused. A removal deletes it with its images (they can be built again).
     /// </summary>
     public sealed class ArtifactRepositoryResource : Resource
     {
@@ -59,12 +59,18 @@ namespace OneClickMlflow.Deployment.Resources
                     drift.ToDictionary(d => "labels." + d.Key, d => $"{d.Value.Actual} -> {d.Value.Wanted}"));
         }
 
-        /// <summary>The repository holds the server images: a removal keeps it.</summary>
-        public override PlannedChange PlanRemoval() => Unchanged(live == null ? "does not exist" : "kept: it holds the images");
+        public override PlannedChange PlanRemoval() => live == null ? Unchanged("does not exist") : Delete("holds the server images");
 
         public override async Task ApplyAsync(ResourceApplyContext context)
         {
             var cancellationToken = context.CancellationToken;
+            if (context.Change.Action == ChangeAction.Delete)
+            {
+                await MissingIsRemoved.DeleteAsync(() => registry.DeleteRepositoryAsync(projectId, location, Name, cancellationToken)).ConfigureAwait(false);
+                live = null;
+                return;
+            }
+
             live = await CreateOnce.EnsureAsync(
                 ct => registry.GetRepositoryAsync(projectId, location, Name, ct),
                 ct => registry.CreateDockerRepositoryAsync(projectId, location, Name, labels,

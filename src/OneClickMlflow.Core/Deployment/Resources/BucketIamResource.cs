@@ -31,8 +31,15 @@ namespace OneClickMlflow.Deployment.Resources
 
         public override async Task ObserveAsync(CancellationToken cancellationToken)
         {
-            var policy = await storage.GetIamPolicyAsync(bucket.Name, cancellationToken).ConfigureAwait(false);
-            missing = Members.Where(m => !policy.HasMember(Role, m)).ToList();
+            try
+            {
+                var policy = await storage.GetIamPolicyAsync(bucket.Name, cancellationToken).ConfigureAwait(false);
+                missing = Members.Where(m => !policy.HasMember(Role, m)).ToList();
+            }
+            catch (GoogleApiException e) when (e.IsNotFound)
+            {
+                missing = Members.ToList(); // no bucket (seen by a removal): nothing is granted on it
+            }
         }
 
         public override PlannedChange Plan() => missing.Count == 0
@@ -40,13 +47,19 @@ namespace OneClickMlflow.Deployment.Resources
             : Update($"{Role} not granted on the bucket to {string.Join(", ", missing)}",
                 missing.ToDictionary(m => m, _ => Role));
 
-        /// <summary>The binding goes with the bucket, which a removal keeps.</summary>
-        public override PlannedChange PlanRemoval() => Unchanged("kept with the bucket");
+        /// <summary>A removal revokes the accounts' access, so a kept bucket does not list accounts that are gone.</summary>
+        public override PlannedChange PlanRemoval() => Exists
+            ? Delete($"{Role} granted on the bucket to {string.Join(", ", Members.Except(missing))}")
+            : Unchanged("not granted");
 
-        public override Task ApplyAsync(ResourceApplyContext context) =>
-            storage.PolicyEditor(bucket.Name).EditAsync(
-                policy => Members.Aggregate(false, (changed, member) => policy.AddMember(Role, member) | changed),
-                context.CancellationToken);
+        public override Task ApplyAsync(ResourceApplyContext context)
+        {
+            var revoke = context.Change.Action == ChangeAction.Delete;
+            return MissingIsRemoved.DeleteAsync(() => storage.PolicyEditor(bucket.Name).EditAsync(
+                policy => Members.Aggregate(false, (changed, member) =>
+                    (revoke ? policy.RemoveMember(Role, member) : policy.AddMember(Role, member)) | changed),
+                context.CancellationToken));
+        }
 
         private IEnumerable<string> Members => accounts.Select(a => a.Member);
     }

@@ -45,13 +45,23 @@ namespace OneClickMlflow.Deployment.Resources
             })
             : Unchanged("exists");
 
-        /// <summary>Without it the database's password is lost: a removal keeps it with the database.</summary>
-        public override PlannedChange PlanRemoval() => Unchanged(live == null ? "does not exist" : "kept with the database");
+        /// <summary>The password is of no use once the instance (and its user) is gone.</summary>
+        public override PlannedChange PlanRemoval() =>
+            live == null ? Unchanged("does not exist") : Delete("holds the password of the database user, which goes with the instance");
 
-        public override async Task ApplyAsync(ResourceApplyContext context) =>
+        public override async Task ApplyAsync(ResourceApplyContext context)
+        {
+            if (context.Change.Action == ChangeAction.Delete)
+            {
+                await MissingIsRemoved.DeleteAsync(() => secrets.DeleteSecretAsync(projectId, Name, context.CancellationToken)).ConfigureAwait(false);
+                live = null;
+                return;
+            }
+
             live = await CreateOnce.EnsureAsync(
                 ct => secrets.GetSecretAsync(projectId, Name, ct),
                 ct => secrets.CreateSecretAsync(projectId, Name, labels, ct),
                 context.CancellationToken).ConfigureAwait(false);
+        }
     }
 }

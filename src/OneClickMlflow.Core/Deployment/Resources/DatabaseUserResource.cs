@@ -47,7 +47,15 @@ namespace OneClickMlflow.Deployment.Resources
 
         public override async Task ObserveAsync(CancellationToken cancellationToken)
         {
-            user = await sql.FindUserAsync(ProjectId, instance.Name, Name, Host, cancellationToken).ConfigureAwait(false);
+            try
+            {
+                user = await sql.FindUserAsync(ProjectId, instance.Name, Name, Host, cancellationToken).ConfigureAwait(false);
+            }
+            catch (GoogleApiException e) when (e.IsNotFound)
+            {
+                user = null; // no instance (seen by a removal): no user either
+            }
+
             secretUsable = await SecretUsableAsync(cancellationToken).ConfigureAwait(false);
         }
 
@@ -65,8 +73,8 @@ namespace OneClickMlflow.Deployment.Resources
                     new Dictionary<string, string> { ["password"] = "replaced", ["passwordSecret"] = secret.ResourceName });
         }
 
-        /// <summary>The user goes with the database, which a removal keeps.</summary>
-        public override PlannedChange PlanRemoval() => Unchanged(user == null ? "does not exist" : "kept with the database");
+        /// <summary>The user goes with the instance.</summary>
+        public override PlannedChange PlanRemoval() => Unchanged(user == null ? "does not exist" : InstanceContents.Reason);
 
         public override async Task ApplyAsync(ResourceApplyContext context)
         {

@@ -48,10 +48,20 @@ namespace OneClickMlflow.Deployment.Resources
         }
 
         /// <summary>A network the user brought is never deleted.</summary>
-        public override PlannedChange PlanRemoval() => IsUsersNetwork ? Unchanged("not made by the deployment: kept") : base.PlanRemoval();
+        public override PlannedChange PlanRemoval() => IsUsersNetwork ? Unchanged("given by -NetworkName, not made by the deployment: kept")
+            : live == null ? Unchanged("does not exist")
+            : Delete("made by the deployment");
 
         public override async Task ApplyAsync(ResourceApplyContext context)
         {
+            if (context.Change.Action == ChangeAction.Delete)
+            {
+                await MissingIsRemoved.DeleteAsync(() => compute.DeleteNetworkAsync(Network.ProjectId, Network.Name,
+                    elapsed => context.ReportProgress($"deleting network ({elapsed.TotalSeconds:0}s)"), context.CancellationToken)).ConfigureAwait(false);
+                live = null;
+                return;
+            }
+
             var requestId = ComputeClient.NewRequestId();
             live = await CreateOnce.EnsureAsync(
                 ct => compute.GetNetworkAsync(Network.ProjectId, Network.Name, ct),

@@ -61,10 +61,24 @@ namespace OneClickMlflow.Deployment.Resources
                 : Unchanged($"reusing range '{chosen.Name}' ({chosen.Address}/{chosen.PrefixLength}) already allocated on the network");
         }
 
+        /// <summary>Only the deployment's own range on its own network: on a network the user brought, others may use it.</summary>
+        public override PlannedChange PlanRemoval() =>
+            !Exists ? Unchanged(chosen == null ? "does not exist" : $"range '{chosen.Name}' was not made by the deployment: kept")
+            : network.IsUsersNetwork ? Unchanged("on the network given by -NetworkName, where other services may use it: kept")
+            : Delete($"allocated ({chosen!.Address}/{chosen.PrefixLength})");
+
         public override async Task ApplyAsync(ResourceApplyContext context)
         {
-            var requestId = ComputeClient.NewRequestId();
             var projectId = network.Network.ProjectId;
+            if (context.Change.Action == ChangeAction.Delete)
+            {
+                await MissingIsRemoved.DeleteAsync(() => compute.DeleteGlobalAddressAsync(projectId, Name,
+                    elapsed => context.ReportProgress($"releasing range ({elapsed.TotalSeconds:0}s)"), context.CancellationToken)).ConfigureAwait(false);
+                chosen = null;
+                return;
+            }
+
+            var requestId = ComputeClient.NewRequestId();
             chosen = await CreateOnce.EnsureAsync(
                 async ct => (await compute.ListGlobalAddressesAsync(projectId, ct).ConfigureAwait(false))
                     .FirstOrDefault(a => a.Name == Name && IsPeeringRangeOnNetwork(a)),

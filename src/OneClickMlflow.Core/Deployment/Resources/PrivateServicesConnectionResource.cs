@@ -23,7 +23,7 @@ namespace OneClickMlflow.Deployment.Resources
 
         public PrivateServicesConnectionResource(ServiceNetworkingClient serviceNetworking, ResourceManagerClient resourceManager,
             NetworkResource network, PeeringRangeResource range)
-            : base("private-services-access", "Private services connection", "servicenetworking-googleapis-com", range)
+            : base("private-services-access", "Private services connection", ServiceNetworkingClient.ConnectionName, range)
         {
             this.serviceNetworking = serviceNetworking;
             this.resourceManager = resourceManager;
@@ -36,7 +36,16 @@ namespace OneClickMlflow.Deployment.Resources
         public override async Task ObserveAsync(CancellationToken cancellationToken)
         {
             consumerNetwork ??= await ConsumerNetworkAsync(cancellationToken).ConfigureAwait(false);
-            live = await serviceNetworking.GetConnectionAsync(consumerNetwork, cancellationToken).ConfigureAwait(false);
+            try
+            {
+                live = await serviceNetworking.GetConnectionAsync(consumerNetwork, cancellationToken).ConfigureAwait(false);
+            }
+            catch (GoogleApiException e) when (e.IsNotFound || (e.HttpStatus == 400 && e.Status == "FAILED_PRECONDITION"))
+            {
+                // Service Networking answers 400 FAILED_PRECONDITION when the network does not exist (seen by a
+                // removal after the network went): no network, no connection.
+                live = null;
+            }
         }
 
         public override PlannedChange Plan()
@@ -52,13 +61,27 @@ namespace OneClickMlflow.Deployment.Resources
                 : Update($"the connection lacks range '{range.RangeName}'", Details(ranges));
         }
 
-        /// <summary>Removing the connection would cut Cloud SQL off from other users of the network: it is kept.</summary>
-        public override PlannedChange PlanRemoval() => Unchanged("shared by the network: kept");
+        /// <summary>
+        /// On the deployment's own network the connection goes (the range and network cannot go before it); on a
+        /// network the user brought it stays, since other services may reach Google through it.
+        /// </summary>
+        public override PlannedChange PlanRemoval() =>
+            live == null ? Unchanged("does not exist")
+            : network.IsUsersNetwork ? Unchanged("on the network given by -NetworkName, where other services may use it: kept")
+            : Delete($"peers network '{network.Name}' with Google's services");
 
         public override async Task ApplyAsync(ResourceApplyContext context)
         {
             var cancellationToken = context.CancellationToken;
             consumerNetwork ??= await ConsumerNetworkAsync(cancellationToken).ConfigureAwait(false);
+            if (context.Change.Action == ChangeAction.Delete)
+            {
+                await MissingIsRemoved.DeleteAsync(() => serviceNetworking.DeleteConnectionAsync(consumerNetwork,
+                    elapsed => context.ReportProgress($"removing the peering ({elapsed.TotalSeconds:0}s)"), cancellationToken)).ConfigureAwait(false);
+                live = null;
+                return;
+            }
+
             Action<TimeSpan> progress = elapsed => context.ReportProgress($"peering with Service Networking ({elapsed.TotalSeconds:0}s)");
             for (var attempt = 1; ; attempt++)
             {

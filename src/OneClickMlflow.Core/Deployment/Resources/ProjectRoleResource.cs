@@ -22,9 +22,6 @@ namespace OneClickMlflow.Deployment.Resources
 
         protected override string PolicyHolder => "the project";
 
-        /// <summary>A removal leaves project bindings to whoever removes the account.</summary>
-        public override PlannedChange PlanRemoval() => Unchanged("not removed with the deployment's resources");
-
         protected override Task<IamPolicy> ReadPolicyAsync(CancellationToken cancellationToken) =>
             resourceManager.GetIamPolicyAsync(projectId, cancellationToken);
 

@@ -34,22 +34,35 @@ namespace OneClickMlflow.Deployment.Resources
 
         public override async Task ObserveAsync(CancellationToken cancellationToken)
         {
-            var policy = await ReadPolicyAsync(cancellationToken).ConfigureAwait(false);
-            granted = policy.HasMember(Role, account.Member);
+            try
+            {
+                var policy = await ReadPolicyAsync(cancellationToken).ConfigureAwait(false);
+                granted = policy.HasMember(Role, account.Member);
+            }
+            catch (GoogleApiException e) when (e.IsNotFound)
+            {
+                granted = false; // what holds the policy is gone (seen by a removal): so is the grant
+            }
         }
 
         public override PlannedChange Plan() => granted
             ? Unchanged("granted")
             : Update($"{Role} not granted on {PolicyHolder} to {account.Member}", new Dictionary<string, string> { [account.Member] = Role });
 
+        public override PlannedChange PlanRemoval() =>
+            granted ? Delete($"{Role} granted on {PolicyHolder} to {account.Member}") : Unchanged("not granted");
+
         /// <summary>The etag makes a repeated write safe, and a fresh read shows whether a write that failed landed.</summary>
         public override async Task ApplyAsync(ResourceApplyContext context)
         {
+            var revoke = context.Change.Action == ChangeAction.Delete;
             for (var attempt = 1; ; attempt++)
             {
                 try
                 {
-                    await PolicyEditor().EditAsync(policy => policy.AddMember(Role, account.Member), context.CancellationToken).ConfigureAwait(false);
+                    await MissingIsRemoved.DeleteAsync(() => PolicyEditor().EditAsync(
+                        policy => revoke ? policy.RemoveMember(Role, account.Member) : policy.AddMember(Role, account.Member),
+                        context.CancellationToken)).ConfigureAwait(false);
                     return;
                 }
                 catch (GoogleApiException e) when (e.IsTransient && attempt < CreateOnce.MaxAttempts)

@@ -24,9 +24,6 @@ namespace OneClickMlflow.Deployment.Resources
 
         protected override string PolicyHolder => "the secret";
 
-        /// <summary>The binding goes with the secret, which a removal keeps.</summary>
-        public override PlannedChange PlanRemoval() => Unchanged("kept with the secret");
-
         protected override Task<IamPolicy> ReadPolicyAsync(CancellationToken cancellationToken) =>
             secrets.GetIamPolicyAsync(secret.ProjectId, secret.Name, cancellationToken);
 

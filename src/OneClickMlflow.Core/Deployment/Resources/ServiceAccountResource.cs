@@ -12,6 +12,7 @@ namespace OneClickMlflow.Deployment.Resources
         private readonly string displayName;
         private readonly string description;
         private ServiceAccount? live;
+        private string? keepReason;
 
         public ServiceAccountResource(IamClient iam, string id, string projectId, string accountId, string email,
             string displayName, string description, Resource apis)
@@ -44,10 +45,27 @@ namespace OneClickMlflow.Deployment.Resources
             return live == null ? Create() : Unchanged("exists");
         }
 
-        public override async Task ApplyAsync(ResourceApplyContext context) =>
+        /// <summary>Makes a removal keep the account, e.g. the log pusher while other deployments of the project use it.</summary>
+        public void KeepOnRemoval(string reason) => keepReason = reason;
+
+        public override PlannedChange PlanRemoval() =>
+            live == null ? Unchanged("does not exist")
+            : keepReason != null ? Unchanged("kept: " + keepReason)
+            : Delete("used by this deployment only");
+
+        public override async Task ApplyAsync(ResourceApplyContext context)
+        {
+            if (context.Change.Action == ChangeAction.Delete)
+            {
+                await MissingIsRemoved.DeleteAsync(() => iam.DeleteServiceAccountAsync(projectId, Email, context.CancellationToken)).ConfigureAwait(false);
+                live = null;
+                return;
+            }
+
             live = await CreateOnce.EnsureAsync(
                 ct => iam.GetServiceAccountAsync(projectId, Email, ct),
                 ct => iam.CreateServiceAccountAsync(projectId, Name, displayName, description, ct),
                 context.CancellationToken).ConfigureAwait(false);
+        }
     }
 }

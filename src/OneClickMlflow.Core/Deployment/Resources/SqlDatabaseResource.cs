@@ -33,8 +33,8 @@ namespace OneClickMlflow.Deployment.Resources
             ? Create("does not exist", new Dictionary<string, string> { ["charset"] = Charset, ["collation"] = Collation })
             : Unchanged("exists");
 
-        /// <summary>The database holds the runs: a removal keeps it.</summary>
-        public override PlannedChange PlanRemoval() => Unchanged(live == null ? "does not exist" : "kept: it holds the runs and metrics");
+        /// <summary>Never deleted on its own (that would lose the runs before the final backup): it goes with the instance.</summary>
+        public override PlannedChange PlanRemoval() => Unchanged(live == null ? "does not exist" : InstanceContents.Reason);
 
         public override async Task ApplyAsync(ResourceApplyContext context) =>
             live = await CreateOnce.EnsureAsync(

@@ -12,6 +12,7 @@ namespace OneClickMlflow.Deployment.Resources
     /// deployment's allocated range, TLS required, daily backups with binary logs for point-in-time recovery,
     /// deletion protection on. Tier, version upgrades, backup settings, TLS and labels are changed in place; what
     /// Google cannot change in place (a downgrade, another edition or network) is refused before any call.
+    /// A removal turns deletion protection off, then deletes it with a final backup (unless told to keep none).
     /// </summary>
     public sealed class SqlInstanceResource : Resource
     {
@@ -41,6 +42,12 @@ namespace OneClickMlflow.Deployment.Resources
             this.range = range;
             this.labels = labels;
         }
+
+        /// <summary>How many days a removal's final backup is kept by default (Cloud SQL's own default).</summary>
+        public const int DefaultFinalBackupDays = 30;
+
+        /// <summary>Days a removal's final backup is kept (1-365); null deletes the instance without one.</summary>
+        public int? FinalBackupRetentionDays { get; set; } = DefaultFinalBackupDays;
 
         /// <summary>"project:region:instance", as the Cloud SQL connectors and the server's configuration name it.</summary>
         public string ConnectionName => live?.ConnectionName ?? $"{projectId}:{region}:{Name}";
@@ -92,13 +99,29 @@ namespace OneClickMlflow.Deployment.Resources
                 : Update($"is {live.State}: wait until it runs", new Dictionary<string, string> { ["state"] = $"{live.State} -> {Runnable}" });
         }
 
-        /// <summary>The instance holds MLflow's runs: a removal keeps it (and its deletion protection).</summary>
-        public override PlannedChange PlanRemoval() => Unchanged(live == null ? "does not exist" : "kept: it holds the runs and metrics");
+        public override PlannedChange PlanRemoval()
+        {
+            if (live == null)
+            {
+                return Unchanged("does not exist");
+            }
+
+            var protection = live.Settings?.DeletionProtectionEnabled == true ? "deletion protection turned off, then " : "";
+            return Delete(FinalBackupRetentionDays is int days
+                ? $"{protection}deleted with a final backup kept {days} days"
+                : $"{protection}deleted WITHOUT a final backup: its runs and metrics are lost");
+        }
 
         public override async Task ApplyAsync(ResourceApplyContext context)
         {
             var cancellationToken = context.CancellationToken;
             Action<TimeSpan> progress = elapsed => context.ReportProgress($"Cloud SQL is working on '{Name}' ({elapsed.TotalSeconds:0}s)");
+            if (context.Change.Action == ChangeAction.Delete)
+            {
+                await DeleteAsync(progress, cancellationToken).ConfigureAwait(false);
+                return;
+            }
+
             live = await CreateOnce.EnsureAsync(
                 ct => sql.GetInstanceAsync(projectId, Name, ct),
                 ct => sql.InsertInstanceAsync(projectId, Wanted(), progress, ct),
@@ -111,6 +134,29 @@ namespace OneClickMlflow.Deployment.Resources
                 await sql.PatchInstanceAsync(projectId, Name, Patch(live), progress, cancellationToken).ConfigureAwait(false);
                 live = await WaitUntilRunnableAsync(context).ConfigureAwait(false);
             }
+        }
+
+        /// <summary>
+        /// Deletion protection off (Cloud SQL refuses the delete otherwise), then the delete with its final backup,
+        /// each decided from a fresh read so that a run stopped between the two continues where it stopped.
+        /// </summary>
+        private async Task DeleteAsync(Action<TimeSpan> progress, CancellationToken cancellationToken)
+        {
+            var current = await sql.GetInstanceAsync(projectId, Name, cancellationToken).ConfigureAwait(false);
+            if (current != null && current.Settings?.DeletionProtectionEnabled == true)
+            {
+                await sql.PatchInstanceAsync(projectId, Name,
+                    new DatabaseInstance { Settings = new DatabaseInstanceSettings { DeletionProtectionEnabled = false } },
+                    progress, cancellationToken).ConfigureAwait(false);
+            }
+
+            if (current != null)
+            {
+                await MissingIsRemoved.DeleteAsync(() => sql.DeleteInstanceAsync(projectId, Name, FinalBackupRetentionDays, progress, cancellationToken))
+                    .ConfigureAwait(false);
+            }
+
+            live = null;
         }
 
         private DatabaseInstance Wanted() => new DatabaseInstance

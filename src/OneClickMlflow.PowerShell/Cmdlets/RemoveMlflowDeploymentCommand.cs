@@ -1,0 +1,135 @@
+using System;
+using System.Management.Automation;
+using OneClickMlflow.Deployment;
+using OneClickMlflow.Deployment.Removal;
+using OneClickMlflow.Google;
+using OneClickMlflow.PowerShell.Completion;
+using OneClickMlflow.PowerShell.Infrastructure;
+
+namespace OneClickMlflow.PowerShell.Cmdlets
+{
+    /// <summary>
+    /// Removes what a deployment made, dependents first: service accounts (the shared log pusher only when no other
+    /// deployment of the project remains), the image repository, the Cloud SQL instance (with a final backup), the
+    /// password secret, the bindings, and the network with its range and peering when the deployment made them.
+    /// Keeps the artifacts bucket, the enabled APIs and a network given with -NetworkName. -DeleteData also deletes
+    /// the bucket and skips the final backup, after its own confirmation.
+    /// </summary>
+    [Cmdlet(VerbsCommon.Remove, "MlflowDeployment", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High,
+        DefaultParameterSetName = ByNameSet)]
+    [OutputType(typeof(MlflowDeploymentRemoval), typeof(PlannedChange))]
+    public sealed class RemoveMlflowDeploymentCommand : AsyncCmdlet
+    {
+        private const string ByNameSet = "ByName";
+        private const string DeploymentSet = "Deployment";
+
+        /// <summary>A deployment from Get-MlflowDeployment or New-MlflowDeployment.</summary>
+        [Parameter(Mandatory = true, ValueFromPipeline = true, ParameterSetName = DeploymentSet)]
+        [ValidateNotNull]
+        public MlflowDeployment? InputObject { get; set; }
+
+        /// <summary>Defaults to CLOUDSDK_CORE_PROJECT, then gcloud's core/project.</summary>
+        [Parameter(ParameterSetName = ByNameSet)]
+        [ValidatePattern(ProjectIdPattern.Value)]
+        [ArgumentCompleter(typeof(ProjectIdCompleter))]
+        public string? ProjectId { get; set; }
+
+        /// <summary>The deployment name given to New-MlflowDeployment.</summary>
+        [Parameter(Mandatory = true, Position = 0, ParameterSetName = ByNameSet)]
+        [ValidateNotNullOrEmpty]
+        public string Name { get; set; } = "";
+
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string? ImpersonateServiceAccount { get; set; }
+
+        /// <summary>Also delete the artifacts bucket with its objects and the database without a final backup.</summary>
+        [Parameter]
+        public SwitchParameter DeleteData { get; set; }
+
+        /// <summary>How many days Cloud SQL keeps the final backup of the database (1-365).</summary>
+        [Parameter]
+        [ValidateRange(RemovalOptions.MinFinalBackupDays, RemovalOptions.MaxFinalBackupDays)]
+        public int? FinalBackupRetentionDays { get; set; }
+
+        /// <summary>Remove without asking for confirmation (the removal and -DeleteData's own).</summary>
+        [Parameter]
+        public SwitchParameter Force { get; set; }
+
+        /// <summary>Return the removal plan (one object per resource) and change nothing.</summary>
+        [Parameter]
+        public SwitchParameter PlanOnly { get; set; }
+
+        protected override void ProcessRecord()
+        {
+            var name = InputObject?.Name ?? Name;
+            try
+            {
+                using GoogleCloudSession session = RunAsync(ct =>
+                    SessionFactory.CreateAsync(HostVersion, InputObject?.ProjectId ?? ProjectId, ImpersonateServiceAccount, ct, Reporter.Debug));
+                var projectId = session.RequireProjectId();
+                var location = InputObject != null
+                    ? new DeploymentLocation(InputObject.Name, InputObject.Region)
+                    : RunAsync(ct => DeploymentDiscovery.FindByNameAsync(session, projectId, Name, ct));
+                if (location == null)
+                {
+                    WriteError(new ErrorRecord(
+                        new ItemNotFoundException($"No MLflow deployment named '{Name}' in project '{projectId}'."),
+                        "DeploymentNotFound", ErrorCategory.ObjectNotFound, Name));
+                    return;
+                }
+
+                Remove(session, projectId, location);
+            }
+            catch (OperationCanceledException) when (CancellationToken.IsCancellationRequested)
+            {
+            }
+            catch (Exception exception) when (exception is not PipelineStoppedException)
+            {
+                ThrowMapped(exception, name);
+            }
+        }
+
+        private void Remove(GoogleCloudSession session, string projectId, DeploymentLocation location)
+        {
+            using var progress = new DeploymentProgress(Reporter, $"Removing MLflow deployment '{location.Name}'");
+            var engine = new DeploymentEngine(new DeploymentEngineOptions { OnEvent = progress.OnEvent });
+            var options = new RemovalOptions { DeleteData = DeleteData };
+            options.FinalBackupRetentionDays = FinalBackupRetentionDays ?? options.FinalBackupRetentionDays;
+
+            var spec = RunAsync(ct => DeploymentDiscovery.SpecOfAsync(session, projectId, location, ct));
+            var graph = DeploymentGraphBuilder.Build(spec, session);
+            var removal = RunAsync(ct => DeploymentRemoval.PlanAsync(session, graph, engine, options, ct));
+            WriteVerbose("Removal plan: " + removal.Plan.Summary);
+            if (PlanOnly)
+            {
+                WriteObject(removal.Plan.Changes, enumerateCollection: true);
+                return;
+            }
+
+            var whatIf = IsWhatIf();
+            if (!whatIf && !Force && removal.DataLoss is string loss
+                && !ShouldContinue(loss, $"Delete the data of MLflow deployment '{location.Name}'?"))
+            {
+                WriteWarning($"Nothing was removed: deleting the data of deployment '{location.Name}' was declined. " +
+                             "Run again without -DeleteData to remove the deployment and keep its data.");
+                return;
+            }
+
+            var approval = Force && !whatIf ? removal.Plan.ApproveAll() : ChangeApproval.Ask(this, removal.Plan, out whatIf);
+            if (whatIf || (removal.Plan.HasChanges && approval.Approved.Count == 0))
+            {
+                return;
+            }
+
+            var report = RunAsync(ct => removal.ApplyAsync(approval, ct));
+            WriteVerbose($"Removed in {report.Run?.WallTime.TotalSeconds:0.0}s.");
+            WriteObject(report);
+        }
+
+        private bool IsWhatIf() =>
+            MyInvocation.BoundParameters.TryGetValue("WhatIf", out var value)
+                ? ((SwitchParameter)value).IsPresent
+                : GetVariableValue("WhatIfPreference") is object preference && LanguagePrimitives.IsTrue(preference);
+    }
+}

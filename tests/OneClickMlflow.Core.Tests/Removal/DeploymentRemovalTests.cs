@@ -1,0 +1,149 @@
+using System;
+using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
+using OneClickMlflow.Deployment;
+using OneClickMlflow.Emulator.Apis;
+using Xunit;
+
+namespace OneClickMlflow.Tests.Removal;
+
+public sealed class DeploymentRemovalTests : RemovalTestBase
+{
+    [Fact]
+    public async Task Removal_deletes_what_the_deployment_made_and_keeps_the_bucket_with_its_objects_and_a_final_backup()
+    {
+        await DeployAsync();
+        PutArtifact(Names.BucketName);
+
+        var removal = await RemoveAsync();
+
+        Assert.Empty(Networks());
+        Assert.Empty(PeeringRanges());
+        Assert.Null(ConnectionRanges(Names.NetworkName));
+        Assert.Empty(ServiceAccountEmails());
+        Assert.False(SqlInstanceExists());
+        Assert.False(SecretExists());
+        Assert.False(RepositoryExists());
+        Assert.Equal(new[] { Names.BucketName }, Buckets());
+        Assert.Equal(new[] { ArtifactObject }, ObjectsIn(Names.BucketName));
+        var backup = Assert.Single(FinalBackups());
+        Assert.Equal(Names.SqlInstanceName, backup.Instance);
+        Assert.Equal(30, Math.Round((backup.Expires!.Value - backup.Created).TotalDays));
+
+        Assert.True(removal.Complete);
+        Assert.True(removal.ArtifactBucketKept);
+        Assert.Equal(30, removal.FinalBackup!.RetentionDays);
+        Assert.Equal($"projects/{Project}/backups/{backup.Id}", removal.FinalBackup.Name);
+        Assert.Contains(removal.Kept, k => k.ResourceId == "bucket" && k.Reason.Contains("holds the artifacts"));
+        Assert.Contains(removal.Kept, k => k.ResourceId == "apis");
+        Assert.Contains(removal.Removed, r => r.ResourceId == "sql-database" && r.Reason == "deleted with the Cloud SQL instance");
+        Assert.Contains(removal.Removed, r => r.ResourceId == "sql-instance" && r.Reason.Contains("final backup kept 30 days"));
+    }
+
+    [Fact]
+    public async Task The_kept_bucket_loses_the_label_and_the_accounts_access_so_the_project_no_longer_lists_the_deployment()
+    {
+        await DeployAsync();
+
+        await RemoveAsync();
+
+        using var session = await SessionAsync();
+        var bucket = await session.Storage.GetBucketAsync(Names.BucketName, CancellationToken.None);
+        Assert.False(bucket!.Labels?.ContainsKey(DeploymentNames.LabelKey) ?? false);
+        var policy = await session.Storage.GetIamPolicyAsync(Names.BucketName, CancellationToken.None);
+        Assert.DoesNotContain(policy.Bindings, b => b.Members.Any(m => m.Contains(Names.ServerServiceAccountEmail) || m.Contains(Names.LogPusherServiceAccountEmail)));
+        var projectPolicy = await session.ResourceManager.GetIamPolicyAsync(Project, CancellationToken.None);
+        Assert.DoesNotContain(projectPolicy.Bindings, b => b.Members.Any(m => m.Contains(Names.ServerServiceAccountEmail)));
+        Assert.Empty(await DeploymentDiscovery.FindAsync(session, Project, null, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task Delete_data_removes_the_bucket_with_its_objects_and_leaves_no_final_backup()
+    {
+        await DeployAsync();
+        PutArtifact(Names.BucketName);
+
+        var removal = await RemoveAsync(deleteData: true);
+
+        Assert.Empty(Buckets());
+        Assert.Empty(FinalBackups());
+        Assert.False(SqlInstanceExists());
+        Assert.False(removal.ArtifactBucketKept);
+        Assert.Null(removal.FinalBackup);
+        Assert.Contains(removal.Removed, r => r.ResourceId == "bucket");
+    }
+
+    [Fact]
+    public async Task A_second_removal_sends_no_mutating_request()
+    {
+        await DeployAsync();
+        await RemoveAsync();
+        Host.ClearRequests();
+
+        var again = await RemoveAsync();
+
+        Assert.Empty(MutatingRequests());
+        Assert.Empty(again.Removed);
+        Assert.True(again.Complete);
+        Assert.NotNull(again.FinalBackup); // the backup the first removal left is still reported
+    }
+
+    [Fact]
+    public async Task A_removal_cancelled_half_way_completes_when_run_again()
+    {
+        await DeployAsync();
+        using var cancellation = new CancellationTokenSource();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => RemoveAsync(onEvent: e =>
+        {
+            if (e.ResourceId == "sql-instance" && e.Phase == ResourcePhase.Succeeded)
+            {
+                cancellation.Cancel();
+            }
+        }, cancellationToken: cancellation.Token));
+        Assert.False(SqlInstanceExists());
+        Assert.NotEmpty(Networks());
+
+        var removal = await RemoveAsync();
+
+        Assert.True(removal.Complete);
+        Assert.Empty(Networks());
+        Assert.Empty(PeeringRanges());
+        Assert.Single(FinalBackups());
+    }
+
+    [Fact]
+    public async Task A_removal_whose_network_delete_fails_reports_it_and_completes_when_run_again()
+    {
+        await DeployAsync();
+        await AddFaultAsync("""{"api":"compute","method":"DELETE","pathContains":"/networks/","script":[403]}""");
+
+        var failed = await Assert.ThrowsAsync<DeploymentFailedException>(() => RemoveAsync());
+        Assert.Equal("network", Assert.Single(failed.Report.Failed).ResourceId);
+        Assert.Equal(new[] { Names.NetworkName }, Networks());
+        Assert.Empty(PeeringRanges());
+
+        var removal = await RemoveAsync();
+
+        Assert.True(removal.Complete);
+        Assert.Empty(Networks());
+    }
+
+    [Fact]
+    public async Task The_shared_log_pusher_account_stays_while_another_deployment_of_the_project_exists()
+    {
+        await DeployAsync();
+        using (var session = await SessionAsync())
+        {
+            var other = DeploymentGraphBuilder.Build(
+                MlflowDeploymentSpec.From(new DeploymentInput { ProjectId = Project, Region = Region, Name = "other" }), session);
+            await new DeploymentEngine().ApplyAsync(
+                (await new DeploymentEngine().PlanAsync(new Resource[] { other.Bucket }, CancellationToken.None)).ApproveAll(), CancellationToken.None);
+        }
+
+        var removal = await RemoveAsync();
+
+        Assert.Equal(new[] { Names.LogPusherServiceAccountEmail }, ServiceAccountEmails());
+        Assert.Contains(removal.Kept, k => k.ResourceId == "log-pusher-account" && k.Reason.Contains("deployment 'other'"));
+    }
+}

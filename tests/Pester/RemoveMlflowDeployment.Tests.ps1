@@ -1,0 +1,70 @@
+# Remove-MlflowDeployment from a fresh pwsh against the standalone emulator; gcloud reads back what is left.
+BeforeAll {
+    . (Join-Path $PSScriptRoot 'TestEnvironment.ps1')
+    Import-Module (Join-Path $PSScriptRoot '../../tools/EmulatorProcess.psm1') -Force
+
+    $Project = 'pester-remove'
+    $Emulator = Start-EmulatorProcess -EmulatorDll $EmulatorDll -EnvFile (Join-Path ([IO.Path]::GetTempPath()) "oneclickmlflow-remove-$PID.env") -Project $Project
+    $EmulatorUrl = $Emulator.Environment['EMULATOR_URL']
+    $SavedEnvironment = @{}
+    foreach ($name in $Emulator.Environment.Keys) { $SavedEnvironment[$name] = [Environment]::GetEnvironmentVariable($name) }
+    Set-EmulatorEnvironment -Environment $Emulator.Environment
+
+    Import-Module $ModulePath -Force
+    $Deployment = New-MlflowDeployment -ProjectId $Project -Region europe-west1
+    $command = "Import-Module '$ModulePath'; Remove-MlflowDeployment -ProjectId $Project -Name mlflow -Force | Out-String -Width 200"
+    $Printed = @(Invoke-FreshPwsh -Command $command) -join "`n"
+}
+
+AfterAll {
+    Remove-Module OneClickMlflow -ErrorAction SilentlyContinue
+    if ($SavedEnvironment) { Set-EmulatorEnvironment -Environment $SavedEnvironment }
+    if ($Emulator) { Stop-EmulatorProcess $Emulator }
+}
+
+Describe 'Remove-MlflowDeployment' {
+    It 'prints the report: what was removed, the kept bucket and the final backup' {
+        $Printed | Should -Match "Cloud SQL instance 'mlflow-db'"
+        $Printed | Should -Match 'ArtifactBucket\s*:\s*mlflow-artifacts-[0-9a-f]{8} \(kept with its objects\)'
+        $Printed | Should -Match "FinalBackup\s*:\s*projects/$Project/backups/\S+ \(kept until "
+    }
+
+    It 'leaves nothing to remove for a second run' {
+        $plan = @(Remove-MlflowDeployment -ProjectId $Project -Name mlflow -PlanOnly)
+        @($plan | Where-Object Action -ne 'None').Count | Should -Be 0
+    }
+
+    Context 'gcloud reads back what is left' -Skip:(-not (Get-Command gcloud -ErrorAction SilentlyContinue)) {
+        BeforeAll {
+            $env:CLOUDSDK_CONFIG = Join-Path $TestDrive 'gcloud'
+            $env:CLOUDSDK_CORE_DISABLE_PROMPTS = '1'
+            $null = gcloud auth activate-service-account --key-file $env:GOOGLE_APPLICATION_CREDENTIALS 2>&1
+        }
+        AfterAll {
+            Remove-Item Env:CLOUDSDK_CONFIG, Env:CLOUDSDK_CORE_DISABLE_PROMPTS -ErrorAction SilentlyContinue
+        }
+
+        It 'lists no Cloud SQL instance' {
+            @(gcloud sql instances list --project $Project --format=json | ConvertFrom-Json).Count | Should -Be 0
+        }
+
+        It 'lists the final backup of the instance with its expiry' {
+            $backups = @(gcloud sql backups list --project $Project --format=json | ConvertFrom-Json)
+            $final = $backups | Where-Object { $_.instance -eq 'mlflow-db' -and $_.type -eq 'FINAL' }
+            $final | Should -Not -BeNullOrEmpty
+            $final.expiryTime | Should -Not -BeNullOrEmpty
+        }
+
+        It 'lists neither the network nor the service accounts' {
+            (gcloud compute networks list --project $Project --format=json | ConvertFrom-Json).name | Should -Not -Contain 'mlflow-network'
+            @(gcloud iam service-accounts list --project $Project --format=json | ConvertFrom-Json).email |
+                Should -Not -Contain "mlflow-server@$Project.iam.gserviceaccount.com"
+        }
+
+        It 'still describes the artifacts bucket, without the deployment label' {
+            $bucket = gcloud storage buckets describe $Deployment.ArtifactDestination --format=json | ConvertFrom-Json
+            $bucket.name | Should -Be $Deployment.ArtifactBucket
+            $bucket.labels.'oneclick-mlflow' | Should -BeNullOrEmpty
+        }
+    }
+}
