@@ -12,9 +12,7 @@ BeforeAll {
 
     $HasGcloud = [bool](Get-Command gcloud -ErrorAction SilentlyContinue)
     if ($HasGcloud) {
-        $env:CLOUDSDK_CONFIG = Join-Path $TestDrive 'gcloud'
-        $env:CLOUDSDK_CORE_DISABLE_PROMPTS = '1'
-        $null = gcloud auth activate-service-account --key-file $env:GOOGLE_APPLICATION_CREDENTIALS 2>&1
+        Enable-EmulatorGcloud -ConfigDirectory (Join-Path $TestDrive 'gcloud')
     }
 
     function Get-StoredPassword {
@@ -24,7 +22,7 @@ BeforeAll {
 }
 
 AfterAll {
-    Remove-Item Env:CLOUDSDK_CONFIG, Env:CLOUDSDK_CORE_DISABLE_PROMPTS -ErrorAction SilentlyContinue
+    Disable-EmulatorGcloud
     if ($SavedEnvironment) { Set-EmulatorEnvironment -Environment $SavedEnvironment }
     if ($Emulator) { Stop-EmulatorProcess $Emulator }
 }

@@ -60,12 +60,10 @@ Describe 'New-MlflowDeployment' {
 
         Context 'gcloud reads back what was made' -Skip:(-not (Get-Command gcloud -ErrorAction SilentlyContinue)) {
             BeforeAll {
-                $env:CLOUDSDK_CONFIG = Join-Path $TestDrive 'gcloud'
-                $env:CLOUDSDK_CORE_DISABLE_PROMPTS = '1'
-                $null = gcloud auth activate-service-account --key-file $env:GOOGLE_APPLICATION_CREDENTIALS 2>&1
+                Enable-EmulatorGcloud -ConfigDirectory (Join-Path $TestDrive 'gcloud')
             }
             AfterAll {
-                Remove-Item Env:CLOUDSDK_CONFIG, Env:CLOUDSDK_CORE_DISABLE_PROMPTS -ErrorAction SilentlyContinue
+                Disable-EmulatorGcloud
             }
 
             It 'lists the network' {

@@ -3,11 +3,7 @@
 BeforeDiscovery {
     $ReadmePath = Join-Path $PSScriptRoot '../../README.md'
 
-    # Cmdlets the README shows before the module exports them. A name here excuses a cmdlet only while the module
-    # lacks it, so the checks tighten by themselves when it lands.
-    $PendingCmdlets = @('Remove-MlflowDeployment')
-    $ExpectedCmdlets = @((Import-PowerShellDataFile (Join-Path $PSScriptRoot '../../OneClickMlflow.psd1')).CmdletsToExport) +
-        $PendingCmdlets | Sort-Object -Unique
+    $ExpectedCmdlets = @((Import-PowerShellDataFile (Join-Path $PSScriptRoot '../../OneClickMlflow.psd1')).CmdletsToExport) | Sort-Object -Unique
 
     function Get-ReadmeScript([string] $Path) {
         # Each fenced powershell block, and each 'run: |' / 'script: |' / 'pwsh: |' body of a yaml block, with the
@@ -64,7 +60,7 @@ AfterAll {
     Remove-Module OneClickMlflow -ErrorAction SilentlyContinue
 }
 
-Describe 'The README' -ForEach @(@{ PendingCmdlets = $PendingCmdlets; ShownCommands = @($Uses | ForEach-Object { $_.Command }) }) {
+Describe 'The README' -ForEach @(@{ ShownCommands = @($Uses | ForEach-Object { $_.Command }) }) {
     BeforeAll {
         . (Join-Path $PSScriptRoot 'TestEnvironment.ps1')
         $Root = Join-Path $PSScriptRoot '../..'
@@ -85,10 +81,6 @@ Describe 'The README' -ForEach @(@{ PendingCmdlets = $PendingCmdlets; ShownComma
     It 'line <Line>: <Shown>' -ForEach $Uses {
         if ($Module.ExportedCmdlets.ContainsKey($Command)) {
             $cmdlet = $Module.ExportedCmdlets[$Command]
-        }
-        elseif ($Command -in $PendingCmdlets) {
-            Set-ItResult -Skipped -Because "$Command is pending in the module"
-            return
         }
         else {
             $Command | Should -Not -BeLike '*-Mlflow*' -Because 'a Mlflow cmdlet in the README must be one the module exports'

@@ -8,3 +8,14 @@ function Invoke-FreshPwsh([Parameter(Mandatory)] [string] $Command) {
     $prefix = @(if ([IO.Path]::GetFileNameWithoutExtension($executable) -eq 'dotnet') { Join-Path $PSHOME 'pwsh.dll' })
     & $executable @prefix -NoProfile -NoLogo -NonInteractive -Command $Command
 }
+
+function Enable-EmulatorGcloud([Parameter(Mandatory)] [string] $ConfigDirectory) {
+    # gcloud signed in as the emulator's deployer key, in a configuration folder of its own (the user's stays untouched).
+    $env:CLOUDSDK_CONFIG = $ConfigDirectory
+    $env:CLOUDSDK_CORE_DISABLE_PROMPTS = '1'
+    $null = gcloud auth activate-service-account --key-file $env:GOOGLE_APPLICATION_CREDENTIALS 2>&1
+}
+
+function Disable-EmulatorGcloud {
+    Remove-Item Env:CLOUDSDK_CONFIG, Env:CLOUDSDK_CORE_DISABLE_PROMPTS -ErrorAction SilentlyContinue
+}
