@@ -88,6 +88,8 @@ namespace OneClickMlflow.PowerShell.Cmdlets
             var spec = MlflowDeploymentSpec.From(new DeploymentInput
             {
                 ProjectId = projectId, Name = name, Region = region, NetworkName = networkName,
+                // The caller's image, web users and OAuth client are unknown here: the server as it runs is the wanted one.
+                ServerSettingsFromLive = true,
             });
             var graph = DeploymentGraphBuilder.Build(spec, session);
             var plan = RunAsync(ct => new DeploymentEngine().PlanAsync(graph.Resources, ct));

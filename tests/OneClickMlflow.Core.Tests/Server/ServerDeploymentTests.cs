@@ -62,12 +62,12 @@ public sealed class ServerDeploymentTests : ServerDeploymentTestBase
     [Fact]
     public async Task An_unchanged_rerun_creates_no_version_and_makes_no_mutating_request()
     {
-        await DeployAsync(Input());
+        await DeployAsync(Input(webUsers: "user:alice@example.com"));
         Host.ClearRequests();
 
-        var again = await DeployAsync(Input());
+        var again = await DeployAsync(Input(webUsers: "user:alice@example.com"));
 
-        Assert.Empty(MutatingRequests());
+        Assert.Empty(MutatingRequests().Select(r => r.Method + " " + r.Path));
         Assert.Single(VersionIds("default"));
         Assert.Equal(0, again.ChangeCount);
         Assert.True(again.IapEnabled);

@@ -71,20 +71,11 @@ namespace OneClickMlflow.Deployment.Resources
         public override async Task ApplyAsync(ResourceApplyContext context)
         {
             var ct = context.CancellationToken;
-            Live = await appEngine.GetApplicationAsync(projectId, ct).ConfigureAwait(false);
-            if (Live == null)
-            {
-                context.ReportProgress($"creating the App Engine application in {locationId}");
-                try
-                {
-                    await appEngine.CreateApplicationAsync(projectId, locationId, ct).ConfigureAwait(false);
-                }
-                catch (GoogleApiException e) when (e.IsAlreadyExists)
-                {
-                    // Made by an earlier, interrupted run: the read below checks where it is.
-                }
-                Live = await appEngine.GetApplicationAsync(projectId, ct).ConfigureAwait(false);
-            }
+            context.ReportProgress($"creating the App Engine application in {locationId} unless it exists");
+            Live = await CreateOnce.EnsureAsync(
+                c => appEngine.GetApplicationAsync(projectId, c),
+                c => appEngine.CreateApplicationAsync(projectId, locationId, c),
+                ct).ConfigureAwait(false);
             if (Live?.LocationId != locationId)
             {
                 throw Refuse($"the project's App Engine application is in '{Live?.LocationId}'; an application's region can never change");

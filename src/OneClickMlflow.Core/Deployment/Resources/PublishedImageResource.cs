@@ -17,6 +17,7 @@ namespace OneClickMlflow.Deployment.Resources
         private readonly ImagePublisherOptions options;
         private string? tag;
         private ServerImageReference? image;
+        private string? unreachable;
 
         public PublishedImageResource(ImagePublishRequest request, ImagePublisherOptions options, ArtifactRepositoryResource repository)
             : base(request.ImageRepository, repository)
@@ -38,6 +39,13 @@ namespace OneClickMlflow.Deployment.Resources
                 var digest = await new RegistryClient(http, options.AccessToken)
                     .ManifestDigestAsync(request.RegistryHost, request.RepositoryPath, tag, cancellationToken).ConfigureAwait(false);
                 image = digest == null ? null : ServerImageReference.FromDigest(request.ImageRepository, digest);
+                unreachable = null;
+            }
+            catch (ImagePublishException e) when (e.HttpStatus == 0)
+            {
+                // A plan (or -WhatIf) still shows what would happen; publishing reports the failure if it persists.
+                image = null;
+                unreachable = e.Message;
             }
             finally
             {
@@ -50,7 +58,7 @@ namespace OneClickMlflow.Deployment.Resources
 
         public override PlannedChange Plan() => image != null
             ? Unchanged($"{request.ImageName}:{tag} is in the registry")
-            : Create($"build {request.ImageName}:{tag} with the local Docker engine and push it",
+            : Create($"build {request.ImageName}:{tag} with the local Docker engine and push it" + (unreachable == null ? "" : $" ({unreachable})"),
                 new Dictionary<string, string> { ["image"] = $"{request.ImageRepository}:{tag}" });
 
         public override PlannedChange PlanRemoval() => Unchanged("kept with the image repository");

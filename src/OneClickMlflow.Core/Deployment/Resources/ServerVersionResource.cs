@@ -126,12 +126,16 @@ namespace OneClickMlflow.Deployment.Resources
                     elapsed => context.ReportProgress($"App Engine is deploying version {version.Id} of service '{ServiceId}' ({(int)elapsed.TotalMinutes}m{elapsed.Seconds:00}s)"),
                     context.CancellationToken).ConfigureAwait(false);
             }
-            catch (GoogleApiException e) when (e.IsAlreadyExists)
+            catch (Exception e) when (CreateOnce.IsWorthReReading(e))
             {
-                // Made by an earlier run that was interrupted while App Engine deployed it.
+                // Made by an earlier run interrupted while App Engine deployed it, or unknown: the read below tells.
             }
             locator.Invalidate();
             live = await locator.ObserveAsync(context.CancellationToken).ConfigureAwait(false);
+            if (!live.Versions.Any(v => v.Id == version.Id))
+            {
+                throw new InvalidOperationException($"Version {version.Id} of service '{ServiceId}' is not there after its creation; run the command again.");
+            }
         }
 
         private AppEngineVersion? WantedVersion()
