@@ -8,3 +8,6 @@ function Invoke-FreshPwsh([Parameter(Mandatory)] [string] $Command) {
     $prefix = @(if ([IO.Path]::GetFileNameWithoutExtension($executable) -eq 'dotnet') { Join-Path $PSHOME 'pwsh.dll' })
     & $executable @prefix -NoProfile -NoLogo -NonInteractive -Command $Command
 }
+
+# A server image pinned by digest for -Image: the emulator deploys it without pulling, so no Docker engine is needed.
+$TestImage = 'europe-west1-docker.pkg.dev/mlflow-demo/mlflow/mlflow@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef'

@@ -65,14 +65,12 @@ namespace OneClickMlflow.PowerShell.Cmdlets
         [Parameter]
         public int? BackupRetentionDays { get; set; }
 
-        /// <summary>The server image pinned by digest (REGISTRY/PATH@sha256:DIGEST); omitted, the module builds and publishes its own.</summary>
+        /// <summary>The server image pinned by digest (REGISTRY/PATH@sha256:DIGEST); omitted or empty, the module builds and publishes its own.</summary>
         [Parameter(ValueFromPipelineByPropertyName = true)]
-        [ValidateNotNullOrEmpty]
         public string? Image { get; set; }
 
         /// <summary>The App Engine service; by default 'default' in a project without services, else one named after the deployment.</summary>
         [Parameter(ValueFromPipelineByPropertyName = true)]
-        [ValidateNotNullOrEmpty]
         public string? Service { get; set; }
 
         /// <summary>Your own OAuth client for IAP (needed for users outside your organisation); omitted, Google's managed client.</summary>
