@@ -191,7 +191,7 @@ New-MlflowDeployment -Region europe-west1 -WebAppUser user:alice@example.com -Im
 Write-Host '== A token for the log pusher, then a metric logged through IAP'
 `$deployment | Get-MlflowTrackingToken -SetEnvironment
 `$headers = @{ Authorization = "Bearer `$env:MLFLOW_TRACKING_TOKEN" }
-`$api = "`$(`$env:MLFLOW_TRACKING_URI)api/2.0/mlflow"
+`$api = "`$(`$env:MLFLOW_TRACKING_URI.TrimEnd('/'))/api/2.0/mlflow"
 `$experiment = Invoke-RestMethod -Method Post -Uri "`$api/experiments/create" -Headers `$headers -ContentType 'application/json' -Body (@{ name = 'demo' } | ConvertTo-Json)
 `$run = Invoke-RestMethod -Method Post -Uri "`$api/runs/create" -Headers `$headers -ContentType 'application/json' -Body (@{ experiment_id = `$experiment.experiment_id } | ConvertTo-Json)
 `$metric = @{ run_id = `$run.run.info.run_id; key = 'loss'; value = 0.25; timestamp = [DateTimeOffset]::UtcNow.ToUnixTimeMilliseconds(); step = 0 }
