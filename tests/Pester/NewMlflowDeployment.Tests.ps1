@@ -55,7 +55,7 @@ Describe 'New-MlflowDeployment' {
         }
 
         It 'formats as a table with the tracking URL and serving version' {
-            $table = $Deployment | Out-String
+            $table = $Deployment | Out-String -Width 300
             $table | Should -Match 'TrackingUri'
             $table | Should -Match ([regex]::Escape($Deployment.ServingVersion))
         }
