@@ -61,20 +61,9 @@ namespace OneClickMlflow.Deployment.Resources
             {
                 return Unchanged($"{wanted.Count} member(s) on service '{service!.ServiceId}'");
             }
-            var details = new Dictionary<string, string>();
-            foreach (var member in add)
-            {
-                details[member] = "grant";
-            }
-            foreach (var member in remove)
-            {
-                details[member] = "revoke";
-            }
-            return Update($"service '{service!.ServiceId}': " + string.Join("; ", new[]
-            {
+            return Update($"service '{service!.ServiceId}': " + MemberSet.Sentence(
                 add.Count > 0 ? "grant " + MemberSet.List(add) : null,
-                remove.Count > 0 ? "revoke " + MemberSet.List(remove) : null,
-            }.Where(p => p != null)), details);
+                remove.Count > 0 ? "revoke " + MemberSet.List(remove) : null), MemberSet.Details(add, remove));
         }
 
         public override PlannedChange PlanRemoval() => live?.Count > 0

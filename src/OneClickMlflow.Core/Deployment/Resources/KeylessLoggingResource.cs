@@ -75,16 +75,9 @@ namespace OneClickMlflow.Deployment.Resources
             {
                 return Unchanged(settings.KeylessLogging ? $"{Wanted().Count} web user(s) may mint log pusher tokens" : "off");
             }
-            var details = add.ToDictionary(m => m, _ => "grant");
-            foreach (var member in remove)
-            {
-                details[member] = "revoke";
-            }
-            return Update(string.Join("; ", new[]
-            {
+            return Update(MemberSet.Sentence(
                 add.Count > 0 ? $"grant {TokenCreatorRole} on the log pusher to {MemberSet.List(add)}" : null,
-                remove.Count > 0 ? $"revoke it from {MemberSet.List(remove)}" : null,
-            }.Where(p => p != null)), details);
+                remove.Count > 0 ? $"revoke it from {MemberSet.List(remove)}" : null), MemberSet.Details(add, remove));
         }
 
         public override PlannedChange PlanRemoval()

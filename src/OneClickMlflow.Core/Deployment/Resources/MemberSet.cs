@@ -29,6 +29,20 @@ namespace OneClickMlflow.Deployment.Resources
             return changed;
         }
 
+        /// <summary>The plan's details of a binding change: each member with "grant" or "revoke".</summary>
+        public static Dictionary<string, string> Details(IEnumerable<string> add, IEnumerable<string> remove)
+        {
+            var details = add.ToDictionary(m => m, _ => "grant", StringComparer.OrdinalIgnoreCase);
+            foreach (var member in remove)
+            {
+                details[member] = "revoke";
+            }
+            return details;
+        }
+
+        /// <summary>"first; second" of the parts that are not null.</summary>
+        public static string Sentence(params string?[] parts) => string.Join("; ", parts.Where(p => p != null));
+
         public static string List(IEnumerable<string> members) => string.Join(", ", members.OrderBy(m => m, StringComparer.OrdinalIgnoreCase));
     }
 }
