@@ -189,6 +189,18 @@ public sealed class NewMlflowDeploymentServerTests
     }
 
     [Fact]
+    public void The_version_progress_bar_says_which_version_of_which_service_is_being_made()
+    {
+        var project = NewProject("ps-server-progress");
+
+        var result = PowerShellRunner.Run($"New-MlflowDeployment {TestImage.Argument} -ProjectId {project} -Region europe-west1");
+
+        Assert.Empty(result.Errors);
+        Assert.Contains(result.Progress, p => p.Activity.Contains("App Engine version") &&
+            p.StatusDescription.Contains("creating version v-0123456789ab-") && p.StatusDescription.Contains("service 'default'"));
+    }
+
+    [Fact]
     public void A_bad_server_parameter_is_refused_before_any_call()
     {
         emulator.Host.ClearRequests();

@@ -131,4 +131,39 @@ public sealed class ServerDeploymentTests : ServerDeploymentTestBase
         Assert.Equal("team-b", again.Service);
         Assert.Empty(MutatingRequests());
     }
+
+    [Fact]
+    public async Task Following_the_live_server_reports_no_drift_after_a_deployment_then_sees_iap_turned_off()
+    {
+        await DeployAsync(Input(TestImages.Second, webUsers: "user:alice@example.com"));
+        var live = new DeploymentInput { ProjectId = Project, Region = Region, ServerSettingsFromLive = true };
+
+        var inSync = await PlanAsync(live);
+        lock (Host.State.Gate)
+        {
+            App()!.IapEnabled = false;
+        }
+        var drifted = await PlanAsync(live);
+
+        Assert.Empty(inSync.Changes.Where(c => c.Action != ChangeAction.None).Select(c => c.ResourceId + ": " + c.Reason));
+        Assert.Equal(new[] { "iap" }, drifted.Changes.Where(c => c.Action != ChangeAction.None).Select(c => c.ResourceId));
+    }
+
+    [Fact]
+    public async Task The_live_server_is_described_with_its_image_users_and_serving_version()
+    {
+        var deployed = await DeployAsync(Input(TestImages.Second, webUsers: new[] { "user:alice@example.com", "group:team@example.com" }));
+        using var session = await SessionAsync();
+        var graph = DeploymentGraphBuilder.Build(MlflowDeploymentSpec.From(
+            new DeploymentInput { ProjectId = Project, Region = Region, ServerSettingsFromLive = true }), session);
+
+        var described = graph.Describe(await new DeploymentEngine().PlanAsync(graph.Resources, System.Threading.CancellationToken.None));
+
+        Assert.True(described.InSync);
+        Assert.Equal(TestImages.Second, described.Image);
+        Assert.Equal(deployed.ServingVersion, described.ServingVersion);
+        Assert.Equal(new[] { "group:team@example.com", "user:alice@example.com" }, described.WebAppUser);
+        Assert.True(described.KeylessLogging);
+        Assert.Equal(deployed.TrackingUri, described.TrackingUri);
+    }
 }

@@ -64,8 +64,9 @@ namespace OneClickMlflow.Deployment.Resources
             {
                 services = await appEngine.ListServicesAsync(projectId, cancellationToken).ConfigureAwait(false);
             }
-            catch (GoogleApiException e) when (e.IsNotFound)
+            catch (GoogleApiException e) when (e.IsNotFound || e.IsServiceDisabled)
             {
+                // No application yet, or App Engine never enabled: no service either.
                 services = Array.Empty<AppEngineService>();
             }
             var versions = new Dictionary<string, IReadOnlyList<AppEngineVersion>>(StringComparer.Ordinal);
