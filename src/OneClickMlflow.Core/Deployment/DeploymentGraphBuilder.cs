@@ -49,13 +49,13 @@ namespace OneClickMlflow.Deployment
             Image = server.Image != null || server.FollowLive || builtInImage == null
                 ? new GivenImageResource(server.Image, required: !server.FollowLive)
                 : new PublishedImageResource(PublishRequest(spec, builtInImage), builtInImage.Options, ImageRepository);
-            var locator = new ServerServiceLocator(appEngine, project, spec.Names.Name, Bucket.ArtifactDestination, server.Service);
+            var locator = new ServerServiceLocator(appEngine, session.ResourceManager, project, spec.Names.Name, Bucket.ArtifactDestination, server.Service);
             Version = new ServerVersionResource(appEngine, locator, server, spec.Network, App, Iap, Image, DatabaseInstance,
                 DatabasePasswordSecret, Bucket, Server, Database, DatabaseUser, DatabasePasswordAccess, SqlClientRole, BucketAccess);
             Traffic = new ServerTrafficResource(appEngine, project, locator, Version);
             OldVersions = new OldVersionsResource(appEngine, project, locator, Version, Traffic);
             KeylessLogging = new KeylessLoggingResource(session.Iam, session.Iap, project, locator, server, spec.Input.WebAppUsers, LogPusher, Version);
-            IapAccess = new IapAccessResource(session.Iap, project, locator, server, spec.Input.WebAppUsers, LogPusher, Version, KeylessLogging);
+            IapAccess = new IapAccessResource(session.Iap, locator, server, spec.Input.WebAppUsers, LogPusher, Version, KeylessLogging);
         }
 
         private static Images.ImagePublishRequest PublishRequest(MlflowDeploymentSpec spec, BuiltInImage builtIn) =>

@@ -26,6 +26,8 @@ public sealed class ServerAccessTests : ServerDeploymentTestBase
         await DeployAsync(Input(webUsers: new[] { Alice }));
 
         Assert.Equal(new[] { LogPusher, Alice }.OrderBy(m => m), IapMembers("default"));
+        var number = Read(s => s.GetProject(Project).ProjectNumber);
+        Assert.All(RequestsTo("/iap_web/"), r => Assert.Contains($"/projects/{number}/iap_web/appengine-{Project}/services/default:", r.Path));
     }
 
     [Fact]

@@ -16,7 +16,6 @@ namespace OneClickMlflow.Deployment.Resources
         public const string AccessorRole = "roles/iap.httpsResourceAccessor";
 
         private readonly IapClient iap;
-        private readonly string projectId;
         private readonly ServerServiceLocator locator;
         private readonly ServerSettings settings;
         private readonly IReadOnlyList<string> webUsers;
@@ -25,12 +24,11 @@ namespace OneClickMlflow.Deployment.Resources
         private HashSet<string>? live;
 
         /// <param name="keylessLogging">Reads the members before this resource changes them, so it comes first.</param>
-        public IapAccessResource(IapClient iap, string projectId, ServerServiceLocator locator, ServerSettings settings, IReadOnlyList<string> webUsers,
+        public IapAccessResource(IapClient iap, ServerServiceLocator locator, ServerSettings settings, IReadOnlyList<string> webUsers,
             ServiceAccountResource logPusher, ServerVersionResource version, KeylessLoggingResource keylessLogging)
             : base("iap-access", "IAP access", AccessorRole, version, logPusher, keylessLogging)
         {
             this.iap = iap;
-            this.projectId = projectId;
             this.locator = locator;
             this.settings = settings;
             this.webUsers = webUsers;
@@ -48,7 +46,7 @@ namespace OneClickMlflow.Deployment.Resources
         {
             service = await locator.ObserveAsync(cancellationToken).ConfigureAwait(false);
             live = service.Exists
-                ? MemberSet.Of(await iap.GetServicePolicyAsync(projectId, service.ServiceId, cancellationToken).ConfigureAwait(false), AccessorRole)
+                ? MemberSet.Of(await iap.GetServicePolicyAsync(service.Service, cancellationToken).ConfigureAwait(false), AccessorRole)
                 : new HashSet<string>();
         }
 
@@ -72,10 +70,9 @@ namespace OneClickMlflow.Deployment.Resources
 
         public override async Task ApplyAsync(ResourceApplyContext context)
         {
-            var serviceId = service!.ServiceId;
             var removing = context.Change.Action == ChangeAction.Delete;
             var wanted = removing ? new HashSet<string>() : Wanted();
-            await iap.ServicePolicyEditor(projectId, serviceId).EditAsync(policy =>
+            await iap.ServicePolicyEditor(service!.Service).EditAsync(policy =>
             {
                 var current = MemberSet.Of(policy, AccessorRole);
                 var remove = removing ? live!.Where(current.Contains).ToList() : current.Except(wanted, System.StringComparer.OrdinalIgnoreCase).ToList();

@@ -50,7 +50,7 @@ namespace OneClickMlflow.Deployment.Resources
         {
             var service = await locator.ObserveAsync(cancellationToken).ConfigureAwait(false);
             previousUsers = service.Exists
-                ? MemberSet.Of(MemberSet.Of(await iap.GetServicePolicyAsync(projectId, service.ServiceId, cancellationToken).ConfigureAwait(false),
+                ? MemberSet.Of(MemberSet.Of(await iap.GetServicePolicyAsync(service.Service, cancellationToken).ConfigureAwait(false),
                     IapAccessResource.AccessorRole).Where(IsPerson))
                 : MemberSet.Of(Array.Empty<string>());
             try

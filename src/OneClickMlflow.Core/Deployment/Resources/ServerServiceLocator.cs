@@ -19,6 +19,7 @@ namespace OneClickMlflow.Deployment.Resources
         public const string ArtifactDestinationVariable = "ARTIFACT_DESTINATION";
 
         private readonly AppEngineClient appEngine;
+        private readonly ResourceManagerClient resourceManager;
         private readonly string projectId;
         private readonly string deploymentName;
         private readonly string artifactDestination;
@@ -26,9 +27,11 @@ namespace OneClickMlflow.Deployment.Resources
         private readonly object gate = new object();
         private Task<ServerServiceState>? state;
 
-        public ServerServiceLocator(AppEngineClient appEngine, string projectId, string deploymentName, string artifactDestination, string? requestedService)
+        public ServerServiceLocator(AppEngineClient appEngine, ResourceManagerClient resourceManager, string projectId, string deploymentName,
+            string artifactDestination, string? requestedService)
         {
             this.appEngine = appEngine;
+            this.resourceManager = resourceManager;
             this.projectId = projectId;
             this.deploymentName = deploymentName;
             this.artifactDestination = artifactDestination;
@@ -77,8 +80,10 @@ namespace OneClickMlflow.Deployment.Resources
             var serviceId = requestedService ?? OwnService(services, versions) ?? (services.Count == 0 ? DefaultService : deploymentName);
             var chosen = services.FirstOrDefault(s => s.Id == serviceId);
             var serviceVersions = versions.TryGetValue(serviceId, out var list) ? list : Array.Empty<AppEngineVersion>();
-            return new ServerServiceState(serviceId, chosen != null, serviceVersions, serviceVersions.Where(IsOwn).ToList(),
-                chosen?.Split?.Allocations ?? new Dictionary<string, double>());
+            // IAP names the service with the project's number; only needed once the service exists.
+            var number = chosen == null ? "" : (await resourceManager.GetProjectAsync(projectId, cancellationToken).ConfigureAwait(false)).ProjectNumber;
+            return new ServerServiceState(new AppEngineServiceRef(number, projectId, serviceId), chosen != null, serviceVersions,
+                serviceVersions.Where(IsOwn).ToList(), chosen?.Split?.Allocations ?? new Dictionary<string, double>());
         }
 
         /// <summary>The service serving one of the deployment's versions (the one with most of its traffic first).</summary>
@@ -93,17 +98,20 @@ namespace OneClickMlflow.Deployment.Resources
     /// <summary>The deployment's service as read: its id, whether it exists, its versions and traffic split.</summary>
     public sealed class ServerServiceState
     {
-        public ServerServiceState(string serviceId, bool exists, IReadOnlyList<AppEngineVersion> versions,
+        public ServerServiceState(AppEngineServiceRef service, bool exists, IReadOnlyList<AppEngineVersion> versions,
             IReadOnlyList<AppEngineVersion> ownVersions, IReadOnlyDictionary<string, double> allocations)
         {
-            ServiceId = serviceId;
+            Service = service;
             Exists = exists;
             Versions = versions;
             OwnVersions = ownVersions;
             Allocations = allocations;
         }
 
-        public string ServiceId { get; }
+        /// <summary>The service as IAP names it (its project number is empty while the service does not exist).</summary>
+        public AppEngineServiceRef Service { get; }
+
+        public string ServiceId => Service.ServiceId;
 
         public bool Exists { get; }
 
