@@ -1,28 +1,207 @@
-# The .nupkg that build.ps1 Package makes installs from a PSResource repository and imports.
+# The .nupkg that build.ps1 Package makes, installed as a user installs it (Install-PSResource, and Install-Module
+# through PowerShellGet 2) in fresh pwsh processes that see neither the build output nor this session's modules,
+# then imported from where it was installed and used to deploy against a standalone emulator.
 BeforeAll {
     . (Join-Path $PSScriptRoot 'TestEnvironment.ps1')
-    $PackageFolder = Join-Path (Split-Path $ModulePath -Parent) 'packages'
-    $Version = (Import-PowerShellDataFile (Join-Path $ModulePath 'OneClickMlflow.psd1')).ModuleVersion
-    $Repository = "OneClickMlflowPester-$PID"
-    Register-PSResourceRepository -Name $Repository -Uri $PackageFolder -Trusted
-    $InstallRoot = Join-Path $TestDrive 'modules'
-    New-Item -ItemType Directory -Path $InstallRoot | Out-Null
+    $EmulatorModule = (Resolve-Path (Join-Path $PSScriptRoot '../../tools/EmulatorProcess.psm1')).Path
+    Import-Module $EmulatorModule -Force
+
+    $Manifest = Import-PowerShellDataFile (Join-Path $PSScriptRoot '../../OneClickMlflow.psd1')
+    $Version = $Manifest.ModuleVersion
+    $PackageFile = Join-Path (Split-Path $ModulePath -Parent) "packages/OneClickMlflow.$Version.nupkg"
+
+    # The only thing the installing processes are given: a folder repository holding the package.
+    $RepositoryFolder = New-Item -ItemType Directory -Path (Join-Path $TestDrive 'repository')
+    Copy-Item -LiteralPath $PackageFile -Destination $RepositoryFolder
+
+    $Region = 'europe-west1'
+    $DeploymentName = 'tracking'
+    $WebAppUser = 'user:alice@example.com'
+    # A digest-form image reference, for a New-MlflowDeployment that deploys the server where no Docker engine
+    # builds the image: pass it by setting ImageArgument below to $ImageForEmulator.
+    $ImageForEmulator = "$Region-docker.pkg.dev/pester-package/$DeploymentName/mlflow@sha256:$('5e' * 32)"
+    $ImageArgument = ''
+
+    $Emulator = Start-EmulatorProcess -EmulatorDll $EmulatorDll -Project 'pester-psresourceget', 'pester-powershellget' `
+        -EnvFile (Join-Path $TestDrive 'emulator.env')
+
+    function Invoke-CleanPwsh {
+        # Runs a script in a new pwsh whose home is $HomeFolder (so its CurrentUser modules and repository
+        # registrations live there, and nothing of this user's leaks in), with no PSModulePath and no pointer to the
+        # build output. The script writes its findings as JSON to the file passed as -ResultFile; that is returned.
+        param(
+            [Parameter(Mandatory)] [string] $HomeFolder,
+            [Parameter(Mandatory)] [string] $Script,
+            [hashtable] $Parameters = @{}
+        )
+        $scriptFile = Join-Path $TestDrive "script-$([guid]::NewGuid().ToString('N')).ps1"
+        $resultFile = [IO.Path]::ChangeExtension($scriptFile, '.json')
+        Set-Content -LiteralPath $scriptFile -Value $Script
+
+        $executable = (Get-Process -Id $PID).Path
+        $startInfo = [System.Diagnostics.ProcessStartInfo]::new($executable)
+        # As a dotnet tool this pwsh runs as 'dotnet pwsh.dll'.
+        if ([IO.Path]::GetFileNameWithoutExtension($executable) -eq 'dotnet') { $startInfo.ArgumentList.Add((Join-Path $PSHOME 'pwsh.dll')) }
+        foreach ($argument in '-NoProfile', '-NoLogo', '-NonInteractive', '-File', $scriptFile, '-ResultFile', $resultFile) {
+            $startInfo.ArgumentList.Add($argument)
+        }
+        foreach ($name in $Parameters.Keys) { $startInfo.ArgumentList.Add("-$name"); $startInfo.ArgumentList.Add([string]$Parameters[$name]) }
+        $startInfo.Environment['HOME'] = $HomeFolder
+        $startInfo.Environment['NO_COLOR'] = '1'
+        foreach ($name in 'PSModulePath', 'XDG_DATA_HOME', 'XDG_CONFIG_HOME', 'XDG_CACHE_HOME',
+            'ONECLICKMLFLOW_MODULE_PATH', 'ONECLICKMLFLOW_EMULATOR_DLL') {
+            $null = $startInfo.Environment.Remove($name)
+        }
+        foreach ($name in @($startInfo.Environment.Keys) -match '^(CLOUDSDK_|GOOGLE_)') { $null = $startInfo.Environment.Remove($name) }
+        $startInfo.UseShellExecute = $false
+        $startInfo.RedirectStandardOutput = $true
+        $startInfo.RedirectStandardError = $true
+
+        $process = [System.Diagnostics.Process]::Start($startInfo)
+        try {
+            $output = $process.StandardOutput.ReadToEndAsync()
+            $errors = $process.StandardError.ReadToEndAsync()
+            if (-not $process.WaitForExit(300000)) { $process.Kill($true); $process.WaitForExit() }
+            if ($process.ExitCode -ne 0 -or -not (Test-Path -LiteralPath $resultFile)) {
+                throw "The fresh pwsh failed (exit code $($process.ExitCode)).`n$($output.Result)`n$($errors.Result)"
+            }
+        }
+        finally { $process.Dispose() }
+        Get-Content -LiteralPath $resultFile -Raw | ConvertFrom-Json
+    }
+
+    # Installs OneClickMlflow from the folder repository with the given installer and reports what is installed.
+    $InstallScript = @'
+param([string] $ResultFile, [string] $Installer, [string] $RepositoryFolder)
+$ErrorActionPreference = 'Stop'
+$repository = 'OneClickMlflowLocal'
+if ($Installer -eq 'Install-PSResource') {
+    Register-PSResourceRepository -Name $repository -Uri $RepositoryFolder -Trusted
+    $found = Find-PSResource -Name OneClickMlflow -Repository $repository
+    Install-PSResource -Name OneClickMlflow -Repository $repository
+    $installed = Get-InstalledPSResource -Name OneClickMlflow
+}
+else {
+    Register-PSRepository -Name $repository -SourceLocation $RepositoryFolder -InstallationPolicy Trusted
+    $found = Find-Module -Name OneClickMlflow -Repository $repository
+    Install-Module -Name OneClickMlflow -Repository $repository -Scope CurrentUser
+    $installed = Get-InstalledModule -Name OneClickMlflow
+}
+@{
+    FoundVersion      = [string]$found.Version
+    InstalledVersion  = [string]$installed.Version
+    InstalledLocation = $installed.InstalledLocation
+} | ConvertTo-Json | Set-Content -LiteralPath $ResultFile
+'@
+
+    # Imports the installed module from a module path that holds only the CurrentUser folder and pwsh's own modules,
+    # reads its commands and help, then deploys twice against the emulator whose env file it sources.
+    $UseScript = @'
+param([string] $ResultFile, [string] $EnvFile, [string] $EmulatorModule, [string] $ProjectId, [string] $Region,
+    [string] $Name, [string] $WebAppUser, [string] $Image)
+$ErrorActionPreference = 'Stop'
+$userModules = if ($IsWindows) { Join-Path ([Environment]::GetFolderPath('MyDocuments')) 'PowerShell/Modules' }
+else { Join-Path ([Environment]::GetFolderPath('LocalApplicationData')) 'powershell/Modules' }
+$env:PSModulePath = $userModules + [IO.Path]::PathSeparator + (Join-Path $PSHOME 'Modules')
+
+Import-Module $EmulatorModule
+Set-EmulatorEnvironment -Environment (Read-EmulatorEnvironment -Path $EnvFile)
+Remove-Module EmulatorProcess
+
+$module = Import-Module OneClickMlflow -PassThru
+$help = Get-Help New-MlflowDeployment -Full
+
+$deployArguments = @{ ProjectId = $ProjectId; Region = $Region; Name = $Name; WebAppUser = $WebAppUser }
+if ($Image) { $deployArguments['Image'] = $Image }
+$deployment = New-MlflowDeployment @deployArguments
+$requests = "$($env:EMULATOR_URL)_emulator/requests"
+$null = Invoke-RestMethod -Method Delete -Uri $requests
+$again = New-MlflowDeployment @deployArguments
+$mutatedByRerun = @(Invoke-RestMethod -Uri $requests | ForEach-Object { $_ } | Where-Object mutating)
+
+@{
+    ModulePath        = $env:PSModulePath
+    ModuleBase        = $module.ModuleBase
+    ModuleVersion     = [string]$module.Version
+    Commands          = @((Get-Command -Module OneClickMlflow).Name)
+    HelpSynopsis      = [string]$help.Synopsis
+    HelpDescription   = ($help.description | Out-String).Trim()
+    HelpParameters    = @($help.parameters.parameter | Where-Object { ($_.description | Out-String).Trim() } | ForEach-Object name)
+    HelpExampleCount  = @($help.examples.example).Count
+    DeploymentType    = $deployment.GetType().FullName
+    EngineAssembly    = $deployment.GetType().Assembly.Location
+    Deployment        = $deployment | Select-Object Name, ProjectId, Region, ArtifactDestination, DatabaseConnectionName,
+        ImageRepository, LogPusherServiceAccount, ServerServiceAccount, WebAppUser, ChangeCount
+    RerunChangeCount  = $again.ChangeCount
+    RerunMutations    = @($mutatedByRerun | ForEach-Object { "$($_.method) $($_.path)" })
+} | ConvertTo-Json -Depth 5 | Set-Content -LiteralPath $ResultFile
+'@
 }
 
 AfterAll {
-    Unregister-PSResourceRepository -Name $Repository -ErrorAction SilentlyContinue
+    if ($Emulator) { Stop-EmulatorProcess $Emulator }
 }
 
-Describe 'The OneClickMlflow package' {
-    It 'is found in the repository at the manifest version' {
-        (Find-PSResource -Name OneClickMlflow -Repository $Repository).Version.ToString() | Should -Be $Version
+# On Windows a CurrentUser install goes to Documents, which a child process cannot be pointed away from.
+Describe 'The OneClickMlflow package installed with <Installer>' -Skip:$IsWindows -ForEach @(
+    @{ Installer = 'Install-PSResource'; ProjectId = 'pester-psresourceget' }
+    @{ Installer = 'Install-Module'; ProjectId = 'pester-powershellget' }
+) {
+    BeforeAll {
+        $HomeFolder = New-Item -ItemType Directory -Path (Join-Path $TestDrive "home-$Installer")
+        $Installed = Invoke-CleanPwsh -HomeFolder $HomeFolder -Script $InstallScript -Parameters @{
+            Installer = $Installer; RepositoryFolder = $RepositoryFolder
+        }
+        $Used = Invoke-CleanPwsh -HomeFolder $HomeFolder -Script $UseScript -Parameters @{
+            EnvFile = $Emulator.EnvFile; EmulatorModule = $EmulatorModule; ProjectId = $ProjectId; Region = $Region
+            Name = $DeploymentName; WebAppUser = $WebAppUser; Image = $ImageArgument
+        }
     }
 
-    It 'installs and imports with its cmdlets in a fresh pwsh' {
-        Save-PSResource -Name OneClickMlflow -Repository $Repository -Path $InstallRoot -TrustRepository
-        Join-Path $InstallRoot "OneClickMlflow/$Version/dependencies/OneClickMlflow.Core.dll" | Should -Exist
+    It 'finds and installs the manifest version into the clean home' {
+        $Installed.FoundVersion | Should -Be $Version
+        $Installed.InstalledVersion | Should -Be $Version
+        $Installed.InstalledLocation | Should -BeLike "$HomeFolder*"
+    }
 
-        $commands = Invoke-FreshPwsh "`$env:PSModulePath = '$InstallRoot'; Import-Module OneClickMlflow -ErrorAction Stop; (Get-Command -Module OneClickMlflow).Name"
-        $commands | Should -Contain 'Test-MlflowPrerequisite'
+    It 'imports from the installed copy, with a module path of only that folder and pwsh''s own modules' {
+        $Used.ModuleBase | Should -BeLike "$HomeFolder*"
+        $Used.ModuleVersion | Should -Be $Version
+        $Used.ModulePath -split [IO.Path]::PathSeparator | Should -HaveCount 2
+        $Used.ModulePath | Should -Not -BeLike "*$(Split-Path $ModulePath -Parent)*"
+    }
+
+    It 'exports exactly the cmdlets the manifest lists' {
+        $Used.Commands | Sort-Object | Should -Be ($Manifest.CmdletsToExport | Sort-Object)
+    }
+
+    It 'has the full help of New-MlflowDeployment' {
+        $Used.HelpSynopsis | Should -Not -BeNullOrEmpty
+        # Without a help file, Get-Help puts the syntax where the synopsis goes.
+        $Used.HelpSynopsis | Should -Not -Match '^\s*New-MlflowDeployment \['
+        $Used.HelpDescription | Should -Not -BeNullOrEmpty
+        $Used.HelpParameters | Should -Contain 'Region'
+        $Used.HelpParameters | Should -Contain 'WebAppUser'
+        $Used.HelpExampleCount | Should -BeGreaterOrEqual 1
+    }
+
+    It 'deploys with the engine loaded from the installed copy' {
+        $Used.DeploymentType | Should -Be 'OneClickMlflow.Deployment.MlflowDeployment'
+        $Used.EngineAssembly | Should -BeLike "$HomeFolder*"
+        $deployment = $Used.Deployment
+        $deployment.Name | Should -Be $DeploymentName
+        $deployment.ProjectId | Should -Be $ProjectId
+        $deployment.Region | Should -Be $Region
+        $deployment.ArtifactDestination | Should -Match '^gs://[a-z0-9-]+$'
+        $deployment.DatabaseConnectionName | Should -BeLike "${ProjectId}:${Region}:*"
+        $deployment.ImageRepository | Should -Be "$Region-docker.pkg.dev/$ProjectId/$DeploymentName"
+        $deployment.ServerServiceAccount | Should -Be "$DeploymentName-server@$ProjectId.iam.gserviceaccount.com"
+        $deployment.WebAppUser | Should -Be @($WebAppUser)
+        $deployment.ChangeCount | Should -BeGreaterThan 0
+    }
+
+    It 'converges on a re-run with no change and no mutating request' {
+        $Used.RerunChangeCount | Should -Be 0
+        $Used.RerunMutations | Should -BeNullOrEmpty
     }
 }
