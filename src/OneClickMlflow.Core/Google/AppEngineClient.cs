@@ -53,10 +53,13 @@ namespace OneClickMlflow.Google
                 new AppEngineService { Split = new TrafficSplit { Allocations = new Dictionary<string, double> { [versionId] = 1.0 } } },
                 RequestRetry.Safe, cancellationToken);
 
-        /// <summary>Stops a version's instances (updateMask=servingStatus): how a serving version of 'default' is retired.</summary>
-        public Task StopVersionAsync(string projectId, string serviceId, string versionId, CancellationToken cancellationToken) =>
+        /// <summary>
+        /// Stops (STOPPED) or starts (SERVING) a version's instances (updateMask=servingStatus): how a serving version
+        /// of 'default', which cannot be deleted, is retired, and how it serves again.
+        /// </summary>
+        public Task SetServingStatusAsync(string projectId, string serviceId, string versionId, string status, CancellationToken cancellationToken) =>
             RunAsync(GoogleRequest.Patch, $"{ServicePath(projectId, serviceId)}/versions/{Escape(versionId)}?updateMask=servingStatus",
-                new AppEngineVersion { ServingStatus = "STOPPED" }, RequestRetry.Safe, cancellationToken);
+                new AppEngineVersion { ServingStatus = status }, RequestRetry.Safe, cancellationToken);
 
         public Task DeleteVersionAsync(string projectId, string serviceId, string versionId, CancellationToken cancellationToken) =>
             RunAsync(HttpMethod.Delete, $"{ServicePath(projectId, serviceId)}/versions/{Escape(versionId)}", null, RequestRetry.Safe, cancellationToken);

@@ -110,6 +110,20 @@ public sealed class ServerAccessTests : ServerDeploymentTestBase
     }
 
     [Fact]
+    public async Task Deploying_again_after_a_removal_starts_the_stopped_version_and_grants_again()
+    {
+        var deployment = await DeployAsync(Input(webUsers: new[] { Alice }));
+        await RemoveAsync(Input(webUsers: new[] { Alice }));
+
+        var again = await DeployAsync(Input(webUsers: new[] { Alice }));
+
+        Assert.Equal(deployment.ServingVersion, again.ServingVersion);
+        Assert.Equal("SERVING", Read(s => Service("default")!.Versions[again.ServingVersion].ServingStatus));
+        Assert.Equal(new[] { LogPusher, Alice }.OrderBy(m => m), IapMembers("default"));
+        Assert.Equal(new[] { Alice }, TokenCreators());
+    }
+
+    [Fact]
     public async Task Removal_deletes_the_service_the_deployment_made()
     {
         await DeployAsync(Input());

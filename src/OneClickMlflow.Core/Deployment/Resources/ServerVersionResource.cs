@@ -14,6 +14,9 @@ namespace OneClickMlflow.Deployment.Resources
     /// </summary>
     public sealed class ServerVersionResource : Resource
     {
+        private const string Serving = "SERVING";
+        private const string Stopped = "STOPPED";
+
         private readonly AppEngineClient appEngine;
         private readonly ServerServiceLocator locator;
         private readonly ServerSettings settings;
@@ -71,7 +74,13 @@ namespace OneClickMlflow.Deployment.Resources
             {
                 return Create("no version of the deployment serves; New-MlflowDeployment deploys one");
             }
-            if (live!.Versions.Any(v => v.Id == Wanted.Id))
+            var existing = live!.Versions.FirstOrDefault(v => v.Id == Wanted.Id);
+            if (existing?.ServingStatus == Stopped)
+            {
+                return Update($"version {Wanted.Id} of service '{ServiceId}' is stopped: start it",
+                    new Dictionary<string, string> { ["servingStatus"] = Serving });
+            }
+            if (existing != null)
             {
                 return Unchanged($"version {Wanted.Id} of service '{ServiceId}' exists");
             }
@@ -119,6 +128,14 @@ namespace OneClickMlflow.Deployment.Resources
                 return;
             }
             var version = Wanted ?? throw new InvalidOperationException("No image is known for the server version: pass -Image.");
+            if (context.Change.Action == ChangeAction.Update)
+            {
+                context.ReportProgress($"starting version {version.Id} of service '{ServiceId}'");
+                await appEngine.SetServingStatusAsync(app.Name, ServiceId, version.Id!, Serving, context.CancellationToken).ConfigureAwait(false);
+                locator.Invalidate();
+                live = await locator.ObserveAsync(context.CancellationToken).ConfigureAwait(false);
+                return;
+            }
             context.ReportProgress($"creating version {version.Id} of service '{ServiceId}' (App Engine flexible takes several minutes)");
             try
             {
@@ -159,7 +176,7 @@ namespace OneClickMlflow.Deployment.Resources
         /// <summary>For removal: the versions receiving traffic are stopped (they cannot be deleted), the others deleted.</summary>
         private (List<AppEngineVersion> Stop, List<AppEngineVersion> Delete) Retirement()
         {
-            var stop = live!.OwnVersions.Where(v => live.ReceivesTraffic(v.Id) && v.ServingStatus != "STOPPED").ToList();
+            var stop = live!.OwnVersions.Where(v => live.ReceivesTraffic(v.Id) && v.ServingStatus != Stopped).ToList();
             var delete = live.OwnVersions.Where(v => !live.ReceivesTraffic(v.Id)).ToList();
             return (stop, delete);
         }
@@ -182,7 +199,7 @@ namespace OneClickMlflow.Deployment.Resources
             foreach (var version in stop)
             {
                 context.ReportProgress($"stopping version {version.Id}");
-                await appEngine.StopVersionAsync(app.Name, ServiceId, version.Id!, ct).ConfigureAwait(false);
+                await appEngine.SetServingStatusAsync(app.Name, ServiceId, version.Id!, Stopped, ct).ConfigureAwait(false);
             }
         }
     }
