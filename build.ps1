@@ -9,7 +9,8 @@ Test      builds, runs every xunit project and the Pester tests (in a fresh pwsh
           ends with one line "N passed, N failed, N skipped"; exits non-zero when anything failed.
 Package   publishes the built module to a temporary local PSResource repository: out/packages/*.nupkg.
 Emulator  runs the Google API emulator in the foreground and writes out/emulator.env.
-Demo      builds, starts the emulator, runs Test-MlflowPrerequisite against it in a fresh pwsh, stops the emulator.
+Demo      builds, starts the emulator, and in a fresh pwsh deploys the whole server on it (-Image by digest), takes a
+          token and logs a metric through the IAP front door, then stops the emulator.
 Clean     removes out/ and the build output.
 
 .EXAMPLE
@@ -177,12 +178,25 @@ Set-EmulatorEnvironment -Environment (Read-EmulatorEnvironment -Path '$($emulato
 Import-Module '$ModuleOut'
 Get-Command -Module OneClickMlflow | Format-Table -AutoSize
 Test-MlflowPrerequisite | Format-List
+# No Docker engine nor base image here: the server image is given by digest (the emulator never pulls it).
+`$image = 'europe-west1-docker.pkg.dev/mlflow-demo/mlflow/mlflow@sha256:' + ('0123456789abcdef' * 4)
 Write-Host '== The plan: New-MlflowDeployment -WhatIf (no change is made)'
-New-MlflowDeployment -Region europe-west1 -WebAppUser user:alice@example.com -WhatIf
+New-MlflowDeployment -Region europe-west1 -WebAppUser user:alice@example.com -Image `$image -WhatIf
 Write-Host '== Deploy'
-New-MlflowDeployment -Region europe-west1 -WebAppUser user:alice@example.com | Format-List
+`$deployment = New-MlflowDeployment -Region europe-west1 -WebAppUser user:alice@example.com -Image `$image
+`$deployment | Format-Table
+`$deployment | Format-List
 Write-Host '== Run again: every resource is already as wanted'
-New-MlflowDeployment -Region europe-west1 -WebAppUser user:alice@example.com -PlanOnly | Format-Table
+New-MlflowDeployment -Region europe-west1 -WebAppUser user:alice@example.com -Image `$image -PlanOnly | Format-Table
+Write-Host '== A token for the log pusher, then a metric logged through IAP'
+`$deployment | Get-MlflowTrackingToken -SetEnvironment
+`$headers = @{ Authorization = "Bearer `$env:MLFLOW_TRACKING_TOKEN" }
+`$api = "`$(`$env:MLFLOW_TRACKING_URI.TrimEnd('/'))/api/2.0/mlflow"
+`$experiment = Invoke-RestMethod -Method Post -Uri "`$api/experiments/create" -Headers `$headers -ContentType 'application/json' -Body (@{ name = 'demo' } | ConvertTo-Json)
+`$run = Invoke-RestMethod -Method Post -Uri "`$api/runs/create" -Headers `$headers -ContentType 'application/json' -Body (@{ experiment_id = `$experiment.experiment_id } | ConvertTo-Json)
+`$metric = @{ run_id = `$run.run.info.run_id; key = 'loss'; value = 0.25; timestamp = [DateTimeOffset]::UtcNow.ToUnixTimeMilliseconds(); step = 0 }
+`$null = Invoke-RestMethod -Method Post -Uri "`$api/runs/log-metric" -Headers `$headers -ContentType 'application/json' -Body (`$metric | ConvertTo-Json)
+Write-Host "Logged loss=0.25 to run `$(`$run.run.info.run_id) of experiment `$(`$experiment.experiment_id) at `$env:MLFLOW_TRACKING_URI"
 "@
         $exitCode = Invoke-FreshPwsh -Arguments @('-Command', $script)
         if ($exitCode -ne 0) { throw "The demo failed with exit code $exitCode." }

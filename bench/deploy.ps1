@@ -9,6 +9,7 @@
 param(
     [ValidateRange(0.001, 1)] [double] $LatencyScale = 0.02,
     [string] $Region = 'europe-west1',
+    [string] $Image = 'europe-west1-docker.pkg.dev/bench-deploy/mlflow/mlflow@sha256:' + ('0123456789abcdef' * 4),
     [string] $ModulePath = (Join-Path $PSScriptRoot '../out/OneClickMlflow'),
     [string] $EmulatorDll = (Join-Path $PSScriptRoot '../out/emulator/OneClickMlflow.Emulator.dll')
 )
@@ -33,10 +34,12 @@ try {
     function Measure-Deployment([string] $Label) {
         $null = Invoke-RestMethod -Method Delete "$admin/requests"
         $deployment = $null
-        $wall = Measure-Command { $deployment = New-MlflowDeployment -ProjectId $project -Region $Region }
+        $wall = Measure-Command { $deployment = New-MlflowDeployment -ProjectId $project -Region $Region -Image $Image -WebAppUser user:alice@example.com }
         $requests = @(Invoke-RestMethod "$admin/requests" | ForEach-Object { $_ })
         $path = $deployment.Run.CriticalPath()
         $instance = $deployment.Changes | Where-Object ResourceId -eq 'sql-instance'
+        $version = $deployment.Changes | Where-Object ResourceId -eq 'server-version'
+        $since = { param($record) if ($record.StartedAt) { [math]::Round(($record.StartedAt - $deployment.Run.StartedAt).TotalSeconds, 2) } else { 'n/a' } }
         $ratio = { param($seconds) if ($path.Total.TotalSeconds -gt 0) { [math]::Round($seconds / $path.Total.TotalSeconds, 2) } else { 'n/a' } }
         [pscustomobject]@{
             Run                 = $Label
@@ -46,12 +49,16 @@ try {
             CriticalPath        = $path.ResourceIds -join ' -> '
             WallToCriticalPath  = & $ratio $wall.TotalSeconds
             ApplyToCriticalPath = & $ratio $deployment.Run.WallTime.TotalSeconds
-            InstanceStartSeconds = if ($instance.StartedAt) { [math]::Round(($instance.StartedAt - $deployment.Run.StartedAt).TotalSeconds, 2) } else { 'n/a' }
+            InstanceStartSeconds = & $since $instance
             InstanceSeconds     = [math]::Round($instance.Duration.TotalSeconds, 2)
+            VersionStartSeconds = & $since $version
+            VersionSeconds      = [math]::Round($version.Duration.TotalSeconds, 2)
+            ServingVersion      = $deployment.ServingVersion
             Changes             = $deployment.ChangeCount
             Requests            = $requests.Count
             MutatingRequests    = @($requests | Where-Object mutating).Count
             SqlRequests         = @($requests | Where-Object api -eq 'sql').Count
+            AppEngineRequests   = @($requests | Where-Object api -eq 'appengine').Count
         }
     }
 

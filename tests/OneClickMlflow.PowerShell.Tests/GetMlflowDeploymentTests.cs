@@ -25,7 +25,7 @@ public sealed class GetMlflowDeploymentTests
 
     private MlflowDeployment Deploy(string project, string name, string region)
     {
-        var result = PowerShellRunner.Run($"New-MlflowDeployment -ProjectId {project} -Name {name} -Region {region}");
+        var result = PowerShellRunner.Run($"New-MlflowDeployment {TestImage.Argument} -ProjectId {project} -Name {name} -Region {region}");
         Assert.Empty(result.Errors);
         return (MlflowDeployment)result.Output.Single().BaseObject;
     }
@@ -96,7 +96,8 @@ public sealed class GetMlflowDeploymentTests
     {
         var project = NewProject("ps-get-names");
         Deploy(project, "alpha", "europe-west1");
-        Deploy(project, "beta", "us-central1");
+        // One App Engine application per project: a second deployment shares its region.
+        Deploy(project, "beta", "europe-west1");
 
         var all = Deployments(PowerShellRunner.Run($"Get-MlflowDeployment -ProjectId {project}"));
         var wildcard = Deployments(PowerShellRunner.Run($"Get-MlflowDeployment -ProjectId {project} -Name b*"));
@@ -104,7 +105,7 @@ public sealed class GetMlflowDeploymentTests
         var noPatternMatch = PowerShellRunner.Run($"Get-MlflowDeployment -ProjectId {project} -Name gamma*");
         var missing = PowerShellRunner.Run($"Get-MlflowDeployment -ProjectId {project} -Name gamma");
 
-        Assert.Equal(new[] { ("alpha", "europe-west1"), ("beta", "us-central1") }, all.Select(d => (d.Name, d.Region)));
+        Assert.Equal(new[] { ("alpha", "europe-west1"), ("beta", "europe-west1") }, all.Select(d => (d.Name, d.Region)));
         Assert.Equal(new[] { "beta" }, wildcard.Select(d => d.Name));
         Assert.Equal(new[] { "alpha" }, exact.Select(d => d.Name));
         Assert.Empty(noPatternMatch.Output);
@@ -131,7 +132,7 @@ public sealed class GetMlflowDeploymentTests
     {
         var project = NewProject("ps-get-shared-net");
         Deploy(project, "first", "europe-west1");
-        var second = PowerShellRunner.Run($"New-MlflowDeployment -ProjectId {project} -Region europe-west1 -Name second -NetworkName first-network");
+        var second = PowerShellRunner.Run($"New-MlflowDeployment {TestImage.Argument} -ProjectId {project} -Region europe-west1 -Name second -NetworkName first-network");
         Assert.Empty(second.Errors);
         emulator.Host.ClearRequests();
 

@@ -29,7 +29,7 @@ public sealed class NewMlflowDeploymentDatabaseTests
         var project = NewProject("ps-database");
 
         var result = PowerShellRunner.Run(
-            $"New-MlflowDeployment -ProjectId {project} -Region europe-west1 -DatabaseTier db-n1-standard-1 -BackupRetentionDays 14");
+            $"New-MlflowDeployment {TestImage.Argument} -ProjectId {project} -Region europe-west1 -DatabaseTier db-n1-standard-1 -BackupRetentionDays 14");
 
         Assert.Empty(result.Errors);
         var deployment = (MlflowDeployment)Assert.Single(result.Output).BaseObject;
@@ -56,7 +56,7 @@ public sealed class NewMlflowDeploymentDatabaseTests
     {
         var project = NewProject("ps-bad-db-" + parameter.ToLowerInvariant());
 
-        var result = PowerShellRunner.Run($"New-MlflowDeployment -ProjectId {project} -Region europe-west1 {arguments}");
+        var result = PowerShellRunner.Run($"New-MlflowDeployment {TestImage.Argument} -ProjectId {project} -Region europe-west1 {arguments}");
 
         var error = Assert.Single(result.Errors);
         Assert.Equal("InvalidDeploymentInput,OneClickMlflow.PowerShell.Cmdlets.NewMlflowDeploymentCommand", error.FullyQualifiedErrorId);

@@ -40,7 +40,7 @@ public sealed class NewMlflowDeploymentTests
     {
         var project = NewProject("ps-first-run");
 
-        var first = PowerShellRunner.Run($"New-MlflowDeployment -ProjectId {project} -Region europe-west1 -WebAppUser user:alice@example.com");
+        var first = PowerShellRunner.Run($"New-MlflowDeployment {TestImage.Argument} -ProjectId {project} -Region europe-west1 -WebAppUser user:alice@example.com");
 
         Assert.Empty(first.Errors);
         var deployment = Assert.IsType<MlflowDeployment>(Assert.Single(first.Output).BaseObject);
@@ -54,11 +54,12 @@ public sealed class NewMlflowDeploymentTests
         Assert.Equal($"europe-west1-docker.pkg.dev/{project}/{names.ArtifactRepositoryName}", deployment.ImageRepository);
         Assert.Equal(new[] { names.LogPusherServiceAccountEmail, names.ServerServiceAccountEmail }, deployment.ServiceAccounts);
         Assert.Equal(new[] { "user:alice@example.com" }, deployment.WebAppUser);
-        Assert.Equal(deployment.Changes.Count, deployment.ChangeCount);
+        // All but three: the image is given, the new service's first version takes its traffic, and no older version exists.
+        Assert.Equal(deployment.Changes.Count - 3, deployment.ChangeCount);
         Assert.True(Read(s => s.ApiState<StorageState>().Buckets.ContainsKey(names.BucketName)));
 
         emulator.Host.ClearRequests();
-        var second = PowerShellRunner.Run($"New-MlflowDeployment -ProjectId {project} -Region europe-west1");
+        var second = PowerShellRunner.Run($"New-MlflowDeployment {TestImage.Argument} -ProjectId {project} -Region europe-west1 -WebAppUser user:alice@example.com");
 
         Assert.Empty(second.Errors);
         Assert.Equal(0, ((MlflowDeployment)second.Output.Single().BaseObject).ChangeCount);
@@ -71,7 +72,7 @@ public sealed class NewMlflowDeploymentTests
     {
         var project = NewProject("ps-what-if");
 
-        var result = PowerShellRunner.Run($"New-MlflowDeployment -ProjectId {project} -Region us-central1 -WhatIf");
+        var result = PowerShellRunner.Run($"New-MlflowDeployment {TestImage.Argument} -ProjectId {project} -Region us-central1 -WhatIf");
 
         Assert.Empty(result.Errors);
         Assert.Empty(result.Output);
@@ -84,16 +85,17 @@ public sealed class NewMlflowDeploymentTests
     {
         var project = NewProject("ps-plan-only");
 
-        var result = PowerShellRunner.Run($"New-MlflowDeployment -ProjectId {project} -Region us-central1 -PlanOnly");
+        var result = PowerShellRunner.Run($"New-MlflowDeployment {TestImage.Argument} -ProjectId {project} -Region us-central1 -PlanOnly");
 
         Assert.Empty(result.Errors);
         var changes = result.Output.Select(o => Assert.IsType<PlannedChange>(o.BaseObject)).ToList();
         Assert.Equal(new[] { "apis", "network", "bucket", "log-pusher-account", "server-account", "peering-range", "private-services-access", "bucket-iam", "image-repository",
-                "sql-instance", "sql-database", "sql-user", "db-password-secret", "db-password-access", "sql-client-role" }.OrderBy(i => i),
+                "sql-instance", "sql-database", "sql-user", "db-password-secret", "db-password-access", "sql-client-role",
+                "app-engine-app", "iap", "server-image", "server-version", "server-traffic", "old-versions", "keyless-logging", "iap-access" }.OrderBy(i => i),
             changes.Select(c => c.ResourceId).OrderBy(i => i));
         Assert.Equal(ChangeAction.Update, changes.Single(c => c.ResourceId == "apis").Action);
         Assert.Contains("sqladmin.googleapis.com", changes.Single(c => c.ResourceId == "apis").Reason);
-        Assert.All(changes.Where(c => c.ResourceId != "apis" && c.ResourceId != "bucket-iam"), c => Assert.Equal(ChangeAction.Create, c.Action));
+        Assert.All(changes.Where(c => c.ResourceId is not ("apis" or "bucket-iam" or "server-image")), c => Assert.Equal(ChangeAction.Create, c.Action));
         Assert.Equal(0, MutatingRequestCount());
     }
 
@@ -107,7 +109,7 @@ public sealed class NewMlflowDeploymentTests
         {
             using (var shell = PowerShellRunner.Create())
             {
-                shell.AddScript($"New-MlflowDeployment -ProjectId {project} -Region europe-west1");
+                shell.AddScript($"New-MlflowDeployment {TestImage.Argument} -ProjectId {project} -Region europe-west1");
                 var running = shell.BeginInvoke();
                 var deadline = DateTime.UtcNow.AddSeconds(60);
                 while (!Read(s => s.ApiState<ComputeState>().Networks.ContainsKey((project, names.NetworkName))) && DateTime.UtcNow < deadline)
@@ -120,7 +122,7 @@ public sealed class NewMlflowDeploymentTests
                 Assert.False(Read(s => s.ApiState<ServiceNetworkingState>().Connections.ContainsKey((project, names.NetworkName))));
             }
 
-            var again = PowerShellRunner.Run($"New-MlflowDeployment -ProjectId {project} -Region europe-west1");
+            var again = PowerShellRunner.Run($"New-MlflowDeployment {TestImage.Argument} -ProjectId {project} -Region europe-west1");
 
             Assert.Empty(again.Errors);
             Assert.Single(again.Output);
@@ -142,7 +144,7 @@ public sealed class NewMlflowDeploymentTests
     {
         var project = NewProject("ps-progress");
 
-        var result = PowerShellRunner.Run($"New-MlflowDeployment -ProjectId {project} -Region europe-west1");
+        var result = PowerShellRunner.Run($"New-MlflowDeployment {TestImage.Argument} -ProjectId {project} -Region europe-west1");
 
         Assert.Empty(result.Errors);
         var bars = result.Progress.GroupBy(p => p.ActivityId).ToList();
@@ -159,7 +161,7 @@ public sealed class NewMlflowDeploymentTests
         emulator.Host.State.Grant(project, "roles/owner", emulator.Deployer);
         emulator.Host.ClearRequests();
 
-        var result = PowerShellRunner.Run($"New-MlflowDeployment -ProjectId {project} -Region europe-west1 -NetworkName missing-net");
+        var result = PowerShellRunner.Run($"New-MlflowDeployment {TestImage.Argument} -ProjectId {project} -Region europe-west1 -NetworkName missing-net");
 
         var error = Assert.Single(result.Errors);
         Assert.Equal("DeploymentCannotBeChanged,OneClickMlflow.PowerShell.Cmdlets.NewMlflowDeploymentCommand", error.FullyQualifiedErrorId);
@@ -175,7 +177,7 @@ public sealed class NewMlflowDeploymentTests
         emulator.Host.State.Faults.Add(new Emulator.Infrastructure.FaultRule { Api = "storage", Method = "POST", Rate = 1, Status = 403 });
         try
         {
-            var result = PowerShellRunner.Run($"New-MlflowDeployment -ProjectId {project} -Region europe-west1");
+            var result = PowerShellRunner.Run($"New-MlflowDeployment {TestImage.Argument} -ProjectId {project} -Region europe-west1");
 
             var error = Assert.Single(result.Errors);
             Assert.Equal("GooglePermissionDenied,OneClickMlflow.PowerShell.Cmdlets.NewMlflowDeploymentCommand", error.FullyQualifiedErrorId);
@@ -195,7 +197,7 @@ public sealed class NewMlflowDeploymentTests
     {
         emulator.Host.ClearRequests();
 
-        var result = PowerShellRunner.Run("New-MlflowDeployment -Region europe-west1 -PlanOnly");
+        var result = PowerShellRunner.Run($"New-MlflowDeployment {TestImage.Argument} -Region europe-west1 -PlanOnly");
 
         Assert.Empty(result.Errors);
         var apis = result.Output.Select(o => (PlannedChange)o.BaseObject).Single(c => c.ResourceId == "apis");
@@ -207,11 +209,11 @@ public sealed class NewMlflowDeploymentTests
     public void A_second_deployment_on_the_first_ones_network_reuses_the_network_and_its_peering_range()
     {
         var project = NewProject("ps-shared-network");
-        var first = PowerShellRunner.Run($"New-MlflowDeployment -ProjectId {project} -Region europe-west1 -Name first");
+        var first = PowerShellRunner.Run($"New-MlflowDeployment {TestImage.Argument} -ProjectId {project} -Region europe-west1 -Name first");
         Assert.Empty(first.Errors);
         emulator.Host.ClearRequests();
 
-        var second = PowerShellRunner.Run($"New-MlflowDeployment -ProjectId {project} -Region europe-west1 -Name second -NetworkName first-network");
+        var second = PowerShellRunner.Run($"New-MlflowDeployment {TestImage.Argument} -ProjectId {project} -Region europe-west1 -Name second -NetworkName first-network");
 
         Assert.Empty(second.Errors);
         var deployment = (MlflowDeployment)second.Output.Single().BaseObject;
@@ -241,7 +243,7 @@ public sealed class NewMlflowDeploymentTests
 
         try
         {
-            var result = PowerShellRunner.Run($"New-MlflowDeployment -ProjectId {project} -Region europe-west1");
+            var result = PowerShellRunner.Run($"New-MlflowDeployment {TestImage.Argument} -ProjectId {project} -Region europe-west1");
 
             Assert.Empty(result.Errors);
             Assert.Single(result.Output);

@@ -47,11 +47,11 @@ function Save([object[]] `$all) {
     `$all | Where-Object { `$_.PSObject.TypeNames -contains 'OneClickMlflow.Deployment.MlflowDeployment' } |
         Select-Object Name, Database* | ConvertTo-Json -Compress | Add-Content -LiteralPath '$Output'
 }
-Save (New-MlflowDeployment -ProjectId $Project -Region europe-west1 -Verbose -Debug *>&1)
+Save (New-MlflowDeployment -Image $TestImage -ProjectId $Project -Region europe-west1 -Verbose -Debug *>&1)
 # The secret is lost between runs (the test deletes it): this run sets a new password and stores it.
-if (`$args[0] -eq 'repair') { Save (New-MlflowDeployment -ProjectId $Project -Region europe-west1 -Verbose -Debug *>&1) }
+if (`$args[0] -eq 'repair') { Save (New-MlflowDeployment -Image $TestImage -ProjectId $Project -Region europe-west1 -Verbose -Debug *>&1) }
 # A refused run: its error record and message are collected too.
-Save (New-MlflowDeployment -ProjectId $Project -Region europe-west1 -DatabaseVersion MYSQL_8_0 -Verbose -Debug *>&1)
+Save (New-MlflowDeployment -Image $TestImage -ProjectId $Project -Region europe-west1 -DatabaseVersion MYSQL_8_0 -Verbose -Debug *>&1)
 `$Error | Format-List * -Force | Out-String -Width 4096 | Add-Content -LiteralPath '$Errors'
 `$Error | ForEach-Object { `$_.Exception.ToString() } | Add-Content -LiteralPath '$Errors'
 Stop-Transcript | Out-Null

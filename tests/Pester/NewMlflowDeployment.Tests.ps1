@@ -34,9 +34,9 @@ AfterAll {
 Describe 'New-MlflowDeployment' {
     Context 'a first run, then a second one' {
         BeforeAll {
-            $Deployment = New-MlflowDeployment -ProjectId $Project -Region europe-west1 -WebAppUser 'user:alice@example.com'
+            $Deployment = New-MlflowDeployment -Image $TestImage -ProjectId $Project -Region europe-west1 -WebAppUser 'user:alice@example.com'
             Clear-RequestLog
-            $Again = New-MlflowDeployment -ProjectId $Project -Region europe-west1 -WebAppUser 'user:alice@example.com'
+            $Again = New-MlflowDeployment -Image $TestImage -ProjectId $Project -Region europe-west1 -WebAppUser 'user:alice@example.com'
             $MutatedByRerun = @(Get-MutatingRequest)
         }
 
@@ -54,8 +54,16 @@ Describe 'New-MlflowDeployment' {
             $MutatedByRerun.Count | Should -Be 0
         }
 
-        It 'formats as a list with the artifact destination' {
-            ($Deployment | Out-String) | Should -Match 'ArtifactDestination\s*:\s*gs://'
+        It 'formats as a table with the tracking URL and serving version' {
+            $table = $Deployment | Out-String -Width 300
+            $table | Should -Match 'TrackingUri'
+            $table | Should -Match ([regex]::Escape($Deployment.ServingVersion))
+        }
+
+        It 'formats as a list with the artifact destination and IAP state' {
+            $list = $Deployment | Format-List | Out-String
+            $list | Should -Match 'ArtifactDestination\s*:\s*gs://'
+            $list | Should -Match 'IapEnabled\s*:\s*True'
         }
 
         Context 'gcloud reads back what was made' -Skip:(-not (Get-Command gcloud -ErrorAction SilentlyContinue)) {
@@ -92,6 +100,26 @@ Describe 'New-MlflowDeployment' {
                 $accounts.email | Should -Contain "mlflow-server@$Project.iam.gserviceaccount.com"
             }
 
+            It 'describes the App Engine app in the region with IAP on' {
+                $app = gcloud app describe --project $Project --format=json | ConvertFrom-Json
+                $app.locationId | Should -Be 'europe-west'
+                $app.iap.enabled | Should -BeTrue
+            }
+
+            It 'lists the serving version with all the traffic' {
+                $versions = @(gcloud app versions list --project $Project --format=json | ConvertFrom-Json)
+                $versions.Count | Should -Be 1
+                $versions[0].id | Should -Be $Deployment.ServingVersion
+                $versions[0].traffic_split | Should -Be 1
+            }
+
+            It 'reads the IAP policy of the service: the web user and the log pusher' {
+                $policy = gcloud iap web get-iam-policy --resource-type=app-engine --service=default --project $Project --format=json | ConvertFrom-Json
+                $members = ($policy.bindings | Where-Object role -eq 'roles/iap.httpsResourceAccessor').members
+                $members | Should -Contain 'user:alice@example.com'
+                $members | Should -Contain "serviceAccount:mlflow-log-pusher@$Project.iam.gserviceaccount.com"
+            }
+
             It 'lists the labelled Docker repository whose registry URI the deployment reports' {
                 $repositories = gcloud artifacts repositories list --location $Deployment.Region --project $Project --format=json | ConvertFrom-Json
                 $repository = $repositories | Where-Object registryUri -eq $Deployment.ImageRepository
@@ -104,7 +132,7 @@ Describe 'New-MlflowDeployment' {
     Context '-WhatIf on a fresh project' {
         BeforeAll {
             Clear-RequestLog
-            $command = "Import-Module '$ModulePath'; New-MlflowDeployment -ProjectId $WhatIfProject -Region us-central1 -WhatIf"
+            $command = "Import-Module '$ModulePath'; New-MlflowDeployment -Image $TestImage -ProjectId $WhatIfProject -Region us-central1 -WhatIf"
             $Printed = @(Invoke-FreshPwsh -Command $command) -join "`n"
             $Mutated = @(Get-MutatingRequest)
         }
@@ -116,7 +144,8 @@ Describe 'New-MlflowDeployment' {
         It 'prints one "What if" line per change' {
             foreach ($target in "Service APIs '$WhatIfProject'", "Compute network 'mlflow-network'", "Private services range 'mlflow-psa-range'",
                 "Private services connection", "Artifacts bucket 'mlflow-artifacts-", "Service account 'mlflow-log-pusher'",
-                "Service account 'mlflow-server'", 'Bucket IAM binding') {
+                "Service account 'mlflow-server'", 'Bucket IAM binding', "App Engine application '$WhatIfProject'", 'Identity-Aware Proxy',
+                "App Engine version 'MLflow tracking server'", 'IAP access') {
                 $Printed | Should -Match ([regex]::Escape("What if: Performing the operation") + '.*' + [regex]::Escape($target))
             }
         }

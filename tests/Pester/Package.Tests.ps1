@@ -17,10 +17,9 @@ BeforeAll {
     $Region = 'europe-west1'
     $DeploymentName = 'tracking'
     $WebAppUser = 'user:alice@example.com'
-    # A digest-form image reference, for a New-MlflowDeployment that deploys the server where no Docker engine
-    # builds the image: pass it by setting ImageArgument below to $ImageForEmulator.
+    # A digest-form image reference: New-MlflowDeployment deploys the server, and no Docker engine builds the image here.
     $ImageForEmulator = "$Region-docker.pkg.dev/pester-package/$DeploymentName/mlflow@sha256:$('5e' * 32)"
-    $ImageArgument = ''
+    $ImageArgument = $ImageForEmulator
 
     $Emulator = Start-EmulatorProcess -EmulatorDll $EmulatorDll -Project 'pester-psresourceget', 'pester-powershellget' `
         -EnvFile (Join-Path $TestDrive 'emulator.env')

@@ -9,6 +9,9 @@ function Invoke-FreshPwsh([Parameter(Mandatory)] [string] $Command) {
     & $executable @prefix -NoProfile -NoLogo -NonInteractive -Command $Command
 }
 
+# A server image pinned by digest for -Image: the emulator deploys it without pulling, so no Docker engine is needed.
+$TestImage = 'europe-west1-docker.pkg.dev/mlflow-demo/mlflow/mlflow@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef'
+
 function Enable-EmulatorGcloud([Parameter(Mandatory)] [string] $ConfigDirectory) {
     # gcloud signed in as the emulator's deployer key, in a configuration folder of its own (the user's stays untouched).
     $env:CLOUDSDK_CONFIG = $ConfigDirectory

@@ -69,6 +69,8 @@ namespace OneClickMlflow.Deployment
             return MlflowDeploymentSpec.From(new DeploymentInput
             {
                 ProjectId = projectId, Name = deployment.Name, Region = deployment.Region, NetworkName = networkName,
+                // The caller's image, web users and OAuth client are unknown here: the server as it runs is the wanted one.
+                ServerSettingsFromLive = true,
             });
         }
 

@@ -2,13 +2,14 @@ using System.Collections.Generic;
 using System.Linq;
 using OneClickMlflow.Deployment.Resources;
 using OneClickMlflow.Google;
+using OneClickMlflow.Tokens;
 
 namespace OneClickMlflow.Deployment
 {
     /// <summary>The resources of one MLflow deployment, wired to each other and to the session's clients.</summary>
     public sealed class MlflowDeploymentGraph
     {
-        internal MlflowDeploymentGraph(MlflowDeploymentSpec spec, GoogleCloudSession session)
+        internal MlflowDeploymentGraph(MlflowDeploymentSpec spec, GoogleCloudSession session, BuiltInImage? builtInImage)
         {
             Spec = spec;
             var names = spec.Names;
@@ -35,7 +36,32 @@ namespace OneClickMlflow.Deployment
             SqlClientRole = new ProjectRoleResource(session.ResourceManager, "sql-client-role", spec.ProjectId, "roles/cloudsql.client", Server);
             ImageRepository = new ArtifactRepositoryResource(session.ArtifactRegistry, spec.ProjectId, spec.Region,
                 names.ArtifactRepositoryName, names.Labels, Apis);
+            BuildServer(spec, session, builtInImage);
         }
+
+        private void BuildServer(MlflowDeploymentSpec spec, GoogleCloudSession session, BuiltInImage? builtInImage)
+        {
+            var server = spec.Input.Server;
+            var appEngine = session.AppEngine;
+            var project = spec.ProjectId;
+            App = new AppEngineAppResource(appEngine, project, spec.Input.AppEngineLocationId, Apis);
+            Iap = new IapResource(appEngine, App, server);
+            Image = server.Image != null || server.FollowLive || builtInImage == null
+                ? new GivenImageResource(server.Image, required: !server.FollowLive)
+                : new PublishedImageResource(PublishRequest(spec, builtInImage), builtInImage.Options, ImageRepository);
+            var locator = new ServerServiceLocator(appEngine, session.ResourceManager, project, spec.Names.Name, Bucket.ArtifactDestination, server.Service);
+            Version = new ServerVersionResource(appEngine, locator, server, spec.Network, App, Iap, Image, DatabaseInstance,
+                DatabasePasswordSecret, Bucket, Server, Database, DatabaseUser, DatabasePasswordAccess, SqlClientRole, BucketAccess);
+            Traffic = new ServerTrafficResource(appEngine, project, locator, Version);
+            OldVersions = new OldVersionsResource(appEngine, project, locator, Version, Traffic);
+            KeylessLogging = new KeylessLoggingResource(session.Iam, session.Iap, project, locator, server, spec.Input.WebAppUsers, LogPusher, Version);
+            IapAccess = new IapAccessResource(session.Iap, locator, server, spec.Input.WebAppUsers, LogPusher, Version, KeylessLogging);
+        }
+
+        private static Images.ImagePublishRequest PublishRequest(MlflowDeploymentSpec spec, BuiltInImage builtIn) =>
+            new Images.ImagePublishRequest(builtIn.ContextDirectory,
+                builtIn.RegistryHost ?? Images.ImagePublishRequest.ArtifactRegistryHost(spec.Region),
+                spec.ProjectId.Replace(':', '/'), spec.Names.ArtifactRepositoryName, DeploymentNames.ImageName);
 
         public MlflowDeploymentSpec Spec { get; }
 
@@ -68,11 +94,28 @@ namespace OneClickMlflow.Deployment
         public ProjectRoleResource SqlClientRole { get; }
         public ArtifactRepositoryResource ImageRepository { get; }
 
+        public AppEngineAppResource App { get; private set; } = null!;
+
+        public IapResource Iap { get; private set; } = null!;
+
+        public ServerImageResource Image { get; private set; } = null!;
+
+        public ServerVersionResource Version { get; private set; } = null!;
+
+        public ServerTrafficResource Traffic { get; private set; } = null!;
+
+        public OldVersionsResource OldVersions { get; private set; } = null!;
+
+        public KeylessLoggingResource KeylessLogging { get; private set; } = null!;
+
+        public IapAccessResource IapAccess { get; private set; } = null!;
+
         /// <summary>Every resource, for the engine (it orders them by their dependencies).</summary>
         public IReadOnlyList<Resource> Resources => new Resource[]
         {
             Apis, Network, PeeringRange, PrivateServicesAccess, Bucket, LogPusher, Server, BucketAccess, ImageRepository,
             DatabaseInstance, Database, DatabasePasswordSecret, DatabaseUser, DatabasePasswordAccess, SqlClientRole,
+            App, Iap, Image, Version, Traffic, OldVersions, KeylessLogging, IapAccess,
         };
 
         /// <summary>The deployment as it stands after a run.</summary>
@@ -81,6 +124,11 @@ namespace OneClickMlflow.Deployment
             var deployment = DescribeLive();
             deployment.Changes = run.Resources;
             deployment.Run = run;
+            var traffic = run.Resources.FirstOrDefault(r => r.ResourceId == Traffic.Id)?.Outcome;
+            if (traffic == ResourceOutcome.Succeeded || traffic == ResourceOutcome.Unchanged)
+            {
+                deployment.ServingVersion = Version.Wanted?.Id ?? deployment.ServingVersion;
+            }
             return deployment;
         }
 
@@ -107,19 +155,33 @@ namespace OneClickMlflow.Deployment
             LogPusherServiceAccount = LogPusher.Email,
             ServerServiceAccount = Server.Email,
             ImageRepository = ImageRepository.RegistryUri,
-            WebAppUser = Spec.Input.WebAppUsers,
+            WebAppUser = IapAccess.WebUsers,
             DatabaseInstance = DatabaseInstance.Name,
             DatabaseConnectionName = DatabaseInstance.ConnectionName,
             DatabasePrivateIp = DatabaseInstance.PrivateIp ?? "",
             DatabaseVersion = DatabaseInstance.DatabaseVersion,
             DatabasePasswordSecret = DatabasePasswordSecret.ResourceName,
+            TrackingUri = string.IsNullOrEmpty(App.DefaultHostname) ? null : TrackingUriResolver.FromDefaultHostname(ServedHost()),
+            Image = Version.Wanted?.Deployment?.Container?.Image ?? Image.Image?.Reference ?? "",
+            Service = Version.ServiceId,
+            ServingVersion = Version.ServingVersionId ?? "",
+            IapEnabled = Iap.Enabled,
+            OAuthClient = Iap.OAuthClient,
+            KeylessLogging = KeylessLogging.Enabled,
         };
+
+        /// <summary>The app's host name, or SERVICE-dot-HOST for a service other than default.</summary>
+        private string ServedHost() =>
+            Version.ServiceId is { Length: > 0 } service && service != ServerServiceLocator.DefaultService
+                ? service + "-dot-" + App.DefaultHostname
+                : App.DefaultHostname;
     }
 
     /// <summary>Builds the desired resource graph of a deployment.</summary>
     public static class DeploymentGraphBuilder
     {
-        public static MlflowDeploymentGraph Build(MlflowDeploymentSpec spec, GoogleCloudSession session) =>
-            new MlflowDeploymentGraph(spec, session);
+        /// <param name="builtInImage">How to publish the module's image when -Image is not given; null requires -Image.</param>
+        public static MlflowDeploymentGraph Build(MlflowDeploymentSpec spec, GoogleCloudSession session, BuiltInImage? builtInImage = null) =>
+            new MlflowDeploymentGraph(spec, session, builtInImage);
     }
 }

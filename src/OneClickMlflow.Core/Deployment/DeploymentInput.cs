@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+using System.Security;
 
 namespace OneClickMlflow.Deployment
 {
@@ -21,14 +22,37 @@ namespace OneClickMlflow.Deployment
 
         /// <summary>Days of automated backups kept; null means <see cref="DatabaseSettings.DefaultBackupRetentionDays"/>.</summary>
         public int? BackupRetentionDays { get; set; }
+
+        /// <summary>The server image pinned by digest (HOST/PATH@sha256:HEX); null publishes the module's own image.</summary>
+        public string? Image { get; set; }
+
+        /// <summary>The App Engine service; null chooses 'default' or the deployment's own service.</summary>
+        public string? Service { get; set; }
+
+        public string? OAuthClientId { get; set; }
+
+        public SecureString? OAuthClientSecret { get; set; }
+
+        /// <summary>True stops web users from minting tokens as the log pusher (and removes the grants made before).</summary>
+        public bool NoKeylessLogging { get; set; }
+
+        public double? Cpu { get; set; }
+        public double? MemoryGb { get; set; }
+        public double? DiskGb { get; set; }
+        public int? MinInstances { get; set; }
+        public int? MaxInstances { get; set; }
+
+        /// <summary>Want the server as it runs (Get-MlflowDeployment): image, web users, OAuth client and keyless logging are read, not given.</summary>
+        public bool ServerSettingsFromLive { get; set; }
     }
 
     /// <summary>Parameters that passed validation, in the forms the resources use.</summary>
     public sealed class ValidatedDeploymentInput
     {
         internal ValidatedDeploymentInput(DeploymentNames names, string region, string appEngineLocationId,
-            IReadOnlyList<string> webAppUsers, NetworkReference network, DatabaseSettings database)
+            IReadOnlyList<string> webAppUsers, NetworkReference network, DatabaseSettings database, ServerSettings server)
         {
+            Server = server;
             Database = database;
             Names = names;
             Region = region;
@@ -51,5 +75,8 @@ namespace OneClickMlflow.Deployment
 
         /// <summary>The Cloud SQL instance's version, tier and backups.</summary>
         public DatabaseSettings Database { get; }
+
+        /// <summary>The App Engine version, service, IAP client and keyless logging.</summary>
+        public ServerSettings Server { get; }
     }
 }

@@ -39,7 +39,8 @@ namespace OneClickMlflow.Deployment
             var members = ValidateWebAppUsers(input.WebAppUsers ?? Enumerable.Empty<string>());
             var network = ValidateNetworkName(input.NetworkName, names);
             var database = DatabaseSettings.Validate(input.DatabaseVersion, input.DatabaseTier, input.BackupRetentionDays);
-            return new ValidatedDeploymentInput(names, region, locationId, members, network, database);
+            var server = ServerSettings.Validate(input);
+            return new ValidatedDeploymentInput(names, region, locationId, members, network, database, server);
         }
 
         public static string ValidateProjectId(string? projectId)

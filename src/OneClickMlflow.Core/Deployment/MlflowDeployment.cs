@@ -5,7 +5,7 @@ namespace OneClickMlflow.Deployment
 {
     /// <summary>
     /// A deployed MLflow tracking server as New-MlflowDeployment reports it. Property names match the parameters
-    /// of the cmdlets it is piped to (ProjectId, Name, Region). Later steps add the image and the URL.
+    /// of the cmdlets it is piped to (ProjectId, Name, Region).
     /// </summary>
     public sealed class MlflowDeployment
     {
@@ -17,6 +17,26 @@ namespace OneClickMlflow.Deployment
 
         /// <summary>App Engine's location id for the region (e.g. us-central for us-central1).</summary>
         public string AppEngineLocationId { get; set; } = "";
+
+        /// <summary>Where MLflow clients send runs (MLFLOW_TRACKING_URI), from the app's defaultHostname; null before the app exists.</summary>
+        public System.Uri? TrackingUri { get; set; }
+
+        /// <summary>The image the server version runs, pinned by digest.</summary>
+        public string Image { get; set; } = "";
+
+        /// <summary>The App Engine service of the deployment ('default', or one named after the deployment).</summary>
+        public string Service { get; set; } = "";
+
+        /// <summary>The deployment's version receiving the service's traffic (empty before the first).</summary>
+        public string ServingVersion { get; set; } = "";
+
+        public bool IapEnabled { get; set; }
+
+        /// <summary>"Google-managed", or the id of the custom OAuth client IAP uses.</summary>
+        public string OAuthClient { get; set; } = "";
+
+        /// <summary>Whether web users may mint tokens as the log pusher (no key file needed).</summary>
+        public bool KeylessLogging { get; set; }
 
         /// <summary>The VPC network's name.</summary>
         public string Network { get; set; } = "";

@@ -27,6 +27,9 @@ namespace OneClickMlflow.Google
 
         public DatabaseInstanceSettings? Settings { get; set; }
 
+        /// <summary>The instance's server CA: clients verify the server with its PEM <c>cert</c>.</summary>
+        public SqlServerCaCert? ServerCaCert { get; set; }
+
         /// <summary>The PRIVATE address, once the instance is running.</summary>
         [JsonIgnore]
         public string? PrivateIp => IpAddresses?.FirstOrDefault(a => a.Type == "PRIVATE")?.IpAddress;
@@ -49,6 +52,11 @@ namespace OneClickMlflow.Google
         public DateTimeOffset? ExpiryTime { get; set; }
 
         public DateTimeOffset? InstanceDeletionTime { get; set; }
+    }
+
+    public sealed class SqlServerCaCert
+    {
+        public string? Cert { get; set; }
     }
 
     public sealed class SqlIpMapping

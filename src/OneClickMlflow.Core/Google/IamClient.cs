@@ -45,6 +45,19 @@ namespace OneClickMlflow.Google
             SendAsync<object>(HttpMethod.Delete, $"projects/{Escape(projectId)}/serviceAccounts/{Escape(email)}", null,
                 RequestRetry.ByMethod, cancellationToken);
 
+        /// <summary>The service account's own IAM policy (who may act as it).</summary>
+        public Task<IamPolicy> GetServiceAccountPolicyAsync(string projectId, string email, CancellationToken cancellationToken) =>
+            SendAsync<IamPolicy>(HttpMethod.Post, $"projects/{Escape(projectId)}/serviceAccounts/{Escape(email)}:getIamPolicy",
+                new { }, RequestRetry.Safe, cancellationToken);
+
+        public Task<IamPolicy> SetServiceAccountPolicyAsync(string projectId, string email, IamPolicy policy, CancellationToken cancellationToken) =>
+            SendAsync<IamPolicy>(HttpMethod.Post, $"projects/{Escape(projectId)}/serviceAccounts/{Escape(email)}:setIamPolicy",
+                new { policy }, RequestRetry.Never, cancellationToken);
+
+        public IamPolicyEditor ServiceAccountPolicyEditor(string projectId, string email) => new IamPolicyEditor(
+            ct => GetServiceAccountPolicyAsync(projectId, email, ct),
+            (policy, ct) => SetServiceAccountPolicyAsync(projectId, email, policy, ct));
+
         private sealed class CreateRequest
         {
             public string AccountId { get; set; } = "";

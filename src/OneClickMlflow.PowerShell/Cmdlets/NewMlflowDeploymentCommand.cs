@@ -4,6 +4,10 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Management.Automation;
 using System.Management.Automation.Language;
+using System.Security;
+using Google.Apis.Auth.OAuth2;
+using OneClickMlflow.Images;
+using OneClickMlflow.Prerequisites;
 using OneClickMlflow.Deployment;
 using OneClickMlflow.Google;
 using OneClickMlflow.PowerShell.Completion;
@@ -12,11 +16,10 @@ using OneClickMlflow.PowerShell.Infrastructure;
 namespace OneClickMlflow.PowerShell.Cmdlets
 {
     /// <summary>
-    /// Deploys (or brings back to its wanted state) a private MLflow tracking server's platform: required APIs,
-    /// network, private services access, artifacts bucket, service accounts and their bucket access, and the
-    /// Cloud SQL database with its password in Secret Manager. Every
-    /// parameter is checked before any call; each planned change goes through ShouldProcess; a re-run changes
-    /// only what differs.
+    /// Deploys (or brings back to its wanted state) a private MLflow tracking server: required APIs, network,
+    /// private services access, artifacts bucket, service accounts and their access, the Cloud SQL database with
+    /// its password in Secret Manager, and the server on App Engine flexible behind IAP. Every parameter is checked
+    /// before any call; each planned change goes through ShouldProcess; a re-run changes only what differs.
     /// </summary>
     [Cmdlet(VerbsCommon.New, "MlflowDeployment", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium,
         DefaultParameterSetName = DeploySet)]
@@ -62,6 +65,47 @@ namespace OneClickMlflow.PowerShell.Cmdlets
         [Parameter]
         public int? BackupRetentionDays { get; set; }
 
+        /// <summary>The server image pinned by digest (REGISTRY/PATH@sha256:DIGEST); omitted or empty, the module builds and publishes its own.</summary>
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        public string? Image { get; set; }
+
+        /// <summary>The App Engine service; by default 'default' in a project without services, else one named after the deployment.</summary>
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        public string? Service { get; set; }
+
+        /// <summary>Your own OAuth client for IAP (needed for users outside your organisation); omitted, Google's managed client.</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string? OAuthClientId { get; set; }
+
+        /// <summary>The secret of -OAuthClientId, as a SecureString.</summary>
+        [Parameter]
+        public SecureString? OAuthClientSecret { get; set; }
+
+        /// <summary>Do not let web users mint tokens as the log pusher (and remove such grants made before).</summary>
+        [Parameter]
+        public SwitchParameter NoKeylessLogging { get; set; }
+
+        /// <summary>CPUs per instance: 1 or an even number up to 80 (default 1).</summary>
+        [Parameter]
+        public double? Cpu { get; set; }
+
+        /// <summary>Memory per instance in GB: 0.9 to 6.5 per CPU, less 0.4 (default 2).</summary>
+        [Parameter]
+        public double? MemoryGb { get; set; }
+
+        /// <summary>Disk per instance in GB, 10 to 10240 (default 10).</summary>
+        [Parameter]
+        public double? DiskGb { get; set; }
+
+        /// <summary>Fewest instances, at least 1 (default 1).</summary>
+        [Parameter]
+        public int? MinInstances { get; set; }
+
+        /// <summary>Most instances, at least -MinInstances (default 2).</summary>
+        [Parameter]
+        public int? MaxInstances { get; set; }
+
         [Parameter]
         public string? ImpersonateServiceAccount { get; set; }
 
@@ -84,6 +128,16 @@ namespace OneClickMlflow.PowerShell.Cmdlets
                     DatabaseVersion = DatabaseVersion,
                     DatabaseTier = DatabaseTier,
                     BackupRetentionDays = BackupRetentionDays,
+                    Image = Image,
+                    Service = Service,
+                    OAuthClientId = OAuthClientId,
+                    OAuthClientSecret = OAuthClientSecret,
+                    NoKeylessLogging = NoKeylessLogging,
+                    Cpu = Cpu,
+                    MemoryGb = MemoryGb,
+                    DiskGb = DiskGb,
+                    MinInstances = MinInstances,
+                    MaxInstances = MaxInstances,
                 });
             }
             catch (InvalidDeploymentInputException e)
@@ -112,7 +166,7 @@ namespace OneClickMlflow.PowerShell.Cmdlets
             using GoogleCloudSession session = RunAsync(ct =>
                 SessionFactory.CreateAsync(HostVersion, spec.ProjectId, ImpersonateServiceAccount, ct, Reporter.Debug));
             Reporter.Verbose($"Deploying '{spec.Names.Name}' to project '{spec.ProjectId}' in {spec.Region} as {session.Account}.");
-            var graph = DeploymentGraphBuilder.Build(spec, session);
+            var graph = DeploymentGraphBuilder.Build(spec, session, spec.Input.Server.Image == null ? BuiltInImage(session) : null);
             var plan = RunAsync(ct => engine.PlanAsync(graph.Resources, ct));
             WriteVerbose("Plan: " + plan.Summary);
             if (PlanOnly)
@@ -161,6 +215,20 @@ namespace OneClickMlflow.PowerShell.Cmdlets
         {
             var operation = $"Performing the operation \"{change.Action}: {change.Reason}\" on target \"{change.Target}\".";
             return ShouldProcess(operation, "Are you sure you want to perform this action?\n" + operation, "Confirm", out reason);
+        }
+
+        /// <summary>The module's image folder, built with the local Docker engine and pushed with the session's credential.</summary>
+        private BuiltInImage BuiltInImage(GoogleCloudSession session)
+        {
+            ITokenAccess tokens = session.Credential;
+            var options = new ImagePublisherOptions(DockerEngineProbe.EngineEndpoint(GoogleCloudSession.ProcessEnvironment()),
+                ct => tokens.GetAccessTokenForRequestAsync(null, ct))
+            {
+                Verbose = Reporter.Verbose,
+            };
+            var moduleBase = MyInvocation.MyCommand.Module?.ModuleBase
+                             ?? System.IO.Path.GetDirectoryName(typeof(NewMlflowDeploymentCommand).Assembly.Location)!;
+            return new BuiltInImage(System.IO.Path.Combine(moduleBase, "image"), options);
         }
 
         /// <summary>The project gcloud would use (CLOUDSDK_CORE_PROJECT, then core/project); read without any call.</summary>

@@ -18,6 +18,7 @@ public abstract class DatabaseDeploymentTestBase : PlatformDeploymentTestBase
         DatabaseVersion = version,
         DatabaseTier = tier,
         BackupRetentionDays = backupRetentionDays,
+        Image = Server.TestImages.First,
     };
 
     protected async Task<DeploymentRunReport> DeployAsync(DeploymentInput input)

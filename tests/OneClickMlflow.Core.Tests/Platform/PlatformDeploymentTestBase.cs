@@ -36,7 +36,7 @@ public abstract class PlatformDeploymentTestBase : EmulatedSessionTestBase
 
     protected static MlflowDeploymentGraph Graph(GoogleCloudSession session, string? networkName = null) =>
         DeploymentGraphBuilder.Build(
-            MlflowDeploymentSpec.From(new DeploymentInput { ProjectId = Project, Region = Region, NetworkName = networkName }),
+            MlflowDeploymentSpec.From(new DeploymentInput { ProjectId = Project, Region = Region, NetworkName = networkName, Image = Server.TestImages.First }),
             session);
 
     protected IReadOnlyList<RequestLogEntry> MutatingRequests() => Host.Requests.Where(r => r.Mutating).ToList();

@@ -66,6 +66,7 @@ public sealed partial class AppEngineApi : IEmulatedApi
         app.MapPost("/services/{service}/versions", context => AppEngineVersions.Create(context, state));
         app.MapGet("/services/{service}/versions", context => AppEngineVersions.List(context, state));
         app.MapGet("/services/{service}/versions/{version}", context => AppEngineVersions.Get(context, state));
+        app.MapPatch("/services/{service}/versions/{version}", context => AppEngineVersions.Patch(context, state));
         app.MapDelete("/services/{service}/versions/{version}", context => AppEngineVersions.Delete(context, state));
     }
 

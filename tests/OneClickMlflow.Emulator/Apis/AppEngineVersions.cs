@@ -88,6 +88,38 @@ public static class AppEngineVersions
         }
     }
 
+    /// <summary>PATCH <c>?updateMask=servingStatus</c>: stops or starts a version's instances (SERVING or STOPPED).</summary>
+    public static async Task Patch(HttpContext context, EmulatorState state)
+    {
+        var (app, service) = AppEngineApi.ExistingService(context, state, "appengine.versions.update");
+        var id = context.Route("version");
+        var body = await context.ReadBodyAsync(AppEngineSchemas.Version);
+        var mask = AppEngineApi.Mask(context);
+        if (!mask.SequenceEqual(new[] { "servingStatus" }) && !mask.SequenceEqual(new[] { "serving_status" }))
+        {
+            throw GoogleApiError.InvalidArgument(
+                "This emulator updates only the serving status of a flexible version: use updateMask=servingStatus.", "update_mask");
+        }
+        var status = body["servingStatus"]?.GetValue<string>();
+        if (status is not ("SERVING" or "STOPPED"))
+        {
+            throw GoogleApiError.InvalidArgument($"Invalid serving status \"{status}\": use SERVING or STOPPED.", "version.serving_status");
+        }
+        AppEngineVersion version;
+        lock (state.Gate)
+        {
+            version = service.Versions.GetValueOrDefault(id)
+                ?? throw GoogleApiError.NotFound($"Unable to retrieve version \"{id}\" of service \"{service.Id}\".");
+        }
+        var operation = AppEngineApi.StartOperation(state, app.Id, "appengine.versions.patch", "google.appengine.v1.Versions.UpdateVersion",
+            $"apps/{app.Id}/services/{service.Id}/versions/{id}", () =>
+            {
+                version.ServingStatus = status;
+                return AppEngineApi.Typed("Version", VersionJson(state, app, version));
+            });
+        await AppEngineApi.WriteOperation(context, state, operation);
+    }
+
     /// <summary>Refuses deleting a version that receives traffic, as Google does.</summary>
     public static async Task Delete(HttpContext context, EmulatorState state)
     {
@@ -133,12 +165,17 @@ public static class AppEngineVersions
         }
         if (body["network"]?["name"]?.GetValue<string>() is { } network)
         {
-            var name = network.Split('/')[^1];
+            // A name in the app's project, or projects/HOST/global/networks/NAME for a Shared VPC network.
+            var parts = network.Split('/');
+            var (project, name) = parts.Length == 5 && parts[0] == "projects" && parts[2] == "global" && parts[3] == "networks"
+                ? (parts[1], parts[4])
+                : parts.Length == 1 ? (app.Id, network) : throw GoogleApiError.InvalidArgument(
+                    $"Invalid network name \"{network}\": use NAME or projects/PROJECT/global/networks/NAME.", "version.network.name");
             lock (state.Gate)
             {
-                if (!state.ApiState<ComputeState>().Networks.ContainsKey((app.Id, name)))
+                if (!state.ApiState<ComputeState>().Networks.ContainsKey((project, name)))
                 {
-                    throw GoogleApiError.InvalidArgument($"The network \"{network}\" does not exist in project {app.Id}.", "version.network.name");
+                    throw GoogleApiError.InvalidArgument($"The network \"{name}\" does not exist in project {project}.", "version.network.name");
                 }
             }
         }

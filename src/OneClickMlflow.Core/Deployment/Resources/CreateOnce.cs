@@ -41,11 +41,11 @@ namespace OneClickMlflow.Deployment.Resources
             }
         }
 
-        /// <summary>A failure after which the state is unknown or already changed: transient, or "already exists".</summary>
+        /// <summary>A failure after which the state is unknown or already changed: transient, or "already exists" (409, or code 6 in an operation).</summary>
         public static bool IsWorthReReading(Exception error) => error switch
         {
             GoogleApiException google => google.IsTransient || google.IsAlreadyExists,
-            OperationFailedException operation => operation.Code == 409 || operation.Code == 9 || operation.Code >= 500,
+            OperationFailedException operation => operation.Code == 409 || operation.Code == 6 || operation.Code == 9 || operation.Code >= 500,
             _ => false,
         };
 

@@ -55,6 +55,9 @@ namespace OneClickMlflow.Deployment.Resources
         /// <summary>The instance's private address (known once it runs).</summary>
         public string? PrivateIp => live?.PrivateIp;
 
+        /// <summary>The server CA certificate (PEM) the tracking server verifies the instance with.</summary>
+        public string? ServerCaPem => live?.ServerCaCert?.Cert;
+
         /// <summary>The version the instance runs (as read), or the wanted one before it exists.</summary>
         public string DatabaseVersion => live?.DatabaseVersion ?? settings.Version;
 

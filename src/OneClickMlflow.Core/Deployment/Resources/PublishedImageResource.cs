@@ -1,0 +1,73 @@
+using System.Collections.Generic;
+using System.Net.Http;
+using System.Threading;
+using System.Threading.Tasks;
+using OneClickMlflow.Images;
+
+namespace OneClickMlflow.Deployment.Resources
+{
+    /// <summary>
+    /// The module's own server image, published into the deployment's Artifact Registry repository by
+    /// <see cref="ImagePublisher"/>. Observing asks the registry only whether the content tag is there, so a plan or
+    /// -WhatIf never builds; unchanged content is neither built nor pushed.
+    /// </summary>
+    public sealed class PublishedImageResource : ServerImageResource
+    {
+        private readonly ImagePublishRequest request;
+        private readonly ImagePublisherOptions options;
+        private string? tag;
+        private ServerImageReference? image;
+        private string? unreachable;
+
+        public PublishedImageResource(ImagePublishRequest request, ImagePublisherOptions options, ArtifactRepositoryResource repository)
+            : base(request.ImageRepository, repository)
+        {
+            this.request = request;
+            this.options = options;
+        }
+
+        public override ServerImageReference? Image => image;
+
+        protected override bool Exists => image != null;
+
+        public override async Task ObserveAsync(CancellationToken cancellationToken)
+        {
+            tag = ContentTag.Compute(request.ContextDirectory, new Dictionary<string, string>(request.BuildArguments), request.MlflowVersion);
+            var http = options.RegistryHttpClient ?? new HttpClient();
+            try
+            {
+                var digest = await new RegistryClient(http, options.AccessToken)
+                    .ManifestDigestAsync(request.RegistryHost, request.RepositoryPath, tag, cancellationToken).ConfigureAwait(false);
+                image = digest == null ? null : ServerImageReference.FromDigest(request.ImageRepository, digest);
+                unreachable = null;
+            }
+            catch (ImagePublishException e) when (e.HttpStatus == 0)
+            {
+                // A plan (or -WhatIf) still shows what would happen; publishing reports the failure if it persists.
+                image = null;
+                unreachable = e.Message;
+            }
+            finally
+            {
+                if (options.RegistryHttpClient == null)
+                {
+                    http.Dispose();
+                }
+            }
+        }
+
+        public override PlannedChange Plan() => image != null
+            ? Unchanged($"{request.ImageName}:{tag} is in the registry")
+            : Create($"build {request.ImageName}:{tag} with the local Docker engine and push it" + (unreachable == null ? "" : $" ({unreachable})"),
+                new Dictionary<string, string> { ["image"] = $"{request.ImageRepository}:{tag}" });
+
+        public override PlannedChange PlanRemoval() => Unchanged("kept with the image repository");
+
+        public override async Task ApplyAsync(ResourceApplyContext context)
+        {
+            context.ReportProgress($"building and pushing {request.ImageName}:{tag}");
+            var result = await new ImagePublisher(options).PublishAsync(request, context.CancellationToken).ConfigureAwait(false);
+            image = ServerImageReference.FromDigest(result.Repository, result.Digest);
+        }
+    }
+}

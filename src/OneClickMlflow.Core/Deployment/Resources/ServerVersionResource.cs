@@ -1,0 +1,206 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
+using OneClickMlflow.Google;
+
+namespace OneClickMlflow.Deployment.Resources
+{
+    /// <summary>
+    /// The tracking server: an App Engine flexible version of the image in the deployment's service, on its
+    /// network, as its server account, with the environment the image's entrypoint reads. Creating one takes
+    /// minutes on Google; traffic moves to it afterwards (<see cref="ServerTrafficResource"/>).
+    /// </summary>
+    public sealed class ServerVersionResource : Resource
+    {
+        private const string Serving = "SERVING";
+        private const string Stopped = "STOPPED";
+
+        private readonly AppEngineClient appEngine;
+        private readonly ServerServiceLocator locator;
+        private readonly ServerSettings settings;
+        private readonly AppEngineAppResource app;
+        private readonly ServerImageResource image;
+        private readonly SqlInstanceResource instance;
+        private readonly DatabasePasswordSecretResource secret;
+        private readonly ArtifactBucketResource bucket;
+        private readonly ServiceAccountResource server;
+        private readonly string networkName;
+        private ServerServiceState? live;
+
+        public ServerVersionResource(AppEngineClient appEngine, ServerServiceLocator locator, ServerSettings settings, NetworkReference network,
+            AppEngineAppResource app, IapResource iap, ServerImageResource image, SqlInstanceResource instance, DatabasePasswordSecretResource secret,
+            ArtifactBucketResource bucket, ServiceAccountResource server, params Resource[] grants)
+            : base("server-version", "App Engine version", "MLflow tracking server",
+                new Resource[] { app, iap, image, instance, secret, bucket, server }.Concat(grants).ToArray())
+        {
+            this.appEngine = appEngine;
+            this.locator = locator;
+            this.settings = settings;
+            this.app = app;
+            this.image = image;
+            this.instance = instance;
+            this.secret = secret;
+            this.bucket = bucket;
+            this.server = server;
+            // App Engine takes a network of another project (Shared VPC) by its path.
+            networkName = network.ProjectId == app.Name ? network.Name : network.RelativeName;
+        }
+
+        /// <summary>The service the version runs in (known once observed).</summary>
+        public string ServiceId => live?.ServiceId ?? settings.Service ?? "";
+
+        /// <summary>The wanted version (null when Get-MlflowDeployment finds none serving).</summary>
+        public AppEngineVersion? Wanted { get; private set; }
+
+        /// <summary>The deployment's version that had the service's traffic when last read.</summary>
+        public string? ServingVersionId => live?.ServingOwnVersion?.Id;
+
+        public bool ServiceExists => live?.Exists == true;
+
+        protected override bool Exists => live?.OwnVersions.Count > 0;
+
+        public override async Task ObserveAsync(CancellationToken cancellationToken) =>
+            live = await locator.ObserveAsync(cancellationToken).ConfigureAwait(false);
+
+        /// <summary>Dependents (traffic, IAP access) can read an existing service while a new version is planned.</summary>
+        public override bool LetsDependentsObserve(PlannedChange change) => change.Action != ChangeAction.Create || ServiceExists;
+
+        public override PlannedChange Plan()
+        {
+            Wanted = WantedVersion();
+            if (Wanted == null)
+            {
+                return Create("no version of the deployment serves; New-MlflowDeployment deploys one");
+            }
+            var existing = live!.Versions.FirstOrDefault(v => v.Id == Wanted.Id);
+            if (existing?.ServingStatus == Stopped)
+            {
+                return Update($"version {Wanted.Id} of service '{ServiceId}' is stopped: start it",
+                    new Dictionary<string, string> { ["servingStatus"] = Serving });
+            }
+            if (existing != null)
+            {
+                return Unchanged($"version {Wanted.Id} of service '{ServiceId}' exists");
+            }
+            var reason = live.OwnVersions.Count == 0
+                ? $"service '{ServiceId}' has no version of the deployment"
+                : $"the image or settings changed (serving: {ServingVersionId ?? "none"})";
+            return Create(reason, new Dictionary<string, string>
+            {
+                ["service"] = ServiceId,
+                ["version"] = Wanted.Id!,
+                ["image"] = Wanted.Deployment!.Container!.Image!,
+                ["resources"] = ServerVersionSpec.Describe(Wanted.Resources!, Wanted.AutomaticScaling!),
+            });
+        }
+
+        public override PlannedChange PlanRemoval()
+        {
+            if (live == null || live.OwnVersions.Count == 0)
+            {
+                return Unchanged("no version of the deployment");
+            }
+            if (!live.IsDefault && live.Versions.All(locator.IsOwn))
+            {
+                return Delete($"deletes service '{ServiceId}' with its {live.Versions.Count} version(s)");
+            }
+            var (stop, delete) = Retirement();
+            var parts = new List<string>();
+            if (delete.Count > 0)
+            {
+                parts.Add("deletes version(s) " + string.Join(", ", delete.Select(v => v.Id)));
+            }
+            if (stop.Count > 0)
+            {
+                parts.Add($"stops {string.Join(", ", stop.Select(v => v.Id))} instead of deleting it: it receives the traffic of service " +
+                          $"'{ServiceId}'{(live.IsDefault ? ", and the default service can never be deleted" : "")}");
+            }
+            return parts.Count == 0 ? Unchanged("the deployment's versions are stopped") : Delete(string.Join("; ", parts));
+        }
+
+        public override async Task ApplyAsync(ResourceApplyContext context)
+        {
+            if (context.Change.Action == ChangeAction.Delete)
+            {
+                await RemoveAsync(context).ConfigureAwait(false);
+                return;
+            }
+            var version = Wanted ?? throw new InvalidOperationException("No image is known for the server version: pass -Image.");
+            if (context.Change.Action == ChangeAction.Update)
+            {
+                context.ReportProgress($"starting version {version.Id} of service '{ServiceId}'");
+                await appEngine.SetServingStatusAsync(app.Name, ServiceId, version.Id!, Serving, context.CancellationToken).ConfigureAwait(false);
+                locator.Invalidate();
+                live = await locator.ObserveAsync(context.CancellationToken).ConfigureAwait(false);
+                return;
+            }
+            context.ReportProgress($"creating version {version.Id} of service '{ServiceId}' (App Engine flexible takes several minutes)");
+            try
+            {
+                await appEngine.CreateVersionAsync(app.Name, ServiceId, version,
+                    elapsed => context.ReportProgress($"App Engine is deploying version {version.Id} of service '{ServiceId}' ({(int)elapsed.TotalMinutes}m{elapsed.Seconds:00}s)"),
+                    context.CancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception e) when (CreateOnce.IsWorthReReading(e))
+            {
+                // Made by an earlier run interrupted while App Engine deployed it, or unknown: the read below tells.
+            }
+            locator.Invalidate();
+            live = await locator.ObserveAsync(context.CancellationToken).ConfigureAwait(false);
+            if (!live.Versions.Any(v => v.Id == version.Id))
+            {
+                throw new InvalidOperationException($"Version {version.Id} of service '{ServiceId}' is not there after its creation; run the command again.");
+            }
+        }
+
+        private AppEngineVersion? WantedVersion()
+        {
+            var serving = live!.ServingOwnVersion;
+            var wantedImage = settings.FollowLive ? (serving == null ? null : ServerVersionSpec.ImageOf(serving)) : image.Image;
+            if (wantedImage == null)
+            {
+                return null;
+            }
+            var environment = ServerVersionSpec.Environment(instance.PrivateIp ?? "", secret.ResourceName, bucket.ArtifactDestination,
+                app.DefaultHostname, ServiceId, instance.ServerCaPem);
+            var followServing = settings.FollowLive && serving?.Resources != null && serving.AutomaticScaling != null;
+            var resources = followServing ? serving!.Resources! : ServerVersionSpec.Resources(settings.Cpu, settings.MemoryGb, settings.DiskGb);
+            var scaling = followServing
+                ? ServerVersionSpec.Scaling(serving!.AutomaticScaling!.MinTotalInstances ?? 1, serving.AutomaticScaling.MaxTotalInstances ?? 1)
+                : ServerVersionSpec.Scaling(settings.MinInstances, settings.MaxInstances);
+            return ServerVersionSpec.Build(wantedImage, environment, networkName, server.Email, resources, scaling);
+        }
+
+        /// <summary>For removal: the versions receiving traffic are stopped (they cannot be deleted), the others deleted.</summary>
+        private (List<AppEngineVersion> Stop, List<AppEngineVersion> Delete) Retirement()
+        {
+            var stop = live!.OwnVersions.Where(v => live.ReceivesTraffic(v.Id) && v.ServingStatus != Stopped).ToList();
+            var delete = live.OwnVersions.Where(v => !live.ReceivesTraffic(v.Id)).ToList();
+            return (stop, delete);
+        }
+
+        private async Task RemoveAsync(ResourceApplyContext context)
+        {
+            var ct = context.CancellationToken;
+            if (!live!.IsDefault && live.Versions.All(locator.IsOwn))
+            {
+                context.ReportProgress($"deleting service '{ServiceId}'");
+                await appEngine.DeleteServiceAsync(app.Name, ServiceId, ct).ConfigureAwait(false);
+                return;
+            }
+            var (stop, delete) = Retirement();
+            foreach (var version in delete)
+            {
+                context.ReportProgress($"deleting version {version.Id}");
+                await appEngine.DeleteVersionAsync(app.Name, ServiceId, version.Id!, ct).ConfigureAwait(false);
+            }
+            foreach (var version in stop)
+            {
+                context.ReportProgress($"stopping version {version.Id}");
+                await appEngine.SetServingStatusAsync(app.Name, ServiceId, version.Id!, Stopped, ct).ConfigureAwait(false);
+            }
+        }
+    }
+}

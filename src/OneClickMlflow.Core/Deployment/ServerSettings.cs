@@ -1,0 +1,138 @@
+using System;
+using System.Security;
+using System.Text.RegularExpressions;
+
+namespace OneClickMlflow.Deployment
+{
+    /// <summary>
+    /// The tracking server's App Engine settings, validated by Google's flexible-environment rules before any call:
+    /// 1 or an even number of CPUs up to 80; 0.9 to 6.5 GB of memory per CPU, less the 0.4 GB App Engine keeps;
+    /// a 10 to 10240 GB disk; at least one instance and no fewer maximum than minimum instances.
+    /// </summary>
+    public sealed class ServerSettings
+    {
+        public const double DefaultCpu = 1;
+        public const double DefaultMemoryGb = 2;
+        public const double DefaultDiskGb = 10;
+        public const int DefaultMinInstances = 1;
+        public const int DefaultMaxInstances = 2;
+        public const double TargetCpuUtilization = 0.6;
+        public const int MaxCpu = 80;
+
+        private static readonly Regex ServiceIdPattern = new Regex("^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$", RegexOptions.CultureInvariant);
+
+        private ServerSettings()
+        {
+        }
+
+        /// <summary>-Image, or null: the module's own image, published to the deployment's repository.</summary>
+        public ServerImageReference? Image { get; private set; }
+
+        /// <summary>-Service, or null: 'default' in a project without App Engine services, else the deployment's own.</summary>
+        public string? Service { get; private set; }
+
+        /// <summary>-OAuthClientId with -OAuthClientSecret, or null for Google's managed OAuth client.</summary>
+        public OAuthClient? OAuthClient { get; private set; }
+
+        /// <summary>Whether web users may mint tokens as the log pusher (off with -NoKeylessLogging).</summary>
+        public bool KeylessLogging { get; private set; } = true;
+
+        public double Cpu { get; private set; } = DefaultCpu;
+
+        public double MemoryGb { get; private set; } = DefaultMemoryGb;
+
+        public double DiskGb { get; private set; } = DefaultDiskGb;
+
+        public int MinInstances { get; private set; } = DefaultMinInstances;
+
+        public int MaxInstances { get; private set; } = DefaultMaxInstances;
+
+        /// <summary>
+        /// True when the wanted server is whatever runs now (Get-MlflowDeployment, which does not know the caller's
+        /// image, users or client): drift is then reported only for what the deployment itself determines.
+        /// </summary>
+        public bool FollowLive { get; private set; }
+
+        public static ServerSettings Validate(DeploymentInput input)
+        {
+            var settings = new ServerSettings { FollowLive = input.ServerSettingsFromLive, KeylessLogging = !input.NoKeylessLogging };
+            if (!string.IsNullOrWhiteSpace(input.Image))
+            {
+                settings.Image = ServerImageReference.TryParse(input.Image, out var image) ? image : throw new InvalidDeploymentInputException("Image",
+                    $"'{input.Image}' is not an image pinned by digest. Pass REGISTRY/PATH@sha256:DIGEST (the Digest of Publish-MlflowImage's " +
+                    "output, or 'gcloud artifacts docker images describe IMAGE:TAG --format=\"value(image_summary.digest)\"'): " +
+                    "App Engine runs exactly that image and its version is named after the digest, so a tag that moves never changes the server unseen.");
+            }
+            if (!string.IsNullOrWhiteSpace(input.Service))
+            {
+                var service = input.Service!.Trim();
+                settings.Service = ServiceIdPattern.IsMatch(service) && !service.StartsWith("ah-", StringComparison.Ordinal) ? service
+                    : throw new InvalidDeploymentInputException("Service",
+                        $"'{service}' is not an App Engine service id: 1 to 63 lowercase letters, digits and hyphens, not starting with 'ah-'.");
+            }
+            settings.OAuthClient = ValidateOAuthClient(input.OAuthClientId, input.OAuthClientSecret);
+            ValidateResources(settings, input);
+            return settings;
+        }
+
+        private static OAuthClient? ValidateOAuthClient(string? clientId, SecureString? secret)
+        {
+            var id = clientId?.Trim() ?? "";
+            var hasSecret = secret != null && secret.Length > 0;
+            if (id.Length == 0 && !hasSecret)
+            {
+                return null;
+            }
+            if (id.Length == 0)
+            {
+                throw new InvalidDeploymentInputException("OAuthClientId", "-OAuthClientSecret was given without -OAuthClientId: pass both, or neither for Google's managed client.");
+            }
+            if (!hasSecret)
+            {
+                throw new InvalidDeploymentInputException("OAuthClientSecret", "-OAuthClientId needs the client's secret as a SecureString: pass -OAuthClientSecret (Read-Host -AsSecureString).");
+            }
+            if (!id.EndsWith(".apps.googleusercontent.com", StringComparison.Ordinal))
+            {
+                throw new InvalidDeploymentInputException("OAuthClientId",
+                    $"'{id}' is not an OAuth client id; it ends in '.apps.googleusercontent.com' (Google Cloud console, APIs & Services, Credentials).");
+            }
+            return new OAuthClient(id, secret!);
+        }
+
+        private static void ValidateResources(ServerSettings settings, DeploymentInput input)
+        {
+            var cpu = input.Cpu ?? DefaultCpu;
+            if (cpu != 1 && (cpu < 2 || cpu > MaxCpu || cpu % 2 != 0))
+            {
+                throw new InvalidDeploymentInputException("Cpu", $"{cpu} CPUs: App Engine flexible takes 1 or an even number from 2 to {MaxCpu}.");
+            }
+            var memory = input.MemoryGb ?? DefaultMemoryGb;
+            double low = Math.Round(0.9 * cpu - 0.4, 2), high = Math.Round(6.5 * cpu - 0.4, 2);
+            if (memory < low || memory > high)
+            {
+                throw new InvalidDeploymentInputException("MemoryGb",
+                    $"{memory} GB for {cpu} CPU(s): App Engine flexible needs {low} to {high} GB (0.9 to 6.5 GB per CPU, less 0.4 GB it keeps for itself).");
+            }
+            var disk = input.DiskGb ?? DefaultDiskGb;
+            if (disk < 10 || disk > 10240)
+            {
+                throw new InvalidDeploymentInputException("DiskGb", $"{disk} GB: App Engine flexible disks have 10 to 10240 GB.");
+            }
+            var min = input.MinInstances ?? DefaultMinInstances;
+            if (min < 1)
+            {
+                throw new InvalidDeploymentInputException("MinInstances", $"{min}: App Engine flexible always runs at least 1 instance.");
+            }
+            var max = input.MaxInstances ?? Math.Max(DefaultMaxInstances, min);
+            if (max < min)
+            {
+                throw new InvalidDeploymentInputException("MaxInstances", $"{max} is below -MinInstances {min}.");
+            }
+            settings.Cpu = cpu;
+            settings.MemoryGb = memory;
+            settings.DiskGb = disk;
+            settings.MinInstances = min;
+            settings.MaxInstances = max;
+        }
+    }
+}

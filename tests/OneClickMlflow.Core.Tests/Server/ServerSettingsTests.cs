@@ -1,0 +1,70 @@
+using System.Net;
+using OneClickMlflow.Deployment;
+using Xunit;
+
+namespace OneClickMlflow.Tests.Server;
+
+/// <summary>The server parameters are checked before any call, each error naming its parameter.</summary>
+public sealed class ServerSettingsTests
+{
+    private static DeploymentInput Valid() => new() { ProjectId = "proj-one", Region = "europe-west1", Image = TestImages.First };
+
+    [Theory]
+    [InlineData("Image", "europe-west1-docker.pkg.dev/p/mlflow/mlflow:latest")]
+    [InlineData("Image", "mlflow@sha256:short")]
+    [InlineData("Service", "Bad_Service")]
+    [InlineData("Service", "ah-builtin")]
+    [InlineData("Cpu", "3")]
+    [InlineData("Cpu", "82")]
+    [InlineData("MemoryGb", "0.4")]
+    [InlineData("MemoryGb", "7")]
+    [InlineData("DiskGb", "9")]
+    [InlineData("DiskGb", "10241")]
+    [InlineData("MinInstances", "0")]
+    [InlineData("MaxInstances", "1")]
+    [InlineData("OAuthClientId", "not-a-client")]
+    [InlineData("OAuthClientSecret", "")]
+    public void A_bad_value_is_refused_naming_the_parameter(string parameter, string value)
+    {
+        var input = Valid();
+        switch (parameter)
+        {
+            case "Image": input.Image = value; break;
+            case "Service": input.Service = value; break;
+            case "Cpu": input.Cpu = double.Parse(value); break;
+            case "MemoryGb": input.MemoryGb = double.Parse(value); break;
+            case "DiskGb": input.DiskGb = double.Parse(value); break;
+            case "MinInstances": input.MinInstances = int.Parse(value); break;
+            case "MaxInstances": input.MinInstances = 3; input.MaxInstances = int.Parse(value); break;
+            case "OAuthClientId": input.OAuthClientId = value; input.OAuthClientSecret = new NetworkCredential("", "s").SecurePassword; break;
+            case "OAuthClientSecret": input.OAuthClientId = "1-a.apps.googleusercontent.com"; break;
+        }
+
+        var error = Assert.Throws<InvalidDeploymentInputException>(() => MlflowDeploymentSpec.From(input));
+
+        Assert.Equal(parameter, error.ParameterName);
+    }
+
+    [Fact]
+    public void A_tagged_digest_is_taken_by_its_digest_and_defaults_are_one_cpu_two_gb_ten_gb_one_to_two_instances()
+    {
+        var input = Valid();
+        input.Image = "europe-west1-docker.pkg.dev/p/mlflow/mlflow:1.2@sha256:" + new string('a', 64);
+
+        var server = MlflowDeploymentSpec.From(input).Input.Server;
+
+        Assert.Equal("europe-west1-docker.pkg.dev/p/mlflow/mlflow@sha256:" + new string('a', 64), server.Image!.Reference);
+        Assert.Equal((1.0, 2.0, 10.0, 1, 2), (server.Cpu, server.MemoryGb, server.DiskGb, server.MinInstances, server.MaxInstances));
+        Assert.True(server.KeylessLogging);
+    }
+
+    [Fact]
+    public void Four_cpus_take_up_to_twenty_five_point_six_gb()
+    {
+        var input = Valid();
+        input.Cpu = 4;
+        input.MemoryGb = 25.6;
+
+        Assert.Equal(25.6, MlflowDeploymentSpec.From(input).Input.Server.MemoryGb);
+    }
+}
