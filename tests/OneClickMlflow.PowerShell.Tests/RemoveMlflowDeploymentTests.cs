@@ -19,7 +19,7 @@ public sealed class RemoveMlflowDeploymentTests
     {
         emulator.Host.State.AddProject(project);
         emulator.Host.State.Grant(project, "roles/owner", emulator.Deployer);
-        var result = PowerShellRunner.Run($"New-MlflowDeployment -ProjectId {project} -Region europe-west1");
+        var result = PowerShellRunner.Run($"New-MlflowDeployment {TestImage.Argument} -ProjectId {project} -Region europe-west1");
         Assert.Empty(result.Errors);
         emulator.Host.ClearRequests();
         return project;

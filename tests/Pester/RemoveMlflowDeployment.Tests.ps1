@@ -11,7 +11,7 @@ BeforeAll {
     Set-EmulatorEnvironment -Environment $Emulator.Environment
 
     Import-Module $ModulePath -Force
-    $Deployment = New-MlflowDeployment -ProjectId $Project -Region europe-west1
+    $Deployment = New-MlflowDeployment -Image $TestImage -ProjectId $Project -Region europe-west1
     $command = "Import-Module '$ModulePath'; Remove-MlflowDeployment -ProjectId $Project -Name mlflow -Force | Out-String -Width 200"
     $Printed = @(Invoke-FreshPwsh -Command $command) -join "`n"
 }
@@ -57,6 +57,13 @@ Describe 'Remove-MlflowDeployment' {
             (gcloud compute networks list --project $Project --format=json | ConvertFrom-Json).name | Should -Not -Contain 'mlflow-network'
             @(gcloud iam service-accounts list --project $Project --format=json | ConvertFrom-Json).email |
                 Should -Not -Contain "mlflow-server@$Project.iam.gserviceaccount.com"
+        }
+
+        It 'shows the server version stopped: the default service and the app cannot be deleted' {
+            $versions = @(gcloud app versions list --project $Project --format=json | ConvertFrom-Json)
+            $served = $versions | Where-Object id -eq $Deployment.ServingVersion
+            $served.service | Should -Be 'default'
+            $served.version.servingStatus | Should -Be 'STOPPED'
         }
 
         It 'still describes the artifacts bucket, without the deployment label' {

@@ -1,3 +1,4 @@
+using System.Collections.Generic;
 using System.Linq;
 using System.Net;
 using System.Security;
@@ -106,18 +107,36 @@ public sealed class ServerAccessTests : ServerDeploymentTestBase
         Assert.Contains("never be deleted", plan.Changes.Single(c => c.ResourceId == "app-engine-app").Reason);
         Assert.Equal("STOPPED", Read(s => Service("default")!.Versions[deployment.ServingVersion].ServingStatus));
         Assert.Empty(IapMembers("default"));
-        Assert.Empty(TokenCreators());
+        // The only deployment of the project: its log pusher goes, and with it every token-creator grant on it.
+        Assert.Null(Read(s => s.FindServiceAccount(Names.LogPusherServiceAccountEmail)));
     }
 
     [Fact]
-    public async Task Deploying_again_after_a_removal_starts_the_stopped_version_and_grants_again()
+    public async Task A_version_stopped_by_hand_is_started_again_by_the_next_run()
+    {
+        var deployment = await DeployAsync(Input(webUsers: new[] { Alice }));
+        lock (Host.State.Gate)
+        {
+            Service("default")!.Versions[deployment.ServingVersion].ServingStatus = "STOPPED";
+        }
+
+        var again = await DeployAsync(Input(webUsers: new[] { Alice }));
+
+        Assert.Equal(deployment.ServingVersion, again.ServingVersion);
+        Assert.Equal("SERVING", Read(s => Service("default")!.Versions[again.ServingVersion].ServingStatus));
+    }
+
+    [Fact]
+    public async Task Deploying_again_after_a_removal_serves_a_new_version_and_grants_again()
     {
         var deployment = await DeployAsync(Input(webUsers: new[] { Alice }));
         await RemoveAsync(Input(webUsers: new[] { Alice }));
 
         var again = await DeployAsync(Input(webUsers: new[] { Alice }));
 
-        Assert.Equal(deployment.ServingVersion, again.ServingVersion);
+        // A new database instance has a new private IP, so the server's configuration, hence its version, is new.
+        Assert.NotEqual(deployment.ServingVersion, again.ServingVersion);
+        Assert.Equal(new Dictionary<string, double> { [again.ServingVersion] = 1 }, Traffic("default"));
         Assert.Equal("SERVING", Read(s => Service("default")!.Versions[again.ServingVersion].ServingStatus));
         Assert.Equal(new[] { LogPusher, Alice }.OrderBy(m => m), IapMembers("default"));
         Assert.Equal(new[] { Alice }, TokenCreators());
