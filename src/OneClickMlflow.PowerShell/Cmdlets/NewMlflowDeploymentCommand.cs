@@ -175,7 +175,7 @@ namespace OneClickMlflow.PowerShell.Cmdlets
                 return;
             }
 
-            var approval = Approve(plan, out var whatIf);
+            var approval = ChangeApproval.Ask(this, plan, out var whatIf);
             if (whatIf || (plan.HasChanges && approval.Approved.Count == 0))
             {
                 return;
@@ -184,37 +184,6 @@ namespace OneClickMlflow.PowerShell.Cmdlets
             var report = RunAsync(ct => engine.ApplyAsync(approval, ct));
             WriteVerbose($"Applied in {report.WallTime.TotalSeconds:0.0}s.");
             WriteObject(graph.Describe(report));
-        }
-
-        /// <summary>
-        /// On the pipeline thread, one question (or one "What if" line) per real change. -WhatIf declines every
-        /// change, which would leave their dependents unasked: those get their "What if" line too.
-        /// </summary>
-        private DeploymentApproval Approve(DeploymentPlan plan, out bool whatIf)
-        {
-            var sawWhatIf = false;
-            var approval = plan.Approve(change =>
-            {
-                var approved = ShouldProcess(change, out var reason);
-                sawWhatIf |= reason == ShouldProcessReason.WhatIf;
-                return approved;
-            });
-            if (sawWhatIf)
-            {
-                foreach (var change in approval.Skipped)
-                {
-                    ShouldProcess(change, out _);
-                }
-            }
-
-            whatIf = sawWhatIf;
-            return approval;
-        }
-
-        private bool ShouldProcess(PlannedChange change, out ShouldProcessReason reason)
-        {
-            var operation = $"Performing the operation \"{change.Action}: {change.Reason}\" on target \"{change.Target}\".";
-            return ShouldProcess(operation, "Are you sure you want to perform this action?\n" + operation, "Confirm", out reason);
         }
 
         /// <summary>The module's image folder, built with the local Docker engine and pushed with the session's credential.</summary>
