@@ -196,7 +196,11 @@ Write-Host '== A token for the log pusher, then a metric logged through IAP'
 `$run = Invoke-RestMethod -Method Post -Uri "`$api/runs/create" -Headers `$headers -ContentType 'application/json' -Body (@{ experiment_id = `$experiment.experiment_id } | ConvertTo-Json)
 `$metric = @{ run_id = `$run.run.info.run_id; key = 'loss'; value = 0.25; timestamp = [DateTimeOffset]::UtcNow.ToUnixTimeMilliseconds(); step = 0 }
 `$null = Invoke-RestMethod -Method Post -Uri "`$api/runs/log-metric" -Headers `$headers -ContentType 'application/json' -Body (`$metric | ConvertTo-Json)
-Write-Host "Logged loss=0.25 to run `$(`$run.run.info.run_id) of experiment `$(`$experiment.experiment_id) at `$env:MLFLOW_TRACKING_URI"
+`$stored = Invoke-RestMethod -Uri "`$api/runs/get?run_id=`$(`$run.run.info.run_id)" -Headers `$headers
+Write-Host "Logged loss=`$(`$stored.run.data.metrics[0].value) to run `$(`$run.run.info.run_id) of experiment `$(`$experiment.experiment_id) at `$env:MLFLOW_TRACKING_URI"
+Write-Host '== What is deployed (Get-MlflowDeployment), and what removing it would do'
+Get-MlflowDeployment | Format-Table
+Get-MlflowDeployment | Remove-MlflowDeployment -WhatIf
 "@
         $exitCode = Invoke-FreshPwsh -Arguments @('-Command', $script)
         if ($exitCode -ne 0) { throw "The demo failed with exit code $exitCode." }
