@@ -226,4 +226,25 @@ public sealed class AppEngineApiTests : AppEngineTestBase
         Assert.Equal(HttpStatusCode.Forbidden, status);
         Assert.Contains("App Engine Admin API has not been used", ErrorMessage(body));
     }
+
+    [Fact]
+    public async Task Versions_leave_out_the_deployment_unless_the_full_view_is_asked_for()
+    {
+        await CreateAppAsync();
+        await DeployAsync("default", "v1");
+
+        var (_, basic) = await CallAsync(HttpMethod.Get, App + "/services/default/versions/v1");
+        var (_, full) = await CallAsync(HttpMethod.Get, App + "/services/default/versions/v1?view=FULL");
+        var (_, listed) = await CallAsync(HttpMethod.Get, App + "/services/default/versions");
+        var (_, listedFull) = await CallAsync(HttpMethod.Get, App + "/services/default/versions?view=FULL");
+        var (badView, error) = await CallAsync(HttpMethod.Get, App + "/services/default/versions?view=EVERYTHING");
+
+        Assert.Null(basic["deployment"]);
+        Assert.Equal("flex", basic["env"]!.GetValue<string>());
+        Assert.NotNull(full["deployment"]!["container"]!["image"]);
+        Assert.Null(listed["versions"]![0]!["deployment"]);
+        Assert.NotNull(listedFull["versions"]![0]!["deployment"]);
+        Assert.Equal(HttpStatusCode.BadRequest, badView);
+        Assert.Contains("view", error["error"]!["message"]!.GetValue<string>());
+    }
 }

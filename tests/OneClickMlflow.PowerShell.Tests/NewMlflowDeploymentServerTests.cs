@@ -189,6 +189,28 @@ public sealed class NewMlflowDeploymentServerTests
     }
 
     [Fact]
+    public async Task A_token_by_project_and_name_is_for_the_service_that_serves_that_deployment()
+    {
+        var project = NewProject("ps-server-token-by-name");
+        var first = Deploy($"-ProjectId {project}");
+        var second = Deploy($"-ProjectId {project} -Name team-b");
+
+        var result = PowerShellRunner.Run($"Get-MlflowTrackingToken -ProjectId {project} -Name team-b -AsPlainText");
+        var unknown = PowerShellRunner.Run($"Get-MlflowTrackingToken -ProjectId {project} -Name team-c");
+
+        Assert.Empty(result.Errors);
+        var token = Assert.IsType<MlflowTrackingToken>(Assert.Single(result.Output).BaseObject);
+        Assert.Equal(second.TrackingUri!.ToString().TrimEnd('/'), token.TrackingUri);
+        Assert.NotEqual(first.TrackingUri, second.TrackingUri);
+        using var http = new HttpClient();
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(second.TrackingUri!, "health"));
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", (string)token.Token);
+        Assert.Equal(HttpStatusCode.OK, (await http.SendAsync(request)).StatusCode);
+        var error = Assert.Single(unknown.Errors);
+        Assert.StartsWith("UnknownDeployment,", error.FullyQualifiedErrorId);
+    }
+
+    [Fact]
     public void The_version_progress_bar_says_which_version_of_which_service_is_being_made()
     {
         var project = NewProject("ps-server-progress");

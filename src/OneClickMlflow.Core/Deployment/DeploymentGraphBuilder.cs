@@ -161,7 +161,9 @@ namespace OneClickMlflow.Deployment
             DatabasePrivateIp = DatabaseInstance.PrivateIp ?? "",
             DatabaseVersion = DatabaseInstance.DatabaseVersion,
             DatabasePasswordSecret = DatabasePasswordSecret.ResourceName,
-            TrackingUri = string.IsNullOrEmpty(App.DefaultHostname) ? null : TrackingUriResolver.FromDefaultHostname(ServedHost()),
+            TrackingUri = string.IsNullOrEmpty(App.DefaultHostname) || string.IsNullOrEmpty(Version.ServiceId)
+                ? null
+                : TrackingUriResolver.ForService(App.DefaultHostname!, Version.ServiceId!),
             Image = Version.Wanted?.Deployment?.Container?.Image ?? Image.Image?.Reference ?? "",
             Service = Version.ServiceId,
             ServingVersion = Version.ServingVersionId ?? "",
@@ -169,12 +171,6 @@ namespace OneClickMlflow.Deployment
             OAuthClient = Iap.OAuthClient,
             KeylessLogging = KeylessLogging.Enabled,
         };
-
-        /// <summary>The app's host name, or SERVICE-dot-HOST for a service other than default.</summary>
-        private string ServedHost() =>
-            Version.ServiceId is { Length: > 0 } service && service != ServerServiceLocator.DefaultService
-                ? service + "-dot-" + App.DefaultHostname
-                : App.DefaultHostname;
     }
 
     /// <summary>Builds the desired resource graph of a deployment.</summary>

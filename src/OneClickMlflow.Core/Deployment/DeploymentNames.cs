@@ -44,6 +44,9 @@ namespace OneClickMlflow.Deployment
         /// <summary>Globally unique yet stable for this project and deployment: name, "-artifacts-", 8 hex digits.</summary>
         public string BucketName => $"{Name}-artifacts-{ShortHash(ProjectId + "/" + Name)}";
 
+        /// <summary>Where the server stores artifacts (the image's ARTIFACT_DESTINATION): the whole bucket.</summary>
+        public string ArtifactDestination => "gs://" + BucketName;
+
         public string SqlInstanceName => Name + "-db";
 
         public string DatabasePasswordSecretName => Name + "-db-password";

@@ -1,11 +1,16 @@
 using System;
 using System.Threading;
 using System.Threading.Tasks;
+using OneClickMlflow.Deployment;
+using OneClickMlflow.Deployment.Resources;
 using OneClickMlflow.Google;
 
 namespace OneClickMlflow.Tokens
 {
-    /// <summary>Where a deployment's tracking server answers: its App Engine application's default host name.</summary>
+    /// <summary>
+    /// Where a deployment's tracking server answers: the App Engine service that serves the deployment's version, at
+    /// the app's default host name (the <c>default</c> service) or <c>SERVICE-dot-</c> it.
+    /// </summary>
     public static class TrackingUriResolver
     {
         public static async Task<Uri> ResolveAsync(GoogleCloudSession session, string projectId, string deploymentName, CancellationToken cancellationToken)
@@ -24,11 +29,24 @@ namespace OneClickMlflow.Tokens
             {
                 throw UnknownDeployment(projectId, deploymentName, "the project has no App Engine application");
             }
-            return FromDefaultHostname(host);
+
+            var names = DeploymentNames.For(projectId, deploymentName);
+            var locator = new ServerServiceLocator(session.AppEngine, session.ResourceManager, projectId, deploymentName,
+                names.ArtifactDestination, requestedService: null);
+            var served = await locator.ObserveAsync(cancellationToken).ConfigureAwait(false);
+            if (served.ServingOwnVersion == null)
+            {
+                throw UnknownDeployment(projectId, deploymentName, "no App Engine service of the project serves it");
+            }
+            return ForService(host, served.ServiceId);
         }
 
         /// <summary>The tracking URL of an app whose <c>defaultHostname</c> is <paramref name="defaultHostname"/>.</summary>
         public static Uri FromDefaultHostname(string defaultHostname) => AppServingEndpoint.TrackingUriFor(defaultHostname);
+
+        /// <summary>The tracking URL of a service of the app: the app's own host for <c>default</c>, else <c>SERVICE-dot-HOST</c>.</summary>
+        public static Uri ForService(string defaultHostname, string serviceId) => FromDefaultHostname(
+            serviceId == ServerServiceLocator.DefaultService ? defaultHostname : serviceId + "-dot-" + defaultHostname);
 
         private static TrackingTokenException UnknownDeployment(string projectId, string deploymentName, string why) =>
             new TrackingTokenException(TrackingTokenFailure.UnknownDeployment,

@@ -6,6 +6,7 @@ using System.Text.Json;
 using System.Threading;
 using System.Threading.Tasks;
 using OneClickMlflow.Emulator.Auth;
+using OneClickMlflow.Deployment;
 using OneClickMlflow.Google;
 using OneClickMlflow.Tests.Google;
 using OneClickMlflow.Tokens;
@@ -141,16 +142,28 @@ public sealed class TrackingTokenIssuerTests : EmulatedSessionTestBase
         Assert.Empty(RequestsTo(":generateIdToken"));
     }
 
-    [Fact]
-    public async Task Tracking_uri_is_the_app_engine_applications_default_host()
+    [Theory]
+    [InlineData("default", "https://proj-one.uc.r.appspot.com/")]
+    [InlineData("team-b", "https://team-b-dot-proj-one.uc.r.appspot.com/")]
+    public async Task Tracking_uri_is_the_host_of_the_service_serving_the_deployment(string service, string expected)
     {
-        using var appEngine = new ScriptedServer((_, _) => (200, "{\"id\":\"proj-one\",\"defaultHostname\":\"proj-one.uc.r.appspot.com\"}"));
+        var destination = DeploymentNames.For(Project, "mlflow").ArtifactDestination;
+        using var appEngine = new ScriptedServer((_, path) => path switch
+        {
+            "/v1/apps/proj-one" => (200, "{\"id\":\"proj-one\",\"defaultHostname\":\"proj-one.uc.r.appspot.com\"}"),
+            "/v1/apps/proj-one/services" => (200, "{\"services\":[{\"id\":\"default\",\"split\":{\"allocations\":{\"v1\":1}}}" +
+                (service == "default" ? "" : $",{{\"id\":\"{service}\",\"split\":{{\"allocations\":{{\"v2\":1}}}}}}") + "]}"),
+            "/v1/apps/proj-one/services/default/versions?view=FULL" => (200,
+                "{\"versions\":[{\"id\":\"v1\",\"envVariables\":{\"ARTIFACT_DESTINATION\":\"" +
+                (service == "default" ? destination : "gs://another-deployment") + "\"}}]}"),
+            _ => (200, $"{{\"versions\":[{{\"id\":\"v2\",\"envVariables\":{{\"ARTIFACT_DESTINATION\":\"{destination}\"}}}}]}}"),
+        });
         using var session = await SessionWithAppEngineAtAsync(appEngine);
 
         var uri = await TrackingUriResolver.ResolveAsync(session, Project, "mlflow", CancellationToken.None);
 
-        Assert.Equal(new Uri("https://proj-one.uc.r.appspot.com/"), uri);
-        Assert.Equal("GET /v1/apps/proj-one", appEngine.Requests.Single());
+        Assert.Equal(new Uri(expected), uri);
+        Assert.Equal("GET /v1/apps/proj-one", appEngine.Requests.First());
     }
 
     [Fact]

@@ -66,19 +66,21 @@ public static class AppEngineVersions
         var id = context.Route("version");
         lock (state.Gate)
         {
+            var full = RequestsFullView(context);
             var version = service.Versions.GetValueOrDefault(id)
                 ?? throw GoogleApiError.NotFound($"Unable to retrieve version \"{id}\" of service \"{service.Id}\".");
-            return context.WriteJsonAsync(VersionJson(state, app, version));
+            return context.WriteJsonAsync(VersionJson(state, app, version, full));
         }
     }
 
     public static Task List(HttpContext context, EmulatorState state)
     {
         var (app, service) = AppEngineApi.ExistingService(context, state, "appengine.versions.list");
+        var full = RequestsFullView(context);
         lock (state.Gate)
         {
             var versions = service.Versions.Values.OrderBy(v => v.Id, StringComparer.Ordinal)
-                .Select(v => (JsonNode?)VersionJson(state, app, v)).ToArray();
+                .Select(v => (JsonNode?)VersionJson(state, app, v, full)).ToArray();
             var body = new JsonObject();
             if (versions.Length > 0)
             {
@@ -185,9 +187,28 @@ public static class AppEngineVersions
         }
     }
 
-    private static JsonObject VersionJson(EmulatorState state, AppEngineApplication app, AppEngineVersion version)
+    /// <summary>
+    /// <c>?view=</c> of get and list: BASIC (the default) leaves out the detailed deployment information, FULL has it,
+    /// as Google answers; any other value is refused.
+    /// </summary>
+    private static bool RequestsFullView(HttpContext context)
+    {
+        var view = context.Request.Query["view"].ToString();
+        return view switch
+        {
+            "" or "BASIC" => false,
+            "FULL" => true,
+            _ => throw GoogleApiError.InvalidArgument($"Invalid value at 'view' (type.googleapis.com/google.appengine.v1.VersionView), \"{view}\"", "view"),
+        };
+    }
+
+    private static JsonObject VersionJson(EmulatorState state, AppEngineApplication app, AppEngineVersion version, bool full = true)
     {
         var json = (JsonObject)version.Body.DeepClone();
+        if (!full)
+        {
+            json.Remove("deployment");
+        }
         json.Remove("name");
         json.Insert(0, "name", $"apps/{app.Id}/services/{version.ServiceId}/versions/{version.Id}");
         json["id"] = version.Id;

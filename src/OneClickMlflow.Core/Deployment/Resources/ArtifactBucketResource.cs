@@ -38,7 +38,7 @@ namespace OneClickMlflow.Deployment.Resources
         }
 
         /// <summary>Where MLflow writes artifacts: gs://BUCKET.</summary>
-        public string ArtifactDestination => "gs://" + Name;
+        public string ArtifactDestination => "gs://" + Name; // as DeploymentNames.ArtifactDestination, for this bucket
 
         protected override bool Exists => live != null;
 
