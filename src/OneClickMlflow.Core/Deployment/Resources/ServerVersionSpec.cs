@@ -80,7 +80,7 @@ namespace OneClickMlflow.Deployment.Resources
 
         /// <summary>The digest part of a version's image, or null when it is not pinned by digest.</summary>
         public static ServerImageReference? ImageOf(AppEngineVersion version) =>
-            ServerImageReference.TryParse(version.Deployment?.Container?.Image, out var image) ? image : null;
+            ServerImageReference.TryParsePinned(version.Deployment?.Container?.Image, out var image) ? image : null;
 
         public static string Describe(VersionResources r, AutomaticScaling s) => string.Format(CultureInfo.InvariantCulture,
             "{0} CPU, {1} GB memory, {2} GB disk, {3} to {4} instances", r.Cpu, r.MemoryGb, r.DiskGb, s.MinTotalInstances, s.MaxTotalInstances);
