@@ -132,6 +132,36 @@ public sealed class NewMlflowDeploymentImageTagTests : IDisposable
     }
 
     [Fact]
+    public async Task A_tag_the_account_may_not_read_is_access_denied_naming_the_registry_before_any_change()
+    {
+        if (await BedAsync() is not { } bed)
+        {
+            return;
+        }
+        var project = NewProject("ps-tag-denied");
+        const string foreign = "ps-tag-foreign";
+        if (emulator.Host.State.FindProject(foreign) is null)
+        {
+            emulator.Host.State.AddProject(foreign, enabledServices: ProjectState.DefaultServices.Append("artifactregistry.googleapis.com"));
+            lock (emulator.Host.State.Gate)
+            {
+                emulator.Host.State.ApiState<ArtifactRegistryState>().AddDockerRepository(foreign, Location, ImageRepository, DateTimeOffset.UtcNow);
+            }
+        }
+        emulator.Host.ClearRequests();
+
+        var result = PowerShellRunner.Run(
+            $"New-MlflowDeployment -ProjectId {project} -Region {Location} -Image {bed.RegistryHost}/{foreign}/{ImageRepository}/mlflow:3.1.0");
+
+        Assert.Empty(result.Output);
+        var error = Assert.Single(result.Errors);
+        Assert.StartsWith("RegistryAccessDenied,", error.FullyQualifiedErrorId);
+        Assert.Equal(ErrorCategory.PermissionDenied, error.CategoryInfo.Category);
+        Assert.Contains($"registry {bed.RegistryHost}", error.ErrorDetails.Message);
+        Assert.DoesNotContain(emulator.Host.Requests, r => r.Mutating);
+    }
+
+    [Fact]
     public void An_unreachable_registry_is_a_connection_error_naming_it_before_any_change()
     {
         // Nothing listens on port 1.

@@ -63,8 +63,8 @@ namespace OneClickMlflow.Deployment.Resources
         {
             if (tagMissing)
             {
-                throw Refuse($"the registry {given!.RegistryHost} has no tag '{given.Tag}' of {given.Repository}: push it " +
-                             "(Publish-MlflowImage, docker push) or pass a tag or digest it has");
+                throw Refuse($"the registry {given!.RegistryHost} has no tag '{given.Tag}' of {given.Path}: push it " +
+                             "(Publish-MlflowImage, docker push) or pass a tag or digest it has.");
             }
             return pinned != null ? Unchanged(given!.IsPinned ? "given with -Image" : $"tag '{given.Tag}' is {pinned.Reference} in the registry")
                 : required ? throw Refuse("no server image: pass -Image REGISTRY/PATH:TAG or REGISTRY/PATH@sha256:DIGEST, or run where the module can build its own image")
