@@ -1,5 +1,6 @@
 using System;
 using OneClickMlflow.Deployment;
+using OneClickMlflow.Deployment.Resources;
 using Xunit;
 
 namespace OneClickMlflow.Tests.Server;
@@ -112,5 +113,20 @@ public sealed class ServerImageReferenceTests
         Assert.StartsWith("-Image: 'mlflow:3.18.0'", error.Message);
         Assert.Contains("REGISTRY/PATH:TAG", error.Message);
         Assert.Contains("REGISTRY/PATH@sha256:DIGEST", error.Message);
+    }
+
+    [Theory]
+    [InlineData("europe-west1-docker.pkg.dev", true)]
+    [InlineData("gcr.io", true)]
+    [InlineData("eu.gcr.io", true)]
+    [InlineData("127.0.0.1:5000", true)]
+    [InlineData("localhost:5000", true)]
+    [InlineData("registry.example.com", false)]
+    [InlineData("evilpkg.dev", false)]
+    [InlineData("europe-west1-docker.pkg.dev.example.com", false)]
+    [InlineData("gcr.io.example.com:443", false)]
+    public void Google_credentials_go_only_to_google_registries_and_this_machine(string registryHost, bool sendsToken)
+    {
+        Assert.Equal(sendsToken, GivenImageResource.IsGoogleRegistry(registryHost));
     }
 }

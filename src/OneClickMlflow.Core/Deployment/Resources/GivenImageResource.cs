@@ -83,7 +83,7 @@ namespace OneClickMlflow.Deployment.Resources
                     $"The registry {given.RegistryHost} asks for credentials, and Google credentials are sent only to Artifact Registry " +
                     "(*.pkg.dev) and Container Registry (gcr.io). Pass -Image by digest (REGISTRY/PATH@sha256:DIGEST).") { HttpStatus = 401 };
 
-        private static bool IsGoogleRegistry(string registryHost)
+        internal static bool IsGoogleRegistry(string registryHost)
         {
             var host = registryHost.Split(':')[0];
             // Plain http is spoken only to a loopback registry, which is this machine's own.
