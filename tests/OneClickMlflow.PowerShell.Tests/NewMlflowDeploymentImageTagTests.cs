@@ -1,6 +1,4 @@
 using System;
-using System.Collections.Generic;
-using System.IO;
 using System.Linq;
 using System.Management.Automation;
 using System.Threading;
@@ -8,7 +6,6 @@ using System.Threading.Tasks;
 using OneClickMlflow.Deployment;
 using OneClickMlflow.Emulator;
 using OneClickMlflow.Emulator.Apis;
-using OneClickMlflow.Emulator.Auth;
 using OneClickMlflow.Images;
 using OneClickMlflow.Tests.Images;
 using Xunit;
@@ -28,26 +25,16 @@ public sealed class NewMlflowDeploymentImageTagTests : IDisposable
 
     private readonly EmulatorFixture emulator;
     private readonly ITestOutputHelper output;
-    private readonly string context = Directory.CreateTempSubdirectory("ocm-tagged-").FullName;
-    private readonly List<string> images = new();
+    private readonly ScratchImages scratch;
 
     public NewMlflowDeploymentImageTagTests(EmulatorFixture emulator, ITestOutputHelper output)
     {
         this.emulator = emulator;
         this.output = output;
-        File.WriteAllText(Path.Combine(context, "Dockerfile"), "FROM scratch\nCOPY hello.txt /hello.txt\n");
-        File.WriteAllText(Path.Combine(context, "hello.txt"), "hello " + Guid.NewGuid());
+        scratch = new ScratchImages(emulator, "hello " + Guid.NewGuid());
     }
 
-    public void Dispose()
-    {
-        Directory.Delete(context, recursive: true);
-        var bed = emulator.DockerBedAsync().GetAwaiter().GetResult();
-        if (images.Count > 0 && bed.SkipReason is null && bed.SharedEngine)
-        {
-            bed.RemoveImagesAsync(images).GetAwaiter().GetResult();
-        }
-    }
+    public void Dispose() => scratch.Dispose();
 
     [Fact]
     public async Task A_tag_deploys_the_digest_the_registry_serves_and_a_rerun_makes_no_mutating_request()
@@ -206,8 +193,8 @@ public sealed class NewMlflowDeploymentImageTagTests : IDisposable
             // The registry's token service grants push only to an existing repository, as Artifact Registry does.
             emulator.Host.State.ApiState<ArtifactRegistryState>().AddDockerRepository(project, Location, ImageRepository, DateTimeOffset.UtcNow);
         }
-        var request = new ImagePublishRequest(context, bed.RegistryHost, project, ImageRepository, "mlflow");
-        images.Add(request.ImageRepository);
+        var request = new ImagePublishRequest(scratch.Context, bed.RegistryHost, project, ImageRepository, "mlflow");
+        scratch.Track(request.RepositoryPath);
         var options = new ImagePublisherOptions(bed.EngineEndpoint, _ => Task.FromResult(DeployerToken()));
         var published = await new ImagePublisher(options).PublishAsync(request, CancellationToken.None);
         Assert.True(published.Pushed);
@@ -225,17 +212,7 @@ public sealed class NewMlflowDeploymentImageTagTests : IDisposable
         }
     }
 
-    private string DeployerToken() =>
-        emulator.Host.State.Tokens.Issue(Principal.ServiceAccount($"deployer@{EmulatorFixture.OwnedProject}.iam.gserviceaccount.com")).Token;
+    private string DeployerToken() => scratch.DeployerToken();
 
-    private async Task<DockerTestBed?> BedAsync()
-    {
-        var bed = await emulator.DockerBedAsync();
-        if (bed.SkipReason is null)
-        {
-            return bed;
-        }
-        output.WriteLine("Skipped: " + bed.SkipReason);
-        return null;
-    }
+    private Task<DockerTestBed?> BedAsync() => scratch.BedAsync(output);
 }

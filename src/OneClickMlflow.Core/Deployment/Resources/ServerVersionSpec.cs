@@ -30,7 +30,7 @@ namespace OneClickMlflow.Deployment.Resources
             {
                 Env = "flex",
                 Runtime = "custom",
-                Deployment = new VersionDeployment { Container = new ContainerInfo { Image = image.Reference } },
+                Deployment = new VersionDeployment { Container = new ContainerInfo { Image = image.Reference } }, // throws unless pinned
                 Network = new VersionNetwork { Name = networkName },
                 ServiceAccount = serviceAccount,
                 Resources = resources,
@@ -39,7 +39,7 @@ namespace OneClickMlflow.Deployment.Resources
                 ReadinessCheck = new HealthCheckPath { Path = HealthPath, AppStartTimeout = AppStartTimeout },
                 EnvVariables = environment.OrderBy(e => e.Key, StringComparer.Ordinal).ToDictionary(e => e.Key, e => e.Value),
             };
-            version.Id = VersionPrefix + image.DigestHex.Substring(0, 12) + "-" + ShortHash(JsonSerializer.Serialize(version, GoogleJson.Options));
+            version.Id = VersionPrefix + image.DigestHex!.Substring(0, 12) + "-" + ShortHash(JsonSerializer.Serialize(version, GoogleJson.Options));
             return version;
         }
 
