@@ -1,8 +1,12 @@
 using System;
+using System.Collections.Generic;
+using System.IO;
 using System.Linq;
 using System.Management.Automation;
 using System.Threading;
 using System.Threading.Tasks;
+using Docker.DotNet;
+using Docker.DotNet.Models;
 using OneClickMlflow.Deployment;
 using OneClickMlflow.Emulator;
 using OneClickMlflow.Emulator.Apis;
@@ -64,6 +68,31 @@ public sealed class NewMlflowDeploymentImageTagTests : IDisposable
         Assert.Equal(0, rerun.ChangeCount);
         Assert.Equal(deployment.ServingVersion, rerun.ServingVersion);
         Assert.DoesNotContain(emulator.Host.Requests, r => r.Mutating);
+    }
+
+    [Fact]
+    public async Task A_rerun_after_the_tag_moved_deploys_a_new_version_of_the_new_digest()
+    {
+        if (await BedAsync() is not { } bed)
+        {
+            return;
+        }
+        var project = NewProject("ps-tag-moved");
+        var first = await PublishAsync(bed, project);
+        var script = $"New-MlflowDeployment -ProjectId {project} -Region {Location} -Image {first.Repository}:{first.Tag}";
+        var before = Assert.IsType<MlflowDeployment>(Assert.Single(PowerShellRunner.Run(script).Output).BaseObject);
+        File.WriteAllText(Path.Combine(scratch.Context, "hello.txt"), "moved " + Guid.NewGuid());
+        var second = await PublishAsync(bed, project);
+        await MoveTagAsync(bed, first.Repository, from: second.Tag, to: first.Tag);
+
+        var result = PowerShellRunner.Run(script);
+
+        Assert.Empty(result.Errors);
+        var after = Assert.IsType<MlflowDeployment>(Assert.Single(result.Output).BaseObject);
+        Assert.Equal(second.Digest, await bed.ServedManifestDigestAsync(DeployerToken(), RepositoryPath(first), first.Tag));
+        Assert.Equal($"{first.Repository}@{second.Digest}", after.Image);
+        Assert.NotEqual(before.ServingVersion, after.ServingVersion);
+        Assert.StartsWith("v-" + second.Digest["sha256:".Length..][..12] + "-", after.ServingVersion);
     }
 
     [Fact]
@@ -199,6 +228,18 @@ public sealed class NewMlflowDeploymentImageTagTests : IDisposable
         var published = await new ImagePublisher(options).PublishAsync(request, CancellationToken.None);
         Assert.True(published.Pushed);
         return published;
+    }
+
+    /// <summary>Pushes the image tagged <paramref name="from"/> again under <paramref name="to"/>, as a release re-tag would.</summary>
+    private async Task MoveTagAsync(DockerTestBed bed, string repository, string from, string to)
+    {
+        using var engine = new DockerClientBuilder().WithEndpoint(bed.EngineEndpoint).Build();
+        await engine.Images.TagImageAsync($"{repository}:{from}", new ImageTagParameters { RepositoryName = repository, Tag = to });
+        var auth = new AuthConfig { Username = RegistryClient.UserName, Password = DeployerToken(), ServerAddress = bed.RegistryHost };
+        var errors = new List<string>();
+        await engine.Images.PushImageAsync(repository, new ImagePushParameters { Tag = to }, auth,
+            new Progress<JSONMessage>(m => { if (m.Error != null) lock (errors) errors.Add(m.Error.Message); }));
+        Assert.Empty(errors);
     }
 
     private static string RepositoryPath(ImagePublishResult published) => published.Repository[(published.Repository.IndexOf('/') + 1)..];
