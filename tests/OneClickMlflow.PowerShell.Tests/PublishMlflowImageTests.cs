@@ -10,7 +10,6 @@ using System.Management.Automation;
 using System.Threading.Tasks;
 using OneClickMlflow.Emulator;
 using OneClickMlflow.Emulator.Apis;
-using OneClickMlflow.Emulator.Auth;
 using OneClickMlflow.Images;
 using OneClickMlflow.Tests.Images;
 using Xunit;
@@ -26,26 +25,18 @@ public sealed class PublishMlflowImageTests : IDisposable
 
     private readonly EmulatorFixture emulator;
     private readonly ITestOutputHelper output;
-    private readonly string context = Directory.CreateTempSubdirectory("ocm-publish-").FullName;
-    private readonly List<string> images = new();
+    private readonly ScratchImages scratch;
+    private readonly string context;
 
     public PublishMlflowImageTests(EmulatorFixture emulator, ITestOutputHelper output)
     {
         this.emulator = emulator;
         this.output = output;
-        File.WriteAllText(Path.Combine(context, "Dockerfile"), "FROM scratch\nCOPY hello.txt /hello.txt\n");
-        File.WriteAllText(Path.Combine(context, "hello.txt"), "hello");
+        scratch = new ScratchImages(emulator);
+        context = scratch.Context;
     }
 
-    public void Dispose()
-    {
-        Directory.Delete(context, recursive: true);
-        var bed = emulator.DockerBedAsync().GetAwaiter().GetResult();
-        if (images.Count > 0 && bed.SkipReason is null && bed.SharedEngine)
-        {
-            bed.RemoveImagesAsync(images.Select(i => $"{bed.RegistryHost}/{i}")).GetAwaiter().GetResult();
-        }
-    }
+    public void Dispose() => scratch.Dispose();
 
     [Fact]
     public void WhatIf_contacts_no_registry_and_makes_no_mutating_call()
@@ -214,21 +205,12 @@ public sealed class PublishMlflowImageTests : IDisposable
         Assert.Contains("/nonexistent/docker.sock", error.ErrorDetails.Message);
     }
 
-    private async Task<DockerTestBed?> BedAsync()
-    {
-        var bed = await emulator.DockerBedAsync();
-        if (bed.SkipReason is null)
-        {
-            return bed;
-        }
-        output.WriteLine("Skipped: " + bed.SkipReason);
-        return null;
-    }
+    private Task<DockerTestBed?> BedAsync() => scratch.BedAsync(output);
 
     private string NewImageName()
     {
         var image = "t" + Guid.NewGuid().ToString("N")[..10];
-        images.Add($"{EmulatorFixture.OwnedProject}/mlflow/{image}");
+        scratch.Track($"{EmulatorFixture.OwnedProject}/mlflow/{image}");
         return image;
     }
 
@@ -249,8 +231,7 @@ public sealed class PublishMlflowImageTests : IDisposable
         }
     }
 
-    private string DeployerToken() =>
-        emulator.Host.State.Tokens.Issue(Principal.ServiceAccount($"deployer@{EmulatorFixture.OwnedProject}.iam.gserviceaccount.com")).Token;
+    private string DeployerToken() => scratch.DeployerToken();
 
     /// <summary>Artifact Registry's dockerImages list of a repository, as a client of the API reads it.</summary>
     private async Task<List<JsonObject>> DockerImagesAsync(string location, string repository)

@@ -1,5 +1,8 @@
 using System.Collections.Generic;
 using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
+using Google.Apis.Auth.OAuth2;
 using OneClickMlflow.Deployment.Resources;
 using OneClickMlflow.Google;
 using OneClickMlflow.Tokens;
@@ -47,7 +50,7 @@ namespace OneClickMlflow.Deployment
             App = new AppEngineAppResource(appEngine, project, spec.Input.AppEngineLocationId, Apis);
             Iap = new IapResource(appEngine, App, server);
             Image = server.Image != null || server.FollowLive || builtInImage == null
-                ? new GivenImageResource(server.Image, required: !server.FollowLive)
+                ? new GivenImageResource(server.Image, required: !server.FollowLive, GoogleAccessToken(session))
                 : new PublishedImageResource(PublishRequest(spec, builtInImage), builtInImage.Options, ImageRepository);
             var locator = new ServerServiceLocator(appEngine, session.ResourceManager, project, spec.Names.Name, Bucket.ArtifactDestination, server.Service);
             Version = new ServerVersionResource(appEngine, locator, server, spec.Network, App, Iap, Image, DatabaseInstance,
@@ -56,6 +59,12 @@ namespace OneClickMlflow.Deployment
             OldVersions = new OldVersionsResource(appEngine, project, locator, Version, Traffic);
             KeylessLogging = new KeylessLoggingResource(session.Iam, session.Iap, project, locator, server, spec.Input.WebAppUsers, LogPusher, Version);
             IapAccess = new IapAccessResource(session.Iap, locator, server, spec.Input.WebAppUsers, LogPusher, Version, KeylessLogging);
+        }
+
+        private static System.Func<CancellationToken, Task<string>> GoogleAccessToken(GoogleCloudSession session)
+        {
+            ITokenAccess tokens = session.Credential;
+            return cancellationToken => tokens.GetAccessTokenForRequestAsync(null, cancellationToken);
         }
 
         private static Images.ImagePublishRequest PublishRequest(MlflowDeploymentSpec spec, BuiltInImage builtIn) =>

@@ -23,7 +23,7 @@ namespace OneClickMlflow.Deployment
         /// <summary>Days of automated backups kept; null means <see cref="DatabaseSettings.DefaultBackupRetentionDays"/>.</summary>
         public int? BackupRetentionDays { get; set; }
 
-        /// <summary>The server image pinned by digest (HOST/PATH@sha256:HEX); null publishes the module's own image.</summary>
+        /// <summary>The server image, HOST/PATH[:TAG] (pinned to the digest the registry serves before planning) or HOST/PATH@sha256:HEX; null publishes the module's own image.</summary>
         public string? Image { get; set; }
 
         /// <summary>The App Engine service; null chooses 'default' or the deployment's own service.</summary>

@@ -59,9 +59,9 @@ namespace OneClickMlflow.Deployment
             if (!string.IsNullOrWhiteSpace(input.Image))
             {
                 settings.Image = ServerImageReference.TryParse(input.Image, out var image) ? image : throw new InvalidDeploymentInputException("Image",
-                    $"'{input.Image}' is not an image pinned by digest. Pass REGISTRY/PATH@sha256:DIGEST (the Digest of Publish-MlflowImage's " +
-                    "output, or 'gcloud artifacts docker images describe IMAGE:TAG --format=\"value(image_summary.digest)\"'): " +
-                    "App Engine runs exactly that image and its version is named after the digest, so a tag that moves never changes the server unseen.");
+                    $"'{input.Image}' is not an image reference. Pass REGISTRY/PATH:TAG (e.g. europe-west1-docker.pkg.dev/my-project/mlflow/mlflow:3.1.0; " +
+                    "no tag means 'latest'), pinned to the digest the registry serves for it before anything changes, or REGISTRY/PATH@sha256:DIGEST " +
+                    "(Publish-MlflowImage's ImageUri). REGISTRY is a host name with a dot or a port; PATH is lowercase.");
             }
             if (!string.IsNullOrWhiteSpace(input.Service))
             {

@@ -65,7 +65,7 @@ namespace OneClickMlflow.PowerShell.Cmdlets
         [Parameter]
         public int? BackupRetentionDays { get; set; }
 
-        /// <summary>The server image pinned by digest (REGISTRY/PATH@sha256:DIGEST); omitted or empty, the module builds and publishes its own.</summary>
+        /// <summary>The server image, REGISTRY/PATH:TAG (pinned to the digest the registry serves) or REGISTRY/PATH@sha256:DIGEST; omitted or empty, the module builds and publishes its own.</summary>
         [Parameter(ValueFromPipelineByPropertyName = true)]
         public string? Image { get; set; }
 
@@ -169,6 +169,11 @@ namespace OneClickMlflow.PowerShell.Cmdlets
             var graph = DeploymentGraphBuilder.Build(spec, session, spec.Input.Server.Image == null ? BuiltInImage(session) : null);
             var plan = RunAsync(ct => engine.PlanAsync(graph.Resources, ct));
             WriteVerbose("Plan: " + plan.Summary);
+            var tagged = spec.Input.Server.Image is { IsPinned: false } given ? given : null;
+            if (tagged != null)
+            {
+                WriteVerbose($"-Image {tagged} is {graph.Image.Image!.Reference} in the registry now.");
+            }
             if (PlanOnly)
             {
                 WriteObject(plan.Changes, enumerateCollection: true);
@@ -176,6 +181,11 @@ namespace OneClickMlflow.PowerShell.Cmdlets
             }
 
             var approval = ChangeApproval.Ask(this, plan, out var whatIf);
+            if (whatIf && tagged != null)
+            {
+                // The pinned image is no change of its own, yet it is what the version would run.
+                ShouldProcess(graph.Image.Image!.Reference, $"Run the digest that tag '{tagged.Tag}' of {tagged.Repository} names now");
+            }
             if (whatIf || (plan.HasChanges && approval.Approved.Count == 0))
             {
                 return;

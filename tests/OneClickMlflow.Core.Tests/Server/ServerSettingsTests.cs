@@ -10,7 +10,7 @@ public sealed class ServerSettingsTests
     private static DeploymentInput Valid() => new() { ProjectId = "proj-one", Region = "europe-west1", Image = TestImages.First };
 
     [Theory]
-    [InlineData("Image", "europe-west1-docker.pkg.dev/p/mlflow/mlflow:latest")]
+    [InlineData("Image", "europe-west1-docker.pkg.dev/p/mlflow/MLflow:latest")]
     [InlineData("Image", "mlflow@sha256:short")]
     [InlineData("Service", "Bad_Service")]
     [InlineData("Service", "ah-builtin")]

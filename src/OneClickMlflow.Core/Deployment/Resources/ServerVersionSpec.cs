@@ -30,7 +30,7 @@ namespace OneClickMlflow.Deployment.Resources
             {
                 Env = "flex",
                 Runtime = "custom",
-                Deployment = new VersionDeployment { Container = new ContainerInfo { Image = image.Reference } },
+                Deployment = new VersionDeployment { Container = new ContainerInfo { Image = image.Reference } }, // throws unless pinned
                 Network = new VersionNetwork { Name = networkName },
                 ServiceAccount = serviceAccount,
                 Resources = resources,
@@ -39,7 +39,7 @@ namespace OneClickMlflow.Deployment.Resources
                 ReadinessCheck = new HealthCheckPath { Path = HealthPath, AppStartTimeout = AppStartTimeout },
                 EnvVariables = environment.OrderBy(e => e.Key, StringComparer.Ordinal).ToDictionary(e => e.Key, e => e.Value),
             };
-            version.Id = VersionPrefix + image.DigestHex.Substring(0, 12) + "-" + ShortHash(JsonSerializer.Serialize(version, GoogleJson.Options));
+            version.Id = VersionPrefix + image.DigestHex!.Substring(0, 12) + "-" + ShortHash(JsonSerializer.Serialize(version, GoogleJson.Options));
             return version;
         }
 
@@ -80,7 +80,7 @@ namespace OneClickMlflow.Deployment.Resources
 
         /// <summary>The digest part of a version's image, or null when it is not pinned by digest.</summary>
         public static ServerImageReference? ImageOf(AppEngineVersion version) =>
-            ServerImageReference.TryParse(version.Deployment?.Container?.Image, out var image) ? image : null;
+            ServerImageReference.TryParsePinned(version.Deployment?.Container?.Image, out var image) ? image : null;
 
         public static string Describe(VersionResources r, AutomaticScaling s) => string.Format(CultureInfo.InvariantCulture,
             "{0} CPU, {1} GB memory, {2} GB disk, {3} to {4} instances", r.Cpu, r.MemoryGb, r.DiskGb, s.MinTotalInstances, s.MaxTotalInstances);
