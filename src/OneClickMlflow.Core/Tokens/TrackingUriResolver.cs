@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Concurrent;
 using System.Threading;
 using System.Threading.Tasks;
 using OneClickMlflow.Deployment;
@@ -9,11 +10,31 @@ namespace OneClickMlflow.Tokens
 {
     /// <summary>
     /// Where a deployment's tracking server answers: the App Engine service that serves the deployment's version, at
-    /// the app's default host name (the <c>default</c> service) or <c>SERVICE-dot-</c> it.
+    /// the app's default host name (the <c>default</c> service) or <c>SERVICE-dot-</c> it. What was found is kept for
+    /// the process, as tokens are, so that a script asking for a token per run does not list services per run.
     /// </summary>
     public static class TrackingUriResolver
     {
-        public static async Task<Uri> ResolveAsync(GoogleCloudSession session, string projectId, string deploymentName, CancellationToken cancellationToken)
+        private static readonly ConcurrentDictionary<string, (string Host, string Service)> Found =
+            new ConcurrentDictionary<string, (string Host, string Service)>(StringComparer.Ordinal);
+
+        /// <param name="refresh">Look the service up again instead of reusing what this process found before.</param>
+        public static async Task<Uri> ResolveAsync(GoogleCloudSession session, string projectId, string deploymentName, bool refresh,
+            CancellationToken cancellationToken)
+        {
+            // The same project reached through another App Engine endpoint is another project.
+            var key = session.Endpoints.RootOf(GoogleApis.AppEngine) + "\n" + projectId + "\n" + deploymentName;
+            if (!refresh && Found.TryGetValue(key, out var known))
+            {
+                return ForService(known.Host, known.Service);
+            }
+            var found = await FindAsync(session, projectId, deploymentName, cancellationToken).ConfigureAwait(false);
+            Found[key] = found;
+            return ForService(found.Host, found.Service);
+        }
+
+        private static async Task<(string Host, string Service)> FindAsync(GoogleCloudSession session, string projectId,
+            string deploymentName, CancellationToken cancellationToken)
         {
             AppEngineApplication? app;
             try
@@ -38,7 +59,7 @@ namespace OneClickMlflow.Tokens
             {
                 throw UnknownDeployment(projectId, deploymentName, "no App Engine service of the project serves it");
             }
-            return ForService(host, served.ServiceId);
+            return (host, served.ServiceId);
         }
 
         /// <summary>The tracking URL of an app whose <c>defaultHostname</c> is <paramref name="defaultHostname"/>.</summary>

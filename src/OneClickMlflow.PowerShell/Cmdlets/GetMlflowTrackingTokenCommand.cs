@@ -79,7 +79,7 @@ namespace OneClickMlflow.PowerShell.Cmdlets
                         Log = Reporter.Debug,
                     }, cancellationToken).ConfigureAwait(false);
                     Uri trackingUri = TrackingUri ?? await TrackingUriResolver.ResolveAsync(
-                        session, RequireProject(session), Name, cancellationToken).ConfigureAwait(false);
+                        session, RequireProject(session), Name, Refresh, cancellationToken).ConfigureAwait(false);
                     string account = ServiceAccount ?? DeploymentNames.For(RequireProject(session), Name).LogPusherServiceAccountEmail;
                     Reporter.Verbose($"Getting a token of {account} for {trackingUri} as {session.Account} ({session.CredentialSource}).");
                     var issuer = new TrackingTokenIssuer(session);

@@ -160,10 +160,14 @@ public sealed class TrackingTokenIssuerTests : EmulatedSessionTestBase
         });
         using var session = await SessionWithAppEngineAtAsync(appEngine);
 
-        var uri = await TrackingUriResolver.ResolveAsync(session, Project, "mlflow", CancellationToken.None);
+        var uri = await TrackingUriResolver.ResolveAsync(session, Project, "mlflow", refresh: true, CancellationToken.None);
+        var looked = appEngine.Requests.Count;
+        var again = await TrackingUriResolver.ResolveAsync(session, Project, "mlflow", refresh: false, CancellationToken.None);
 
         Assert.Equal(new Uri(expected), uri);
         Assert.Equal("GET /v1/apps/proj-one", appEngine.Requests.First());
+        Assert.Equal(uri, again);
+        Assert.Equal(looked, appEngine.Requests.Count); // found once per process: the second call asks nothing
     }
 
     [Fact]
@@ -173,10 +177,10 @@ public sealed class TrackingTokenIssuerTests : EmulatedSessionTestBase
         using var session = await SessionWithAppEngineAtAsync(appEngine);
 
         var error = await Assert.ThrowsAsync<TrackingTokenException>(
-            () => TrackingUriResolver.ResolveAsync(session, Project, "mlflow", CancellationToken.None));
+            () => TrackingUriResolver.ResolveAsync(session, Project, "unknown-deployment", refresh: false, CancellationToken.None));
 
         Assert.Equal(TrackingTokenFailure.UnknownDeployment, error.Failure);
-        Assert.Contains("Unknown deployment 'mlflow' in project 'proj-one'", error.Message);
+        Assert.Contains("Unknown deployment 'unknown-deployment' in project 'proj-one'", error.Message);
     }
 
     private Task<GoogleCloudSession> SessionWithAppEngineAtAsync(ScriptedServer appEngine)
