@@ -296,22 +296,46 @@ public sealed class CloudSqlInstanceTests : CloudSqlTestBase
         Assert.Contains(backups["backups"]!.AsArray(), b => b!["type"]!.GetValue<string>() == "AUTOMATED");
     }
 
+    private const string DeleteConnection = "servicenetworking/v1/services/servicenetworking.googleapis.com/connections/-";
+
     [Fact]
-    public async Task The_private_services_connection_cannot_be_deleted_while_an_instance_uses_it()
+    public async Task The_private_services_connection_cannot_be_deleted_while_an_instance_uses_it_nor_for_days_after_its_delete()
     {
         await SeedNetworkAsync();
         await CreateAsync(InstanceBody(edit: b => b["settings"]!["deletionProtectionEnabled"] = false));
-        const string deleteConnection = "servicenetworking/v1/services/servicenetworking.googleapis.com/connections/servicenetworking-googleapis-com:deleteConnection";
         var body = $$"""{"consumerNetwork": "projects/{{ProjectNumber}}/global/networks/mlflow-net"}""";
 
-        var (_, inUse) = await CallAsync(HttpMethod.Post, deleteConnection, body);
+        var (_, inUse) = await CallAsync(HttpMethod.Post, DeleteConnection, body);
         await CallAsync(HttpMethod.Delete, Sql + "instances/mlflow-db");
-        var (_, deleted) = await CallAsync(HttpMethod.Post, deleteConnection, body);
+        var (_, held) = await CallAsync(HttpMethod.Post, DeleteConnection, body);
+        var hold = Assert.Single(Host.State.ApiState<CloudSqlState>().ProducerHolds);
+        using var admin = new HttpClient { BaseAddress = Host.BaseUri };
+        (await admin.DeleteAsync("_emulator/sql-producer-holds")).EnsureSuccessStatusCode();
+        var (_, deleted) = await CallAsync(HttpMethod.Post, DeleteConnection, body);
 
-        Assert.True(inUse["done"]!.GetValue<bool>());
-        Assert.Equal(9, inUse["error"]!["code"]!.GetValue<int>());
-        Assert.Contains("Producer services (e.g. CloudSQL, Cloud Memstore, etc.) are still using this connection", inUse["error"]!["message"]!.GetValue<string>());
+        foreach (var refused in new[] { inUse, held })
+        {
+            Assert.True(refused["done"]!.GetValue<bool>());
+            Assert.Equal(9, refused["error"]!["code"]!.GetValue<int>());
+            Assert.Contains("Producer services (e.g. CloudSQL, Cloud Memstore, etc.) are still using this connection", refused["error"]!["message"]!.GetValue<string>());
+        }
+        Assert.Equal("mlflow-db", hold.Instance);
+        Assert.InRange(hold.Until, DateTimeOffset.UtcNow.AddDays(3.9), DateTimeOffset.UtcNow.AddDays(4.1));
         Assert.True(deleted["done"]!.GetValue<bool>());
+        Assert.Null(deleted["error"]);
+    }
+
+    [Fact]
+    public async Task Without_a_producer_hold_the_connection_goes_as_soon_as_the_instance_is_deleted()
+    {
+        Host.State.ApiState<CloudSqlState>().ProducerHoldAfterDelete = TimeSpan.Zero;
+        await SeedNetworkAsync();
+        await CreateAsync(InstanceBody(edit: b => b["settings"]!["deletionProtectionEnabled"] = false));
+        await CallAsync(HttpMethod.Delete, Sql + "instances/mlflow-db");
+
+        var (_, deleted) = await CallAsync(HttpMethod.Post, DeleteConnection,
+            $$"""{"consumerNetwork": "projects/{{ProjectNumber}}/global/networks/mlflow-net"}""");
+
         Assert.Null(deleted["error"]);
     }
 

@@ -124,8 +124,7 @@ public sealed class ServiceNetworkingTests : PlatformTestBase
 
         var (reservedStatus, reserved) = await CallAsync(HttpMethod.Delete, Global + "addresses/range-a");
         var (peeredStatus, peered) = await CallAsync(HttpMethod.Delete, Global + "networks/mlflow-net");
-        var (_, deleted) = await CallAsync(HttpMethod.Post, Connections + "/servicenetworking-googleapis-com:deleteConnection",
-            $$"""{"consumerNetwork": "{{NetworkName}}"}""");
+        var (_, deleted) = await CallAsync(HttpMethod.Post, Connections + "/-", $$"""{"consumerNetwork": "{{NetworkName}}"}""");
         var (releasedStatus, _) = await CallAsync(HttpMethod.Delete, Global + "addresses/range-a");
         var (freeStatus, _) = await CallAsync(HttpMethod.Delete, Global + "networks/mlflow-net");
 
@@ -138,6 +137,26 @@ public sealed class ServiceNetworkingTests : PlatformTestBase
         Assert.True(deleted["done"]!.GetValue<bool>());
         Assert.Equal(HttpStatusCode.OK, releasedStatus);
         Assert.Equal(HttpStatusCode.OK, freeStatus);
+    }
+
+    [Fact]
+    public async Task DeleteConnection_is_a_POST_on_the_connection_itself_and_a_custom_verb_suffix_is_not_a_method()
+    {
+        await SeedNetworkAsync();
+        await CallAsync(HttpMethod.Post, Connections, ConnectionBody("range-a"));
+        var body = $$"""{"consumerNetwork": "{{NetworkName}}"}""";
+
+        var (suffixedStatus, suffixed) = await CallAsync(HttpMethod.Post, Connections + "/-:deleteConnection", body);
+        var (otherStatus, _) = await CallAsync(HttpMethod.Post, Connections + "/another-connection", body);
+        Assert.Equal(HttpStatusCode.NotFound, suffixedStatus);
+        Assert.Contains("was not found on this server", ErrorMessage(suffixed));
+        Assert.Equal(HttpStatusCode.NotFound, otherStatus);
+        Assert.True(Host.State.ApiState<OneClickMlflow.Emulator.Apis.ServiceNetworkingState>().Connections.ContainsKey(("mlflow-demo", "mlflow-net")));
+
+        var (byPeeringNameStatus, deleted) = await CallAsync(HttpMethod.Post, Connections + "/servicenetworking-googleapis-com", body);
+        Assert.Equal(HttpStatusCode.OK, byPeeringNameStatus);
+        Assert.True(deleted["done"]!.GetValue<bool>());
+        Assert.Empty(Host.State.ApiState<OneClickMlflow.Emulator.Apis.ServiceNetworkingState>().Connections);
     }
 
     [Fact]

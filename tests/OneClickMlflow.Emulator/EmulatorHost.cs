@@ -59,6 +59,7 @@ public sealed class EmulatorHost : IAsyncDisposable
         state.Latency.Set(options.LatencyProfile, options.LatencyScale);
         state.ApiState<Apis.IamState>().SimulatePropagationDelay = options.ServiceAccountPropagationDelay;
         state.ApiState<Apis.CloudSqlState>().MissingInstanceAnswers403 = options.SqlMissingInstanceAnswers403;
+        state.ApiState<Apis.CloudSqlState>().ProducerHoldAfterDelete = options.SqlProducerHoldAfterDelete;
         var projects = options.Projects.Count > 0 ? options.Projects.Distinct().ToList() : new List<string> { EmulatorOptions.DefaultProject };
         foreach (var projectId in projects)
         {
@@ -149,8 +150,7 @@ public sealed class EmulatorHost : IAsyncDisposable
         {
             api.Map(app, state);
         }
-        app.MapFallback(context => EmulatorPipeline.WriteErrorAsync(context, GoogleApiError.NotFound(
-            $"The requested URL {context.Request.Path} was not found on this server.")));
+        app.MapFallback(context => EmulatorPipeline.WriteErrorAsync(context, GoogleApiError.UnknownUrl(context)));
         return app;
     }
 }

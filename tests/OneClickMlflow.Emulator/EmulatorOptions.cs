@@ -35,6 +35,12 @@ public sealed class EmulatorOptions
     /// </summary>
     public bool SqlMissingInstanceAnswers403 { get; set; }
 
+    /// <summary>
+    /// How long a deleted Cloud SQL instance's producer resources keep using the private services connection (Google:
+    /// up to about four days, the default). Zero releases them with the delete.
+    /// </summary>
+    public System.TimeSpan SqlProducerHoldAfterDelete { get; set; } = Apis.CloudSqlState.DefaultProducerHold;
+
     /// <summary>Multiplies the realistic durations (0.01 makes a 20 s enable take 0.2 s).</summary>
     public double LatencyScale { get; set; } = 1.0;
 }

@@ -99,6 +99,11 @@ public static class EmulatorProgram
                 case "--sql-missing-instance-403":
                     options.SqlMissingInstanceAnswers403 = true;
                     break;
+                case "--sql-producer-hold-seconds":
+                    options.SqlProducerHoldAfterDelete = double.TryParse(Value(), NumberStyles.Float, CultureInfo.InvariantCulture, out var hold) && hold >= 0
+                        ? TimeSpan.FromSeconds(hold)
+                        : throw new ArgumentException("--sql-producer-hold-seconds must be a number of seconds, 0 or more.");
+                    break;
                 case "--exit-on-stdin-close":
                     exitOnStdinClose = true;
                     break;

@@ -12,8 +12,11 @@ BeforeAll {
 
     Import-Module $ModulePath -Force
     $Deployment = New-MlflowDeployment -Image $TestImage -ProjectId $Project -Region europe-west1
-    $command = "Import-Module '$ModulePath'; Remove-MlflowDeployment -ProjectId $Project -Name mlflow -Force | Out-String -Width 200"
+    $command = "Import-Module '$ModulePath'; Remove-MlflowDeployment -ProjectId $Project -Name mlflow -Force 3>&1 | Out-String -Width 200"
     $Printed = @(Invoke-FreshPwsh -Command $command) -join "`n"
+    # Days later: Cloud SQL no longer holds the peering, and a second run finishes the job.
+    Invoke-RestMethod -Method Delete -Uri "${EmulatorUrl}_emulator/sql-producer-holds" | Out-Null
+    $Finished = Remove-MlflowDeployment -ProjectId $Project -Name mlflow -Force
 }
 
 AfterAll {
@@ -29,7 +32,16 @@ Describe 'Remove-MlflowDeployment' {
         $Printed | Should -Match "FinalBackup\s*:\s*projects/$Project/backups/\S+ \(kept until "
     }
 
-    It 'leaves nothing to remove for a second run' {
+    It 'keeps the peering Cloud SQL still holds, with a warning that says to run it again later' {
+        $Printed | Should -Match "WARNING: Private services connection .*Run Remove-MlflowDeployment again in a few days"
+    }
+
+    It 'removes the connection, range and network when run again once Cloud SQL released them' {
+        $Finished.Complete | Should -BeTrue
+        $Finished.Removed.ResourceId | Should -Contain 'network'
+    }
+
+    It 'leaves nothing to remove for a third run' {
         $plan = @(Remove-MlflowDeployment -ProjectId $Project -Name mlflow -PlanOnly)
         @($plan | Where-Object Action -ne 'None').Count | Should -Be 0
     }

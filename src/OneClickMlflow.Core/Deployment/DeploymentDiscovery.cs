@@ -58,7 +58,17 @@ namespace OneClickMlflow.Deployment
             }
 
             var instance = await session.CloudSql.GetInstanceAsync(projectId, names.SqlInstanceName, cancellationToken).ConfigureAwait(false);
-            return instance?.Region == null ? null : new DeploymentLocation(name, instance.Region);
+            if (instance?.Region != null)
+            {
+                return new DeploymentLocation(name, instance.Region);
+            }
+
+            // Only the network may be left (its peering outlives a deleted instance by days): a project's App Engine
+            // application never moves, so its region is the deployment's.
+            var network = await session.Compute.GetNetworkAsync(projectId, names.NetworkName, cancellationToken).ConfigureAwait(false);
+            var app = network == null ? null : await session.AppEngine.GetApplicationAsync(projectId, cancellationToken).ConfigureAwait(false);
+            var region = app?.LocationId == null ? null : AppEngineLocations.RegionOf(app.LocationId);
+            return region == null ? null : new DeploymentLocation(name, region);
         }
 
         /// <summary>The spec New-MlflowDeployment was run with, as far as Google shows it: name, region and network.</summary>

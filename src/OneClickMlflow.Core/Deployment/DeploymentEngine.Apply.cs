@@ -57,7 +57,15 @@ namespace OneClickMlflow.Deployment
             }
 
             var before = await Task.WhenAll(waitFor).ConfigureAwait(false);
-            var blocker = before.FirstOrDefault(r => r.Outcome != ResourceOutcome.Succeeded && r.Outcome != ResourceOutcome.Unchanged);
+            var blocker = before.FirstOrDefault(r => r.Outcome != ResourceOutcome.Succeeded && r.Outcome != ResourceOutcome.Unchanged
+                                                      && r.Outcome != ResourceOutcome.Deferred);
+            var deferredBy = before.FirstOrDefault(r => r.Outcome == ResourceOutcome.Deferred);
+            if (blocker == null && deferredBy != null && decision != ApprovalDecision.Skipped && change.Action != ChangeAction.None)
+            {
+                var reason = $"waits for {deferredBy.ResourceId}, which Google cannot change yet: {deferredBy.Message}";
+                Raise(resource, ResourcePhase.Deferred, change.Action, TimeSpan.Zero, reason);
+                return Record(change, ResourceOutcome.Deferred, reason);
+            }
             if (blocker != null || decision == ApprovalDecision.Skipped)
             {
                 var reason = blocker == null
@@ -107,6 +115,11 @@ namespace OneClickMlflow.Deployment
                 {
                     slots.Release();
                 }
+            }
+            catch (ChangeDeferredException deferred)
+            {
+                Raise(resource, ResourcePhase.Deferred, change.Action, clock.Elapsed, deferred.Message);
+                return Record(change, ResourceOutcome.Deferred, deferred.Message, startedAt, run.Now);
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {

@@ -15,6 +15,8 @@ namespace OneClickMlflow.Deployment
         Skipped,
         Declined,
         Cancelled,
+        /// <summary>Google cannot make the change yet (or it waits for one that cannot): a later run makes it.</summary>
+        Deferred,
     }
 
     /// <summary>One resource in a run: what was planned, how it ended, and when its apply ran.</summary>
@@ -75,6 +77,9 @@ namespace OneClickMlflow.Deployment
         public ResourceRunRecord this[string resourceId] => Resources.Single(r => r.ResourceId == resourceId);
 
         public IReadOnlyList<ResourceRunRecord> Failed => Resources.Where(r => r.Outcome == ResourceOutcome.Failed).ToList();
+
+        /// <summary>Changes Google cannot make yet, each with why and when to run again (not failures).</summary>
+        public IReadOnlyList<ResourceRunRecord> Deferred => Resources.Where(r => r.Outcome == ResourceOutcome.Deferred).ToList();
 
         /// <summary>The longest chain of applies that had to run one after another, from the measured durations.</summary>
         public CriticalPath CriticalPath() =>

@@ -12,6 +12,8 @@ namespace OneClickMlflow.Deployment
         Succeeded,
         Failed,
         Skipped,
+        /// <summary>Google cannot make the change yet; the message says why and when a later run makes it.</summary>
+        Deferred,
     }
 
     /// <summary>

@@ -71,12 +71,17 @@ namespace OneClickMlflow.Google
         }
 
         /// <summary>
-        /// Deletes the network's connection (and its peering) and waits. The operation fails while a producer
-        /// service such as a Cloud SQL instance still uses it.
+        /// Deletes the network's connection (and its peering) and waits. The operation fails with FAILED_PRECONDITION
+        /// while a producer service still uses it, which Cloud SQL does for days after its instance is deleted.
         /// </summary>
+        /// <remarks>
+        /// services.connections.deleteConnection is <c>POST v1/services/{service}/connections/{connection}</c> with no
+        /// custom-verb suffix (the generated client's flat_path); the connection is named "-" as gcloud's
+        /// <c>services vpc-peerings delete</c> names it (api_lib/services/peering.py).
+        /// </remarks>
         public async Task DeleteConnectionAsync(string consumerNetwork, Action<TimeSpan>? progress, CancellationToken cancellationToken)
         {
-            var operation = await SendAsync<LongRunningOperation>(HttpMethod.Post, $"{ConnectionsPath}/{ConnectionName}:deleteConnection",
+            var operation = await SendAsync<LongRunningOperation>(HttpMethod.Post, $"{ConnectionsPath}/-",
                 new DeleteConnectionRequest { ConsumerNetwork = consumerNetwork }, RequestRetry.Never, cancellationToken).ConfigureAwait(false);
             await poller.WaitAsync(Api, operation, progress, cancellationToken).ConfigureAwait(false);
         }

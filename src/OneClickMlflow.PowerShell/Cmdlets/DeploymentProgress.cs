@@ -52,6 +52,10 @@ namespace OneClickMlflow.PowerShell.Cmdlets
                 {
                     reporter.Verbose($"{e.Kind} '{e.Name}' failed: {e.Message}");
                 }
+                else if (e.Phase == ResourcePhase.Deferred)
+                {
+                    reporter.Verbose($"{e.Kind} '{e.Name}' deferred: {e.Message}");
+                }
                 else if (e.Phase == ResourcePhase.Succeeded)
                 {
                     reporter.Verbose($"{e.Kind} '{e.Name}': {e.Action} done in {e.Elapsed.TotalSeconds:0.0}s.");

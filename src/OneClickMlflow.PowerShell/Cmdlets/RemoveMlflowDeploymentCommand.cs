@@ -124,6 +124,10 @@ namespace OneClickMlflow.PowerShell.Cmdlets
 
             var report = RunAsync(ct => removal.ApplyAsync(approval, ct));
             WriteVerbose($"Removed in {report.Run?.WallTime.TotalSeconds:0.0}s.");
+            foreach (var deferred in report.Run?.Deferred ?? Array.Empty<ResourceRunRecord>())
+            {
+                WriteWarning($"{deferred.Kind} '{deferred.Name}': {deferred.Message}");
+            }
             WriteObject(report);
         }
 

@@ -18,9 +18,6 @@ public sealed class DeploymentRemovalTests : RemovalTestBase
 
         var removal = await RemoveAsync();
 
-        Assert.Empty(Networks());
-        Assert.Empty(PeeringRanges());
-        Assert.Null(ConnectionRanges(Names.NetworkName));
         Assert.Empty(ServiceAccountEmails());
         Assert.False(SqlInstanceExists());
         Assert.False(SecretExists());
@@ -31,7 +28,6 @@ public sealed class DeploymentRemovalTests : RemovalTestBase
         Assert.Equal(Names.SqlInstanceName, backup.Instance);
         Assert.Equal(30, Math.Round((backup.Expires!.Value - backup.Created).TotalDays));
 
-        Assert.True(removal.Complete);
         Assert.True(removal.ArtifactBucketKept);
         Assert.Equal(30, removal.FinalBackup!.RetentionDays);
         Assert.Equal($"projects/{Project}/backups/{backup.Id}", removal.FinalBackup.Name);
@@ -39,6 +35,61 @@ public sealed class DeploymentRemovalTests : RemovalTestBase
         Assert.Contains(removal.Kept, k => k.ResourceId == "apis");
         Assert.Contains(removal.Removed, r => r.ResourceId == "sql-database" && r.Reason == "deleted with the Cloud SQL instance");
         Assert.Contains(removal.Removed, r => r.ResourceId == "sql-instance" && r.Reason.Contains("final backup kept 30 days"));
+    }
+
+    [Fact]
+    public async Task The_peering_Cloud_SQL_still_holds_is_kept_with_its_range_and_network_and_the_reason_not_as_a_failure()
+    {
+        await DeployAsync();
+
+        var removal = await RemoveAsync();
+
+        Assert.Equal(new[] { Names.NetworkName }, Networks());
+        Assert.Equal(new[] { Names.PeeringRangeName }, PeeringRanges());
+        Assert.NotNull(ConnectionRanges(Names.NetworkName));
+        Assert.False(SqlInstanceExists());
+        Assert.Empty(removal.NotRemoved);
+        Assert.True(removal.FinishLater);
+        Assert.False(removal.Complete);
+        var connection = Assert.Single(removal.Kept, k => k.ResourceId == "private-services-access");
+        Assert.Contains("four days", connection.Reason);
+        Assert.Contains("Run Remove-MlflowDeployment again", connection.Reason);
+        Assert.Contains(removal.Kept, k => k.ResourceId == "peering-range" && k.Reason.Contains("private-services-access"));
+        Assert.Contains(removal.Kept, k => k.ResourceId == "network" && k.Reason.Contains("private-services-access"));
+        Assert.Equal(new[] { "network", "peering-range", "private-services-access" },
+            removal.Run!.Deferred.Select(r => r.ResourceId).OrderBy(id => id));
+    }
+
+    [Fact]
+    public async Task A_removal_run_again_once_Cloud_SQL_released_the_peering_removes_the_connection_range_and_network()
+    {
+        await DeployAsync();
+        await RemoveAsync();
+        ReleaseProducerHolds();
+
+        var again = await RemoveAsync();
+
+        Assert.True(again.Complete);
+        Assert.Empty(Networks());
+        Assert.Empty(PeeringRanges());
+        Assert.Null(ConnectionRanges(Names.NetworkName));
+        Assert.Equal(new[] { "network", "peering-range", "private-services-access" }, again.Removed.Select(r => r.ResourceId).OrderBy(id => id));
+    }
+
+    [Fact]
+    public async Task After_delete_data_only_the_network_is_left_and_the_deployment_is_still_found_by_name_to_finish_the_job()
+    {
+        await DeployAsync();
+        await RemoveAsync(deleteData: true);
+        ReleaseProducerHolds();
+
+        using var session = await SessionAsync();
+        var found = await DeploymentDiscovery.FindByNameAsync(session, Project, DeploymentNames.DefaultName, CancellationToken.None);
+
+        Assert.Equal(Region, found?.Region);
+        var again = await RemoveAsync(deleteData: true);
+        Assert.True(again.Complete);
+        Assert.Empty(Networks());
     }
 
     [Fact]
@@ -79,6 +130,8 @@ public sealed class DeploymentRemovalTests : RemovalTestBase
     {
         await DeployAsync();
         await RemoveAsync();
+        ReleaseProducerHolds();
+        await RemoveAsync();
         Host.ClearRequests();
 
         var again = await RemoveAsync();
@@ -103,6 +156,7 @@ public sealed class DeploymentRemovalTests : RemovalTestBase
         }, cancellationToken: cancellation.Token));
         Assert.False(SqlInstanceExists());
         Assert.NotEmpty(Networks());
+        ReleaseProducerHolds();
 
         var removal = await RemoveAsync();
 
@@ -116,6 +170,7 @@ public sealed class DeploymentRemovalTests : RemovalTestBase
     public async Task A_removal_whose_network_delete_fails_reports_it_and_completes_when_run_again()
     {
         await DeployAsync();
+        Host.State.ApiState<CloudSqlState>().ProducerHoldAfterDelete = TimeSpan.Zero;
         await AddFaultAsync("""{"api":"compute","method":"DELETE","pathContains":"/networks/","script":[403]}""");
 
         var failed = await Assert.ThrowsAsync<DeploymentFailedException>(() => RemoveAsync());

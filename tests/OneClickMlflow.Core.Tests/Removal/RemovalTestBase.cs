@@ -47,6 +47,13 @@ public abstract class RemovalTestBase : PlatformDeploymentTestBase
 
     protected bool SecretExists() => Read(s => s.ApiState<SecretManagerState>().Secrets.ContainsKey((Project, Names.DatabasePasswordSecretName)));
 
+    /// <summary>The days after an instance delete that Google keeps its producer resources on the peering, passed at once.</summary>
+    protected void ReleaseProducerHolds() => Read(s =>
+    {
+        s.ApiState<CloudSqlState>().ProducerHolds.Clear();
+        return true;
+    });
+
     protected bool RepositoryExists() => Read(s => s.ApiState<ArtifactRegistryState>().Repositories.Keys
         .Any(k => k.Project == Project && k.Repository == Names.ArtifactRepositoryName));
 }

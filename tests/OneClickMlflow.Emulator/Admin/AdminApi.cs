@@ -102,6 +102,15 @@ public static class AdminApi
             await NoContent(context);
         });
         admin.MapGet("/state", context => context.WriteJsonAsync(state.Dump()));
+        // The days Google keeps a deleted Cloud SQL instance's producer resources, passed at once.
+        admin.MapDelete("/sql-producer-holds", context =>
+        {
+            lock (state.Gate)
+            {
+                state.ApiState<Apis.CloudSqlState>().ProducerHolds.Clear();
+            }
+            return NoContent(context);
+        });
     }
 
     public static JsonObject EntryJson(RequestLogEntry entry) => new()

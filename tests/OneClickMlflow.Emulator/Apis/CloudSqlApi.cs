@@ -233,6 +233,12 @@ public sealed partial class CloudSqlApi : IEmulatedApi
             var sql = state.ApiState<CloudSqlState>();
             sql.Instances.Remove((instance.ProjectId, instance.Name));
             var now = state.Clock.GetUtcNow();
+            if (sql.ProducerHoldAfterDelete > TimeSpan.Zero
+                && CloudSqlSettings.ParseNetwork(instance.Settings["ipConfiguration"]?["privateNetwork"]?.GetValue<string>() ?? "") is { } network)
+            {
+                sql.ProducerHolds.Add(new ProducerHold(state.FindProject(network.Project)?.ProjectId ?? network.Project, network.Network,
+                    instance.Name, now + sql.ProducerHoldAfterDelete));
+            }
             if (finalBackup.Enabled)
             {
                 sql.Backups.Add(new SqlBackup(instance.ProjectId, NewBackupId(now), instance.Name, "FINAL",

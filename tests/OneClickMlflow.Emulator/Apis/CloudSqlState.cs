@@ -94,6 +94,18 @@ public sealed class CloudSqlState : IDumpableState
     /// </summary>
     public bool MissingInstanceAnswers403 { get; set; }
 
+    /// <summary>
+    /// How long the producer side of the private services connection stays in use after an instance is deleted.
+    /// Google keeps the service producer's resources for up to about four days ("Cloud SQL private IP" docs;
+    /// terraform-provider-google #16275, #19908): until then deleteConnection fails with FAILED_PRECONDITION.
+    /// </summary>
+    public TimeSpan ProducerHoldAfterDelete { get; set; } = DefaultProducerHold;
+
+    public static readonly TimeSpan DefaultProducerHold = TimeSpan.FromDays(4);
+
+    /// <summary>Networks still used by the producer of a deleted instance, until the time given.</summary>
+    public List<ProducerHold> ProducerHolds { get; } = new();
+
     public JsonNode Dump() => new JsonObject
     {
         ["instances"] = new JsonArray(Instances.Values.Select(i => (JsonNode?)new JsonObject
@@ -107,8 +119,12 @@ public sealed class CloudSqlState : IDumpableState
         }).ToArray()),
         ["backups"] = new JsonArray(Backups.Select(b => (JsonNode?)$"{b.ProjectId}/{b.Instance} {b.Type} {b.Id}").ToArray()),
         ["missingInstanceAnswers403"] = MissingInstanceAnswers403,
+        ["producerHolds"] = new JsonArray(ProducerHolds.Select(h => (JsonNode?)$"{h.Project}/{h.Network} until {h.Until:O}").ToArray()),
     };
 }
+
+/// <summary>A deleted instance's producer resources, still on the consumer network until <see cref="Until"/>.</summary>
+public sealed record ProducerHold(string Project, string Network, string Instance, DateTimeOffset Until);
 
 /// <summary>Test-facing reads of the Cloud SQL state.</summary>
 public static class CloudSqlStateExtensions

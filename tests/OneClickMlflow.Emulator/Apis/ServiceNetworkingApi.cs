@@ -47,7 +47,9 @@ public sealed partial class ServiceNetworkingApi : IEmulatedApi
         v1.MapPost("/services/{service}/connections", context => Create(context, state));
         v1.MapGet("/services/{service}/connections", context => List(context, state));
         v1.MapPatch("/services/{service}/connections/{connection}", context => Update(context, state));
-        v1.MapPost("/services/{service}/connections/{connection}:deleteConnection", context => Delete(context, state));
+        // deleteConnection is POST v1/services/{service}/connections/{connection}, without a custom-verb suffix
+        // (the generated client's flat_path); a suffixed URL is not a method, so it falls through to a 404.
+        v1.MapPost("/services/{service}/connections/{connection}", context => Delete(context, state));
         v1.MapGet("/operations/{id}", context =>
         {
             var name = "operations/" + context.Route("id");
@@ -107,7 +109,15 @@ public sealed partial class ServiceNetworkingApi : IEmulatedApi
 
     private static async Task Delete(HttpContext context, EmulatorState state)
     {
+        if (context.Route("connection").Contains(':'))
+        {
+            throw GoogleApiError.UnknownUrl(context);
+        }
         RequireService(context);
+        if (context.Route("connection") is not ("-" or PeeringName))
+        {
+            throw GoogleApiError.NotFound($"Connection {context.Route("connection")} not found.");
+        }
         var body = await context.ReadBodyAsync(DeleteConnectionRequest);
         var (project, network) = Consumer(context, state, body["consumerNetwork"]?.GetValue<string>(), "servicenetworking.services.deleteConnection");
         var key = (project.ProjectId, network.Name);
@@ -130,13 +140,24 @@ public sealed partial class ServiceNetworkingApi : IEmulatedApi
         await context.WriteJsonAsync(state.Operations.Render(operation, o => o.ToLongRunningJson()));
     }
 
-    /// <summary>Cloud SQL instances whose private IP is on the network.</summary>
-    private static IEnumerable<SqlInstance> ProducersOn(EmulatorState state, ProjectState project, string networkName) =>
-        state.ApiState<CloudSqlState>().Instances.Values.Where(instance =>
-            instance.Settings["ipConfiguration"]?["privateNetwork"]?.GetValue<string>() is { Length: > 0 } privateNetwork
-            && CloudSqlSettings.ParseNetwork(privateNetwork) is { } parsed
-            && parsed.Network == networkName
-            && state.FindProject(parsed.Project)?.ProjectId == project.ProjectId);
+    /// <summary>
+    /// Cloud SQL instances whose private IP is on the network, and those deleted so recently that Google still keeps
+    /// their producer resources there (<see cref="CloudSqlState.ProducerHoldAfterDelete"/>).
+    /// </summary>
+    private static IEnumerable<string> ProducersOn(EmulatorState state, ProjectState project, string networkName)
+    {
+        var sql = state.ApiState<CloudSqlState>();
+        var now = state.Clock.GetUtcNow();
+        var running = sql.Instances.Values.Where(instance =>
+                instance.Settings["ipConfiguration"]?["privateNetwork"]?.GetValue<string>() is { Length: > 0 } privateNetwork
+                && CloudSqlSettings.ParseNetwork(privateNetwork) is { } parsed
+                && parsed.Network == networkName
+                && state.FindProject(parsed.Project)?.ProjectId == project.ProjectId)
+            .Select(instance => instance.Name);
+        var held = sql.ProducerHolds.Where(h => h.Project == project.ProjectId && h.Network == networkName && h.Until > now)
+            .Select(h => h.Instance);
+        return running.Concat(held);
+    }
 
     private static async Task List(HttpContext context, EmulatorState state)
     {

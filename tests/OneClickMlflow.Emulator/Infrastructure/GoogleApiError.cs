@@ -73,6 +73,10 @@ public sealed class GoogleApiError : Exception
 
     public static GoogleApiError NotFound(string message) => new(404, "NOT_FOUND", message);
 
+    /// <summary>A URL that names no method of the API (Google's front end answers it 404).</summary>
+    public static GoogleApiError UnknownUrl(Microsoft.AspNetCore.Http.HttpContext context) =>
+        NotFound($"The requested URL {context.Request.Path} was not found on this server.");
+
     public static GoogleApiError AlreadyExists(string message) => new(409, "ALREADY_EXISTS", message);
 
     public static GoogleApiError Aborted(string message) => new(409, "ABORTED", message);

@@ -75,8 +75,14 @@ namespace OneClickMlflow.Deployment.Removal
         /// <summary>The final backup of the database instance; null when it was deleted without one (-DeleteData).</summary>
         public FinalBackupInfo? FinalBackup { get; set; }
 
+        /// <summary>
+        /// True when Google refused to remove something yet for a passing reason (the peering Cloud SQL holds for days
+        /// after its instance is deleted): it is in <see cref="Kept"/> with the reason, and running the removal again later finishes it.
+        /// </summary>
+        public bool FinishLater { get; set; }
+
         /// <summary>True when everything the deployment should lose is gone.</summary>
-        public bool Complete => NotRemoved.Count == 0;
+        public bool Complete => NotRemoved.Count == 0 && !FinishLater;
 
         public DeploymentRunReport? Run { get; set; }
     }

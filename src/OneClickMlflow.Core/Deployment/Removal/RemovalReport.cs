@@ -18,7 +18,11 @@ namespace OneClickMlflow.Deployment.Removal
             foreach (var record in run.Resources)
             {
                 var change = record.Change;
-                if (!IsDone(record) && change.Action != ChangeAction.None)
+                if (record.Outcome == ResourceOutcome.Deferred)
+                {
+                    kept.Add(Item(change, record.Message ?? "kept for now: a later removal finishes it"));
+                }
+                else if (!IsDone(record) && change.Action != ChangeAction.None)
                 {
                     notRemoved.Add(Item(change, $"{record.Outcome.ToString().ToLowerInvariant()}: {record.Message}"));
                 }
@@ -49,6 +53,7 @@ namespace OneClickMlflow.Deployment.Removal
                 ArtifactBucketKept = !bucketDeleted && !bucketAbsent,
                 DatabaseInstance = graph.DatabaseInstance.Name,
                 FinalBackup = finalBackup,
+                FinishLater = run.Deferred.Count > 0,
                 Run = run,
             };
         }

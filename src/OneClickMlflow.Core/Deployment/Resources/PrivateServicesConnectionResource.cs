@@ -76,8 +76,15 @@ namespace OneClickMlflow.Deployment.Resources
             consumerNetwork ??= await ConsumerNetworkAsync(cancellationToken).ConfigureAwait(false);
             if (context.Change.Action == ChangeAction.Delete)
             {
-                await MissingIsRemoved.DeleteAsync(() => serviceNetworking.DeleteConnectionAsync(consumerNetwork,
-                    elapsed => context.ReportProgress($"removing the peering ({elapsed.TotalSeconds:0}s)"), cancellationToken)).ConfigureAwait(false);
+                try
+                {
+                    await MissingIsRemoved.DeleteAsync(() => serviceNetworking.DeleteConnectionAsync(consumerNetwork,
+                        elapsed => context.ReportProgress($"removing the peering ({elapsed.TotalSeconds:0}s)"), cancellationToken)).ConfigureAwait(false);
+                }
+                catch (Exception e) when (IsStillUsedByProducer(e))
+                {
+                    throw new ChangeDeferredException(ProducerHoldReason, e);
+                }
                 live = null;
                 return;
             }
@@ -116,6 +123,28 @@ namespace OneClickMlflow.Deployment.Resources
                     await CreateOnce.BackoffAsync(attempt, cancellationToken).ConfigureAwait(false);
                 }
             }
+        }
+
+        /// <summary>Why the connection stays after a removal that deleted the database, and what finishes the job.</summary>
+        public const string ProducerHoldReason =
+            "kept for now: Google keeps a deleted Cloud SQL instance's producer resources on this peering for up to about four " +
+            "days and refuses to delete it until then. Run Remove-MlflowDeployment again in a few days: it removes the " +
+            "connection, then the range and the network.";
+
+        /// <summary>
+        /// FAILED_PRECONDITION (code 9, or HTTP 400) "Producer services (e.g. CloudSQL, ...) are still using this
+        /// connection": what deleteConnection answers while Cloud SQL still holds the peering, which it does for up to
+        /// about four days after an instance is deleted (Cloud SQL private IP docs; terraform-provider-google #16275, #19908).
+        /// </summary>
+        private static bool IsStillUsedByProducer(Exception error)
+        {
+            var (code, message) = error switch
+            {
+                OperationFailedException operation => (operation.Code, operation.Message),
+                GoogleApiException google when google.Status == "FAILED_PRECONDITION" => (9, google.Message),
+                _ => (0, ""),
+            };
+            return code == 9 && message.IndexOf("Producer services", StringComparison.OrdinalIgnoreCase) >= 0;
         }
 
         private async Task<string> ConsumerNetworkAsync(CancellationToken cancellationToken)
