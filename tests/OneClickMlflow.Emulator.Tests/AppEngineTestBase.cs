@@ -35,11 +35,14 @@ public abstract class AppEngineTestBase : PlatformTestBase
          "serviceAccount": "{{{account}}}", "betaSettings": {"cloud_sql_instances": "mlflow-demo:europe-west1:mlflow"}}
         """;
 
+    /// <summary>The network, the server account and the image's repository, which the account may read.</summary>
     protected void SeedNetworkAndAccount()
     {
         Host.State.AddServiceAccount(ServerAccount);
         lock (Host.State.Gate)
         {
+            Host.State.ApiState<ArtifactRegistryState>().AddDockerRepository(Project, "europe-west1", "mlflow", DateTimeOffset.UtcNow)
+                .Policy.AddBinding("roles/artifactregistry.reader", "serviceAccount:" + ServerAccount);
             var compute = Host.State.ApiState<ComputeState>();
             compute.Networks[(Project, "mlflow-net")] = new ComputeNetwork
             {

@@ -156,4 +156,46 @@ public sealed class ArtifactRegistryTests : PlatformTestBase
         Assert.Equal("europe-west1-docker.pkg.dev/mlflow-demo/mlflow", described["registryUri"]!.GetValue<string>());
         Assert.Equal("DOCKER", described["format"]!.GetValue<string>());
     }
+
+    [Fact]
+    public async Task A_repository_policy_is_read_with_a_get_and_the_version_in_the_query_and_written_with_its_etag()
+    {
+        await CreateAsync("mlflow");
+        const string Reader = """{"policy": {"bindings": [{"role": "roles/artifactregistry.reader", "members": ["serviceAccount:server@mlflow-demo.iam.gserviceaccount.com"]}], "etag": "ETAG"}}""";
+
+        var (_, before) = await CallAsync(HttpMethod.Get, $"{Location}/repositories/mlflow:getIamPolicy?options.requestedPolicyVersion=3");
+        var (setStatus, set) = await CallAsync(HttpMethod.Post, $"{Location}/repositories/mlflow:setIamPolicy",
+            Reader.Replace("ETAG", before["etag"]!.GetValue<string>(), StringComparison.Ordinal));
+        var (staleStatus, _) = await CallAsync(HttpMethod.Post, $"{Location}/repositories/mlflow:setIamPolicy",
+            Reader.Replace("ETAG", before["etag"]!.GetValue<string>(), StringComparison.Ordinal));
+        var (badVersionStatus, _) = await CallAsync(HttpMethod.Get, $"{Location}/repositories/mlflow:getIamPolicy?options.requestedPolicyVersion=2");
+        var (missingStatus, _) = await CallAsync(HttpMethod.Get, $"{Location}/repositories/absent:getIamPolicy");
+
+        Assert.Equal(HttpStatusCode.OK, setStatus);
+        Assert.Equal("roles/artifactregistry.reader", set["bindings"]![0]!["role"]!.GetValue<string>());
+        Assert.Equal(HttpStatusCode.Conflict, staleStatus);
+        Assert.Equal(HttpStatusCode.BadRequest, badVersionStatus);
+        Assert.Equal(HttpStatusCode.NotFound, missingStatus);
+    }
+
+    [Fact]
+    public async Task Gcloud_grants_and_reads_back_a_repository_policy()
+    {
+        if (GcloudCli.Missing(output))
+        {
+            return;
+        }
+        await CreateAsync("mlflow");
+        using var gcloud = new GcloudCli(Host);
+        await gcloud.RunAsync("auth", "activate-service-account", "--key-file", Host.ServiceAccountKeyPath);
+
+        await gcloud.RunAsync("artifacts", "repositories", "add-iam-policy-binding", "mlflow", "--location=europe-west1",
+            "--member=serviceAccount:server@mlflow-demo.iam.gserviceaccount.com", "--role=roles/artifactregistry.reader");
+        var policy = JsonNode.Parse(await gcloud.RunAsync("artifacts", "repositories", "get-iam-policy", "mlflow",
+            "--location=europe-west1", "--format=json"))!;
+
+        var binding = Assert.Single(policy["bindings"]!.AsArray())!;
+        Assert.Equal("roles/artifactregistry.reader", binding["role"]!.GetValue<string>());
+        Assert.Equal("serviceAccount:server@mlflow-demo.iam.gserviceaccount.com", binding["members"]![0]!.GetValue<string>());
+    }
 }

@@ -42,6 +42,24 @@ public sealed class FaultAndLogTests : EmulatorTestBase
     }
 
     [Fact]
+    public async Task A_lost_answer_is_acted_on_by_the_emulator_and_never_reaches_the_caller()
+    {
+        var token = await DeployerTokenAsync();
+        lock (Host.State.Gate)
+        {
+            Host.State.GetProject("mlflow-demo").EnabledServices.Add("iam.googleapis.com");
+        }
+        await AdminPostAsync("_emulator/faults", """{"api": "iam", "method": "POST", "script": ["lost"]}""");
+
+        var lost = await Record.ExceptionAsync(() => SendAsync(HttpMethod.Post, "iam/v1/projects/mlflow-demo/serviceAccounts", token,
+            """{"accountId": "lost-answer", "serviceAccount": {"displayName": "x"}}"""));
+
+        Assert.IsType<HttpRequestException>(lost);
+        Assert.NotNull(Host.State.FindServiceAccount("lost-answer@mlflow-demo.iam.gserviceaccount.com"));
+        Assert.Equal(0, Host.Requests.Single(r => r.Api == "iam").Status);
+    }
+
+    [Fact]
     public async Task Faults_do_not_apply_to_the_admin_surface_and_can_be_cleared()
     {
         await AdminPostAsync("_emulator/faults", """{"rate": 1.0, "status": 500}""");

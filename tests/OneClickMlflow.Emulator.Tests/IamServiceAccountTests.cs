@@ -143,6 +143,19 @@ public sealed class IamServiceAccountTests : PlatformTestBase
 
         Assert.Equal(HttpStatusCode.OK, status);
     }
+
+    [Fact]
+    public async Task GetIamPolicy_takes_no_body_and_the_requested_version_in_the_query()
+    {
+        await CreateAsync();
+
+        var (queryStatus, _) = await CallAsync(HttpMethod.Post, $"{Accounts}/{Server}:getIamPolicy?options.requestedPolicyVersion=3", "");
+        var (bodyStatus, body) = await CallAsync(HttpMethod.Post, $"{Accounts}/{Server}:getIamPolicy", """{"options": {"requestedPolicyVersion": 3}}""");
+
+        Assert.Equal(HttpStatusCode.OK, queryStatus);
+        Assert.Equal(HttpStatusCode.BadRequest, bodyStatus);
+        Assert.Contains("Unknown name \"options\"", ErrorMessage(body));
+    }
 }
 
 /// <summary>The opt-in eventual-consistency switch for new service accounts.</summary>

@@ -44,8 +44,15 @@ public sealed class ProjectState
     public SortedSet<string> EnabledServices { get; } = new(StringComparer.Ordinal);
     public IamPolicy Policy { get; } = new();
 
-    public bool Grants(string member, string permission) =>
-        Policy.Grants(member, permission) || Policy.Grants("allAuthenticatedUsers", permission);
+    /// <summary>Whether the member holds the permission on the project; every question is kept in <see cref="CheckedPermissions"/>.</summary>
+    public bool Grants(string member, string permission)
+    {
+        CheckedPermissions.Add((member, permission));
+        return Policy.Grants(member, permission) || Policy.Grants("allAuthenticatedUsers", permission);
+    }
+
+    /// <summary>Every (member, permission) the emulator asked about this project: which permissions a caller's requests needed.</summary>
+    public System.Collections.Concurrent.ConcurrentBag<(string Member, string Permission)> CheckedPermissions { get; } = new();
 
     /// <summary>The permissions of <paramref name="candidates"/> that <paramref name="member"/> holds on this project.</summary>
     public IReadOnlyList<string> HeldPermissions(string member, IEnumerable<string> candidates) =>

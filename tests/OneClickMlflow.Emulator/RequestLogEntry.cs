@@ -12,4 +12,5 @@ public sealed record RequestLogEntry(
     bool Mutating,
     int Status,
     double DurationMs,
-    string? Principal);
+    string? Principal,
+    string? QuotaProject = null);

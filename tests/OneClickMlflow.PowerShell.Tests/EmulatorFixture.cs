@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Threading.Tasks;
 using OneClickMlflow.Emulator;
+using OneClickMlflow.Emulator.Apis;
 using OneClickMlflow.Tests.Images;
 using Xunit;
 
@@ -26,6 +27,13 @@ public sealed class EmulatorFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         Host = await EmulatorHost.StartAsync(new EmulatorOptions { Projects = { OwnedProject } });
+        // TestImage's repository: public, as a shared image repository would be, so every test project's server may pull it.
+        lock (Host.State.Gate)
+        {
+            Host.State.GetProject(OwnedProject).EnabledServices.Add(ArtifactRegistryApi.Service);
+            Host.State.ApiState<ArtifactRegistryState>().AddDockerRepository(OwnedProject, "europe-west1", "mlflow", DateTimeOffset.UtcNow)
+                .Policy.AddBinding("roles/artifactregistry.reader", "allUsers");
+        }
         foreach (var (name, value) in Host.Environment)
         {
             previous[name] = Environment.GetEnvironmentVariable(name);

@@ -5,6 +5,7 @@ BeforeAll {
     Import-Module (Join-Path $PSScriptRoot '../../tools/EmulatorProcess.psm1') -Force
 
     $Project = 'pester-database'
+    $TestImage = Get-TestImage $Project
     $Emulator = Start-EmulatorProcess -EmulatorDll $EmulatorDll -EnvFile (Join-Path ([IO.Path]::GetTempPath()) "oneclickmlflow-database-$PID.env") -Project $Project
     $SavedEnvironment = @{}
     foreach ($name in $Emulator.Environment.Keys) { $SavedEnvironment[$name] = [Environment]::GetEnvironmentVariable($name) }

@@ -4,6 +4,7 @@ BeforeAll {
     Import-Module (Join-Path $PSScriptRoot '../../tools/EmulatorProcess.psm1') -Force
 
     $Project = 'pester-deploy'
+    $TestImage = Get-TestImage $Project
     $WhatIfProject = 'pester-what-if'
     $Emulator = Start-EmulatorProcess -EmulatorDll $EmulatorDll -EnvFile (Join-Path ([IO.Path]::GetTempPath()) "oneclickmlflow-deploy-$PID.env") -Project $Project
     $EmulatorUrl = $Emulator.Environment['EMULATOR_URL']
@@ -132,7 +133,7 @@ Describe 'New-MlflowDeployment' {
     Context '-WhatIf on a fresh project' {
         BeforeAll {
             Clear-RequestLog
-            $command = "Import-Module '$ModulePath'; New-MlflowDeployment -Image $TestImage -ProjectId $WhatIfProject -Region us-central1 -WhatIf"
+            $command = "Import-Module '$ModulePath'; New-MlflowDeployment -Image $(Get-TestImage $WhatIfProject) -ProjectId $WhatIfProject -Region us-central1 -WhatIf"
             $Printed = @(Invoke-FreshPwsh -Command $command) -join "`n"
             $Mutated = @(Get-MutatingRequest)
         }

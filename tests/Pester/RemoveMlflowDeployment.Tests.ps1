@@ -4,6 +4,7 @@ BeforeAll {
     Import-Module (Join-Path $PSScriptRoot '../../tools/EmulatorProcess.psm1') -Force
 
     $Project = 'pester-remove'
+    $TestImage = Get-TestImage $Project
     $Emulator = Start-EmulatorProcess -EmulatorDll $EmulatorDll -EnvFile (Join-Path ([IO.Path]::GetTempPath()) "oneclickmlflow-remove-$PID.env") -Project $Project
     $EmulatorUrl = $Emulator.Environment['EMULATOR_URL']
     $SavedEnvironment = @{}

@@ -9,8 +9,11 @@ function Invoke-FreshPwsh([Parameter(Mandatory)] [string] $Command) {
     & $executable @prefix -NoProfile -NoLogo -NonInteractive -Command $Command
 }
 
-# A server image pinned by digest for -Image: the emulator deploys it without pulling, so no Docker engine is needed.
-$TestImage = 'europe-west1-docker.pkg.dev/mlflow-demo/mlflow/mlflow@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef'
+function Get-TestImage([Parameter(Mandatory)] [string] $Project) {
+    # A server image pinned by digest for -Image, in the repository the deployment 'mlflow' makes in the project (so its
+    # server may pull it): the emulator deploys it without pulling, so no Docker engine is needed.
+    "europe-west1-docker.pkg.dev/$Project/mlflow/mlflow@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
+}
 
 function Enable-EmulatorGcloud([Parameter(Mandatory)] [string] $ConfigDirectory) {
     # gcloud signed in as the emulator's deployer key, in a configuration folder of its own (the user's stays untouched).

@@ -42,8 +42,8 @@ namespace OneClickMlflow.Deployment
             var observations = new Dictionary<Resource, Task<Observation>>();
             foreach (var resource in graph.Ordered)
             {
-                var waitFor = intent == DeploymentIntent.Converge && resource.ObservesAfterDependencies
-                    ? resource.DependsOn.Select(d => observations[d]).ToArray()
+                var waitFor = intent == DeploymentIntent.Converge
+                    ? resource.ObservesAfter.Select(d => observations[d]).ToArray()
                     : new Task<Observation>[0];
                 observations[resource] = Task.Run(
                     () => ObserveAndPlanAsync(resource, intent, waitFor, slots, cancellationToken), CancellationToken.None);

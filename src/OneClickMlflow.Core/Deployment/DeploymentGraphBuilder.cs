@@ -37,6 +37,10 @@ namespace OneClickMlflow.Deployment
             DatabaseUser = new DatabaseUserResource(sql, secrets, DatabaseInstance, DatabasePasswordSecret);
             DatabasePasswordAccess = new SecretAccessorResource(secrets, DatabasePasswordSecret, Server);
             SqlClientRole = new ProjectRoleResource(session.ResourceManager, "sql-client-role", spec.ProjectId, "roles/cloudsql.client", Server);
+            // The server's logs and metrics reach Cloud Logging and Monitoring as its own account (Google's Terraform
+            // example for a custom flexible service account grants the same); both roles exist only on the project.
+            LogWriterRole = new ProjectRoleResource(session.ResourceManager, "log-writer-role", spec.ProjectId, "roles/logging.logWriter", Server);
+            MetricWriterRole = new ProjectRoleResource(session.ResourceManager, "metric-writer-role", spec.ProjectId, "roles/monitoring.metricWriter", Server);
             ImageRepository = new ArtifactRepositoryResource(session.ArtifactRegistry, spec.ProjectId, spec.Region,
                 names.ArtifactRepositoryName, names.Labels, Apis);
             BuildServer(spec, session, builtInImage);
@@ -53,8 +57,11 @@ namespace OneClickMlflow.Deployment
                 ? new GivenImageResource(server.Image, required: !server.FollowLive, GoogleAccessToken(session))
                 : new PublishedImageResource(PublishRequest(spec, builtInImage), builtInImage.Options, ImageRepository);
             var locator = new ServerServiceLocator(appEngine, session.ResourceManager, project, spec.Names.Name, Bucket.ArtifactDestination, server.Service);
+            ImageReadAccess = new ImageReadAccessResource(session.ArtifactRegistry, project, spec.Region, Image, server.Image, ImageRepository,
+                Server, locator, Apis);
             Version = new ServerVersionResource(appEngine, locator, server, spec.Network, App, Iap, Image, DatabaseInstance,
-                DatabasePasswordSecret, Bucket, Server, Database, DatabaseUser, DatabasePasswordAccess, SqlClientRole, BucketAccess);
+                DatabasePasswordSecret, Bucket, Server, Database, DatabaseUser, DatabasePasswordAccess, SqlClientRole, BucketAccess,
+                ImageReadAccess, LogWriterRole, MetricWriterRole);
             Traffic = new ServerTrafficResource(appEngine, project, locator, Version);
             OldVersions = new OldVersionsResource(appEngine, project, locator, Version, Traffic);
             KeylessLogging = new KeylessLoggingResource(session.Iam, session.Iap, project, locator, server, spec.Input.WebAppUsers, LogPusher, Version);
@@ -101,7 +108,14 @@ namespace OneClickMlflow.Deployment
         public SecretAccessorResource DatabasePasswordAccess { get; }
 
         public ProjectRoleResource SqlClientRole { get; }
+
+        public ProjectRoleResource LogWriterRole { get; }
+
+        public ProjectRoleResource MetricWriterRole { get; }
+
         public ArtifactRepositoryResource ImageRepository { get; }
+
+        public ImageReadAccessResource ImageReadAccess { get; private set; } = null!;
 
         public AppEngineAppResource App { get; private set; } = null!;
 
@@ -123,8 +137,8 @@ namespace OneClickMlflow.Deployment
         public IReadOnlyList<Resource> Resources => new Resource[]
         {
             Apis, Network, PeeringRange, PrivateServicesAccess, Bucket, LogPusher, Server, BucketAccess, ImageRepository,
-            DatabaseInstance, Database, DatabasePasswordSecret, DatabaseUser, DatabasePasswordAccess, SqlClientRole,
-            App, Iap, Image, Version, Traffic, OldVersions, KeylessLogging, IapAccess,
+            DatabaseInstance, Database, DatabasePasswordSecret, DatabaseUser, DatabasePasswordAccess, SqlClientRole, LogWriterRole,
+            MetricWriterRole, App, Iap, Image, ImageReadAccess, Version, Traffic, OldVersions, KeylessLogging, IapAccess,
         };
 
         /// <summary>The deployment as it stands after a run.</summary>

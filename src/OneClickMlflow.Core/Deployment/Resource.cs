@@ -33,10 +33,10 @@ namespace OneClickMlflow.Deployment
         public IReadOnlyList<Resource> DependsOn { get; }
 
         /// <summary>
-        /// True (the default) when reading this resource needs its dependencies' observed state; such a resource is
-        /// not read at all while a dependency does not exist yet. False lets it be read at the same time as them.
+        /// The dependencies whose observed state reading this resource needs (all of them by default): the resource
+        /// is not read at all while one of these does not exist yet. Empty lets it be read at the same time as them.
         /// </summary>
-        public virtual bool ObservesAfterDependencies => true;
+        public virtual IReadOnlyList<Resource> ObservesAfter => DependsOn;
 
         /// <summary>
         /// Whether dependents can be read once this resource's plan is known. By default not when it will be created
@@ -44,6 +44,9 @@ namespace OneClickMlflow.Deployment
         /// reading anything through a disabled API fails.
         /// </summary>
         public virtual bool LetsDependentsObserve(PlannedChange change) => change.Action != ChangeAction.Create;
+
+        /// <summary>The IAM permissions reading and changing this resource need (at project level).</summary>
+        public virtual ResourcePermissions Permissions => ResourcePermissions.None;
 
         /// <summary>Whether the last observation found the resource (used by the default removal plan).</summary>
         protected abstract bool Exists { get; }

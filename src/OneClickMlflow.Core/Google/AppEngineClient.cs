@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+using System.Linq;
 using System.Net.Http;
 using System.Threading;
 using System.Threading.Tasks;
@@ -67,6 +68,29 @@ namespace OneClickMlflow.Google
         public Task DeleteServiceAsync(string projectId, string serviceId, CancellationToken cancellationToken) =>
             RunAsync(HttpMethod.Delete, ServicePath(projectId, serviceId), null, RequestRetry.Safe, cancellationToken);
 
+        /// <summary>
+        /// The latest operation that created the version (apps.operations.list, matched on its metadata's method and
+        /// target), or null when App Engine has none: how a run tells whether a create whose answer was lost reached
+        /// App Engine, and whether a version listed from an earlier run ever came up.
+        /// </summary>
+        public async Task<LongRunningOperation?> FindVersionCreateAsync(string projectId, string serviceId, string versionId,
+            CancellationToken cancellationToken)
+        {
+            var target = $"apps/{projectId}/services/{serviceId}/versions/{versionId}";
+            var operations = await ListAllAsync<OperationPage, LongRunningOperation>($"apps/{Escape(projectId)}/operations", p => p.Operations,
+                p => p.NextPageToken, cancellationToken).ConfigureAwait(false);
+            return operations
+                .Select(o => (Operation: o, Metadata: AppEngineOperationMetadata.Of(o)))
+                .Where(o => o.Metadata.Method == AppEngineOperationMetadata.CreateVersionMethod && o.Metadata.Target == target)
+                .OrderByDescending(o => o.Metadata.InsertTime, System.StringComparer.Ordinal)
+                .Select(o => o.Operation)
+                .FirstOrDefault();
+        }
+
+        /// <summary>Waits for an operation found by <see cref="FindVersionCreateAsync"/>; throws its error as <see cref="OperationFailedException"/>.</summary>
+        public Task WaitAsync(LongRunningOperation operation, System.Action<System.TimeSpan>? progress, CancellationToken cancellationToken) =>
+            poller.WaitAsync(Api, operation, progress, cancellationToken);
+
         private static string ServicePath(string projectId, string serviceId) => $"apps/{Escape(projectId)}/services/{Escape(serviceId)}";
 
         private async Task RunAsync(HttpMethod method, string path, object? body, RequestRetry retry, CancellationToken cancellationToken,
@@ -79,6 +103,13 @@ namespace OneClickMlflow.Google
         private sealed class ServicePage
         {
             public List<AppEngineService>? Services { get; set; }
+
+            public string? NextPageToken { get; set; }
+        }
+
+        private sealed class OperationPage
+        {
+            public List<LongRunningOperation>? Operations { get; set; }
 
             public string? NextPageToken { get; set; }
         }

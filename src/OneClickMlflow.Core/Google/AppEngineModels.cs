@@ -71,9 +71,9 @@ namespace OneClickMlflow.Google
 
         public AutomaticScaling? AutomaticScaling { get; set; }
 
-        public HealthCheckPath? LivenessCheck { get; set; }
+        public LivenessCheck? LivenessCheck { get; set; }
 
-        public HealthCheckPath? ReadinessCheck { get; set; }
+        public ReadinessCheck? ReadinessCheck { get; set; }
 
         public Dictionary<string, string>? EnvVariables { get; set; }
     }
@@ -119,11 +119,39 @@ namespace OneClickMlflow.Google
     }
 
     /// <summary>Liveness or readiness check (only the fields the deployment sets).</summary>
-    public sealed class HealthCheckPath
+    /// <summary>google.appengine.v1.LivenessCheck: a failing instance is restarted once the initial delay has passed.</summary>
+    public sealed class LivenessCheck
     {
         public string? Path { get; set; }
 
-        /// <summary>Readiness only: how long the first start may take, e.g. "600s".</summary>
+        /// <summary>How long after start the checks begin, e.g. "900s" (Google's default 300 s, at most 3600 s).</summary>
+        public string? InitialDelay { get; set; }
+    }
+
+    /// <summary>google.appengine.v1.ReadinessCheck: an instance takes traffic once it passes.</summary>
+    public sealed class ReadinessCheck
+    {
+        public string? Path { get; set; }
+
+        /// <summary>How long the first start may take, e.g. "900s" (at most 1800 s).</summary>
         public string? AppStartTimeout { get; set; }
+    }
+
+    /// <summary>google.appengine.v1.OperationMetadataV1: which method made the operation, on what, and when.</summary>
+    public sealed class AppEngineOperationMetadata
+    {
+        public const string CreateVersionMethod = "google.appengine.v1.Versions.CreateVersion";
+
+        public string? Method { get; set; }
+
+        /// <summary>"apps/{app}/services/{service}/versions/{version}".</summary>
+        public string? Target { get; set; }
+
+        public string? InsertTime { get; set; }
+
+        public static AppEngineOperationMetadata Of(LongRunningOperation operation) =>
+            operation.Metadata is { ValueKind: System.Text.Json.JsonValueKind.Object } metadata
+                ? System.Text.Json.JsonSerializer.Deserialize<AppEngineOperationMetadata>(metadata.GetRawText(), GoogleJson.Options) ?? new AppEngineOperationMetadata()
+                : new AppEngineOperationMetadata();
     }
 }

@@ -71,6 +71,23 @@ namespace OneClickMlflow.Google
             await poller.WaitAsync(Api, operation, null, cancellationToken).ConfigureAwait(false);
         }
 
+        /// <summary>
+        /// The repository's IAM policy: <c>GET ...repositories/{r}:getIamPolicy?options.requestedPolicyVersion=3</c>
+        /// (no body; the generated client's query parameter).
+        /// </summary>
+        public Task<IamPolicy> GetRepositoryPolicyAsync(string projectId, string location, string repositoryId, CancellationToken cancellationToken) =>
+            GetAsync<IamPolicy>(RepositoryPath(projectId, location, repositoryId) + ":getIamPolicy?options.requestedPolicyVersion=3", cancellationToken);
+
+        /// <summary>Writes the policy; a stale etag fails with 409 ABORTED (use <see cref="RepositoryPolicyEditor"/>).</summary>
+        public Task<IamPolicy> SetRepositoryPolicyAsync(string projectId, string location, string repositoryId, IamPolicy policy,
+            CancellationToken cancellationToken) =>
+            SendAsync<IamPolicy>(HttpMethod.Post, RepositoryPath(projectId, location, repositoryId) + ":setIamPolicy", new { policy },
+                RequestRetry.Never, cancellationToken);
+
+        public IamPolicyEditor RepositoryPolicyEditor(string projectId, string location, string repositoryId) => new IamPolicyEditor(
+            ct => GetRepositoryPolicyAsync(projectId, location, repositoryId, ct),
+            (policy, ct) => SetRepositoryPolicyAsync(projectId, location, repositoryId, policy, ct));
+
         /// <summary>Replaces the repository's labels (updateMask=labels).</summary>
         public Task<ArtifactRepository> SetLabelsAsync(string projectId, string location, string repositoryId,
             IReadOnlyDictionary<string, string> labels, CancellationToken cancellationToken) =>

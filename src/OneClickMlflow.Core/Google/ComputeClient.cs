@@ -60,6 +60,9 @@ namespace OneClickMlflow.Google
 
         public Dictionary<string, string>? Labels { get; set; }
 
+        /// <summary>The labels' version: setLabels must name it, so a stale write is refused (412).</summary>
+        public string? LabelFingerprint { get; set; }
+
         public string? SelfLink { get; set; }
 
         public string? Status { get; set; }
@@ -98,6 +101,23 @@ namespace OneClickMlflow.Google
             CancellationToken cancellationToken) =>
             InsertAsync($"projects/{Escape(projectId)}/global/addresses", address, requestId, progress, cancellationToken);
 
+        /// <summary>The global address, or null when it does not exist.</summary>
+        public Task<ComputeAddress?> GetGlobalAddressAsync(string projectId, string name, CancellationToken cancellationToken) =>
+            GetOrNullAsync<ComputeAddress>($"projects/{Escape(projectId)}/global/addresses/{Escape(name)}", cancellationToken);
+
+        /// <summary>
+        /// Replaces a global address's labels and waits: globalAddresses.setLabels with the fingerprint read last, the
+        /// only way to label an address (its insert ignores labels). A stale fingerprint fails with 412.
+        /// </summary>
+        public async Task SetGlobalAddressLabelsAsync(string projectId, string name, IReadOnlyDictionary<string, string> labels, string? fingerprint,
+            Action<TimeSpan>? progress, CancellationToken cancellationToken)
+        {
+            var operation = await SendAsync<ResourceOperation>(HttpMethod.Post, $"projects/{Escape(projectId)}/global/addresses/{Escape(name)}/setLabels",
+                new LabelsRequest { Labels = new Dictionary<string, string>(labels.ToDictionary(l => l.Key, l => l.Value)), LabelFingerprint = fingerprint },
+                RequestRetry.Never, cancellationToken).ConfigureAwait(false);
+            await poller.WaitAsync(Api, operation, progress, cancellationToken).ConfigureAwait(false);
+        }
+
         /// <summary>Deletes the network and waits; Compute refuses while ranges, firewalls or peerings still use it.</summary>
         public Task DeleteNetworkAsync(string projectId, string name, Action<TimeSpan>? progress, CancellationToken cancellationToken) =>
             DeleteAsync($"projects/{Escape(projectId)}/global/networks/{Escape(name)}", progress, cancellationToken);
@@ -130,6 +150,13 @@ namespace OneClickMlflow.Google
             var operation = await SendAsync<ResourceOperation>(HttpMethod.Delete, resourcePath + "?requestId=" + Escape(NewRequestId()),
                 null, RequestRetry.Safe, cancellationToken).ConfigureAwait(false);
             await poller.WaitAsync(Api, operation, progress, cancellationToken).ConfigureAwait(false);
+        }
+
+        private sealed class LabelsRequest
+        {
+            public Dictionary<string, string>? Labels { get; set; }
+
+            public string? LabelFingerprint { get; set; }
         }
 
         private sealed class AddressList

@@ -23,6 +23,9 @@ namespace OneClickMlflow.Google
         public string Account { get; }
 
         public string Source { get; }
+
+        /// <summary>The quota project the credential file names (ADC's quota_project_id), or null.</summary>
+        public string? QuotaProject { get; set; }
     }
 
     /// <summary>
@@ -45,14 +48,14 @@ namespace OneClickMlflow.Google
                 : configuration.Get("auth", "impersonate_service_account");
             if (target == null)
             {
-                return new ResolvedCredential(credential, source.Account, source.Source);
+                return new ResolvedCredential(credential, source.Account, source.Source) { QuotaProject = source.Credential.QuotaProject };
             }
             var impersonated = credential.Impersonate(new ImpersonatedCredential.Initializer(target)
             {
                 Scopes = new[] { CloudPlatformScope },
                 HttpClientFactory = factory,
             });
-            return new ResolvedCredential(impersonated, target, $"{source.Source}, impersonating {target}");
+            return new ResolvedCredential(impersonated, target, $"{source.Source}, impersonating {target}") { QuotaProject = source.Credential.QuotaProject };
         }
 
         private static async Task<ResolvedCredential> LoadSourceAsync(IReadOnlyDictionary<string, string> environment,

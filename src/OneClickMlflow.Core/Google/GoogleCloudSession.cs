@@ -70,7 +70,10 @@ namespace OneClickMlflow.Google
             var credential = options.Credential ?? await CredentialResolver.ResolveAsync(
                 environment, configuration, endpoints, options.ImpersonateServiceAccount, cancellationToken).ConfigureAwait(false);
             ITokenAccess? tokenAccess = IsTrue(configuration.Get("auth", "disable_credentials")) ? null : credential.Credential;
-            var pipeline = new GoogleHttpPipeline(tokenAccess, UserAgent(options.HostVersion), options.Retry);
+            var pipeline = new GoogleHttpPipeline(tokenAccess, UserAgent(options.HostVersion), options.Retry)
+            {
+                QuotaProject = QuotaProject(configuration, credential, projectId),
+            };
             if (options.Log != null)
             {
                 pipeline.Log += options.Log;
@@ -132,6 +135,27 @@ namespace OneClickMlflow.Google
                 snapshot[(string)entry.Key] = entry.Value as string ?? "";
             }
             return snapshot;
+        }
+
+        /// <summary>
+        /// The project billed for quota (sent as x-goog-user-project): gcloud's billing/quota_project (CURRENT_PROJECT
+        /// names the session's project, LEGACY none), else the credential file's quota_project_id, as gcloud and
+        /// Google's client libraries choose it.
+        /// </summary>
+        private static string? QuotaProject(GcloudConfiguration configuration, ResolvedCredential credential, string? projectId)
+        {
+            var configured = configuration.Get("billing", "quota_project");
+            switch (configured)
+            {
+                case null:
+                    return string.IsNullOrWhiteSpace(credential.QuotaProject) ? null : credential.QuotaProject!.Trim();
+                case "LEGACY":
+                    return null;
+                case "CURRENT_PROJECT":
+                    return projectId;
+                default:
+                    return configured.Trim();
+            }
         }
 
         private static bool IsTrue(string? value) =>

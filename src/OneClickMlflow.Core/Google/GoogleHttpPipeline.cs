@@ -46,6 +46,9 @@ namespace OneClickMlflow.Google
             once = BuildPipeline(retry: false);
         }
 
+        /// <summary>The project billed for quota, sent as x-goog-user-project with every call; null sends none.</summary>
+        public string? QuotaProject { get; set; }
+
         /// <summary>Debug lines: method, URL without secrets, status, duration and attempt. Raised on the calling thread pool: handlers must be thread-safe.</summary>
         public event Action<string>? Log;
 
@@ -106,6 +109,10 @@ namespace OneClickMlflow.Google
         {
             using var message = new HttpRequestMessage(request.Method, request.Uri);
             message.Headers.TryAddWithoutValidation("User-Agent", userAgent);
+            if (!string.IsNullOrEmpty(QuotaProject))
+            {
+                message.Headers.TryAddWithoutValidation("x-goog-user-project", QuotaProject);
+            }
             if (tokenAccess != null)
             {
                 string token;

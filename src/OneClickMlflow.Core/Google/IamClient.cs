@@ -45,10 +45,14 @@ namespace OneClickMlflow.Google
             SendAsync<object>(HttpMethod.Delete, $"projects/{Escape(projectId)}/serviceAccounts/{Escape(email)}", null,
                 RequestRetry.ByMethod, cancellationToken);
 
-        /// <summary>The service account's own IAM policy (who may act as it).</summary>
+        /// <summary>
+        /// The service account's own IAM policy (who may act as it). A POST without a body: the requested policy
+        /// version is the <c>options.requestedPolicyVersion</c> query parameter (the generated client's request_field is empty).
+        /// </summary>
         public Task<IamPolicy> GetServiceAccountPolicyAsync(string projectId, string email, CancellationToken cancellationToken) =>
-            SendAsync<IamPolicy>(HttpMethod.Post, $"projects/{Escape(projectId)}/serviceAccounts/{Escape(email)}:getIamPolicy",
-                new { }, RequestRetry.Safe, cancellationToken);
+            SendAsync<IamPolicy>(HttpMethod.Post,
+                $"projects/{Escape(projectId)}/serviceAccounts/{Escape(email)}:getIamPolicy?options.requestedPolicyVersion=3",
+                null, RequestRetry.Safe, cancellationToken);
 
         public Task<IamPolicy> SetServiceAccountPolicyAsync(string projectId, string email, IamPolicy policy, CancellationToken cancellationToken) =>
             SendAsync<IamPolicy>(HttpMethod.Post, $"projects/{Escape(projectId)}/serviceAccounts/{Escape(email)}:setIamPolicy",

@@ -5,8 +5,9 @@ using System.Threading.Tasks;
 namespace OneClickMlflow.Google
 {
     /// <summary>
-    /// Read-modify-write of any IAM policy with its etag: a concurrent change (409 ABORTED) restarts the whole
-    /// cycle from a fresh read; nothing is written when the change is already in place.
+    /// Read-modify-write of any IAM policy with its etag: a concurrent change (409 ABORTED) or a transient failure
+    /// (429, 5xx, a lost answer) restarts the whole cycle from a fresh read, so a write that landed is seen and not
+    /// made twice, and one that did not is made again; nothing is written when the change is already in place.
     /// </summary>
     public sealed class IamPolicyEditor
     {
@@ -45,7 +46,7 @@ namespace OneClickMlflow.Google
                 {
                     return await setPolicy(policy, cancellationToken).ConfigureAwait(false);
                 }
-                catch (GoogleApiException e) when (e.IsConflictRetry && cycle < MaxCycles)
+                catch (GoogleApiException e) when ((e.IsConflictRetry || e.IsTransient) && cycle < MaxCycles)
                 {
                     var delay = TimeSpan.FromMilliseconds(BaseDelay.TotalMilliseconds * Math.Pow(2, cycle - 1) * (0.5 + random.NextDouble()));
                     await Task.Delay(delay, cancellationToken).ConfigureAwait(false);

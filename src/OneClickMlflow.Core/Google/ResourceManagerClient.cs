@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+using System.Linq;
 using System.Net.Http;
 using System.Threading;
 using System.Threading.Tasks;
@@ -39,12 +40,20 @@ namespace OneClickMlflow.Google
                 new { policy }, RequestRetry.Never, cancellationToken);
 
         /// <summary>The subset of <paramref name="permissions"/> the caller holds on the project (at most 100 per call).</summary>
+        /// <summary>The subset of <paramref name="permissions"/> the caller holds on the project (100 per call, Google's limit).</summary>
         public async Task<IReadOnlyList<string>> TestIamPermissionsAsync(string projectId, IReadOnlyList<string> permissions,
             CancellationToken cancellationToken)
         {
-            var answer = await SendAsync<TestPermissionsResponse>(HttpMethod.Post, $"projects/{Escape(projectId)}:testIamPermissions",
-                new { permissions }, RequestRetry.Safe, cancellationToken).ConfigureAwait(false);
-            return answer.Permissions ?? new List<string>();
+            const int PerCall = 100;
+            var held = new List<string>();
+            for (var start = 0; start < permissions.Count; start += PerCall)
+            {
+                var chunk = permissions.Skip(start).Take(PerCall).ToList();
+                var answer = await SendAsync<TestPermissionsResponse>(HttpMethod.Post, $"projects/{Escape(projectId)}:testIamPermissions",
+                    new { permissions = chunk }, RequestRetry.Safe, cancellationToken).ConfigureAwait(false);
+                held.AddRange(answer.Permissions ?? new List<string>());
+            }
+            return held;
         }
 
         public IamPolicyEditor PolicyEditor(string projectId) => new IamPolicyEditor(

@@ -9,17 +9,19 @@ namespace OneClickMlflow.Images
 {
     /// <summary>
     /// The image tag derived from what goes into the image: every context file's relative path and bytes, the
-    /// build arguments and the MLflow version. Same inputs, same tag, whatever the enumeration order or timestamps.
+    /// build arguments, the MLflow version and the platform it is built for. Same inputs, same tag, whatever the enumeration order or timestamps.
     /// </summary>
     public static class ContentTag
     {
         /// <summary>Hex characters kept from the sha256 (64 bits: collisions are not a practical concern).</summary>
         public const int Length = 16;
 
-        public static string Compute(string contextDirectory, IReadOnlyDictionary<string, string>? buildArguments, string? mlflowVersion) =>
-            Compute(BuildContextFiles.Enumerate(contextDirectory), buildArguments, mlflowVersion);
+        public static string Compute(string contextDirectory, IReadOnlyDictionary<string, string>? buildArguments, string? mlflowVersion,
+            string platform = ImagePublishRequest.LinuxAmd64) =>
+            Compute(BuildContextFiles.Enumerate(contextDirectory), buildArguments, mlflowVersion, platform);
 
-        public static string Compute(IReadOnlyList<BuildContextFile> files, IReadOnlyDictionary<string, string>? buildArguments, string? mlflowVersion)
+        public static string Compute(IReadOnlyList<BuildContextFile> files, IReadOnlyDictionary<string, string>? buildArguments, string? mlflowVersion,
+            string platform = ImagePublishRequest.LinuxAmd64)
         {
             using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
             var buffer = new byte[81920];
@@ -38,6 +40,7 @@ namespace OneClickMlflow.Images
                 AppendField(sha, "arg", argument.Key, argument.Value);
             }
             AppendField(sha, "mlflow", mlflowVersion ?? "");
+            AppendField(sha, "platform", platform);
             var hash = sha.GetHashAndReset();
             return string.Concat(hash.Select(b => b.ToString("x2"))).Substring(0, Length);
         }

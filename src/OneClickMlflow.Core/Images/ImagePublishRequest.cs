@@ -36,6 +36,14 @@ namespace OneClickMlflow.Images
         /// <summary>Build arguments besides <see cref="MlflowVersionArgument"/>; they are part of the content tag.</summary>
         public IDictionary<string, string> BuildArguments { get; } = new SortedDictionary<string, string>();
 
+        /// <summary>
+        /// What the image is built for: App Engine flexible and Cloud Run run x86-64 only, so linux/amd64 whatever the
+        /// engine's own architecture (an arm64 workstation included). Part of the content tag.
+        /// </summary>
+        public string Platform { get; set; } = LinuxAmd64;
+
+        public const string LinuxAmd64 = "linux/amd64";
+
         /// <summary>The Dockerfile's path inside the context.</summary>
         public string Dockerfile { get; set; } = "Dockerfile";
 

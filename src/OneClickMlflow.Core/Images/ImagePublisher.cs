@@ -27,7 +27,7 @@ namespace OneClickMlflow.Images
         public async Task<ImagePublishResult> PublishAsync(ImagePublishRequest request, CancellationToken cancellationToken)
         {
             var files = BuildContextFiles.Enumerate(request.ContextDirectory);
-            var tag = ContentTag.Compute(files, new Dictionary<string, string>(request.BuildArguments), request.MlflowVersion);
+            var tag = ContentTag.Compute(files, new Dictionary<string, string>(request.BuildArguments), request.MlflowVersion, request.Platform);
             var repository = request.ImageRepository;
             var http = options.RegistryHttpClient ?? new HttpClient();
             try
@@ -42,12 +42,14 @@ namespace OneClickMlflow.Images
                 }
 
                 using var engine = await DockerEngineConnector.ConnectAsync(options.EngineEndpoint, options.Verbose, cancellationToken).ConfigureAwait(false);
+                var platform = await EnginePlatform.ReadAsync(engine, options.EngineEndpoint, request.Platform, cancellationToken).ConfigureAwait(false);
                 var built = false;
                 if (!await HasLocalImageAsync(engine, repository + ":" + tag, cancellationToken).ConfigureAwait(false))
                 {
-                    await BuildAsync(engine, request, files, repository + ":" + tag, cancellationToken).ConfigureAwait(false);
+                    await BuildAsync(engine, request, files, repository + ":" + tag, platform, cancellationToken).ConfigureAwait(false);
                     built = true;
                 }
+                await platform.CheckBuiltAsync(engine, repository + ":" + tag, cancellationToken).ConfigureAwait(false);
                 await PushAsync(engine, request.RegistryHost, repository, tag, cancellationToken).ConfigureAwait(false);
                 var digest = await registry.ManifestDigestAsync(request.RegistryHost, request.RepositoryPath, tag, cancellationToken).ConfigureAwait(false)
                     ?? throw new ImagePublishException(ImagePublishStage.Push, $"The engine pushed {repository}:{tag} but the registry does not list it.");
@@ -76,11 +78,12 @@ namespace OneClickMlflow.Images
         }
 
         private async Task BuildAsync(DockerClient engine, ImagePublishRequest request, IReadOnlyList<BuildContextFile> files,
-            string reference, CancellationToken cancellationToken)
+            string reference, EnginePlatform platform, CancellationToken cancellationToken)
         {
             var parameters = new ImageBuildParameters
             {
                 Tags = new List<string> { reference },
+                Platform = request.Platform,
                 Dockerfile = request.Dockerfile,
                 BuildArgs = request.AllBuildArguments().ToDictionary(a => a.Key, a => a.Value),
                 Remove = true,
@@ -99,7 +102,7 @@ namespace OneClickMlflow.Images
             }
             if (messages.Error != null)
             {
-                throw new ImagePublishException(ImagePublishStage.Build, $"Building {reference} failed: {messages.Error}");
+                throw new ImagePublishException(ImagePublishStage.Build, $"Building {reference} failed: {messages.Error}{platform.Hint(messages.Error)}");
             }
         }
 

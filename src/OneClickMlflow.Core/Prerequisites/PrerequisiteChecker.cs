@@ -3,7 +3,9 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
+using OneClickMlflow.Deployment;
 using OneClickMlflow.Google;
+using OneClickMlflow.Images;
 
 namespace OneClickMlflow.Prerequisites
 {
@@ -30,42 +32,8 @@ namespace OneClickMlflow.Prerequisites
             "cloudresourcemanager.googleapis.com",
         };
 
-        /// <summary>Project-level permissions the deployment exercises (at most 100: one testIamPermissions call).</summary>
-        public static IReadOnlyList<string> RequiredPermissions { get; } = new[]
-        {
-            "resourcemanager.projects.get",
-            "resourcemanager.projects.getIamPolicy",
-            "resourcemanager.projects.setIamPolicy",
-            "serviceusage.services.enable",
-            "serviceusage.services.list",
-            "compute.networks.create",
-            "compute.networks.get",
-            "compute.addresses.create",
-            "compute.addresses.get",
-            "compute.firewalls.create",
-            "servicenetworking.services.addPeering",
-            "cloudsql.instances.create",
-            "cloudsql.instances.get",
-            "cloudsql.databases.create",
-            "cloudsql.users.create",
-            "secretmanager.secrets.create",
-            "secretmanager.versions.add",
-            "storage.buckets.create",
-            "storage.buckets.get",
-            "storage.buckets.setIamPolicy",
-            "iam.serviceAccounts.create",
-            "iam.serviceAccounts.get",
-            "iam.serviceAccounts.actAs",
-            "artifactregistry.repositories.create",
-            "artifactregistry.repositories.uploadArtifacts",
-            "appengine.applications.create",
-            "appengine.applications.get",
-            "appengine.applications.update",
-            "appengine.versions.create",
-            "appengine.services.update",
-            "iap.web.getIamPolicy",
-            "iap.web.setIamPolicy",
-        };
+        /// <summary>A region to build the graph in for its permissions: which permissions a deployment needs does not depend on it.</summary>
+        private const string AnyRegion = "us-central1";
 
         private readonly GoogleCloudSession session;
         private readonly IDockerProbe docker;
@@ -76,10 +44,23 @@ namespace OneClickMlflow.Prerequisites
             this.docker = docker;
         }
 
+        /// <summary>
+        /// Every permission a deployment's lifecycle uses (deploy, re-run, repair, removal), as the resources of its
+        /// graph declare them: the union, tested on the project.
+        /// </summary>
+        public static IReadOnlyList<string> RequiredPermissions(GoogleCloudSession session, string projectId)
+        {
+            // The graph with the module's own image, as a deployment without -Image builds it; nothing is built or called.
+            var ownImage = new BuiltInImage("", new ImagePublisherOptions(new Uri("unix:///var/run/docker.sock"), _ => Task.FromResult("")));
+            var spec = MlflowDeploymentSpec.From(new DeploymentInput { ProjectId = projectId, Region = AnyRegion });
+            return ResourcePermissions.Union(DeploymentGraphBuilder.Build(spec, session, ownImage).Resources);
+        }
+
         public async Task<PrerequisiteReport> CheckAsync(CancellationToken cancellationToken)
         {
             var projectId = session.RequireProjectId();
-            var permissionsTask = session.ResourceManager.TestIamPermissionsAsync(projectId, RequiredPermissions, cancellationToken);
+            var required = RequiredPermissions(session, projectId);
+            var permissionsTask = session.ResourceManager.TestIamPermissionsAsync(projectId, required, cancellationToken);
             var servicesTask = session.ServiceUsage.ListEnabledAsync(projectId, cancellationToken);
             var dockerTask = docker.ProbeAsync(cancellationToken);
             await Task.WhenAll(
@@ -94,7 +75,7 @@ namespace OneClickMlflow.Prerequisites
             var grantedSet = new HashSet<string>(granted, StringComparer.Ordinal);
             var enabledSet = new HashSet<string>(enabled, StringComparer.Ordinal);
             var missingApis = RequiredApis.Where(api => !enabledSet.Contains(api)).ToList();
-            var missingPermissions = RequiredPermissions.Where(p => !grantedSet.Contains(p)).ToList();
+            var missingPermissions = required.Where(p => !grantedSet.Contains(p)).ToList();
             var canEnableMissing = missingApis.Count == 0 || grantedSet.Contains("serviceusage.services.enable");
             return new PrerequisiteReport
             {
@@ -103,7 +84,7 @@ namespace OneClickMlflow.Prerequisites
                 CredentialSource = session.CredentialSource,
                 EnabledApis = RequiredApis.Where(enabledSet.Contains).ToList(),
                 MissingApis = missingApis,
-                GrantedPermissions = RequiredPermissions.Where(grantedSet.Contains).ToList(),
+                GrantedPermissions = required.Where(grantedSet.Contains).ToList(),
                 MissingPermissions = missingPermissions,
                 DockerAvailable = engine.Available,
                 DockerStatus = engine.Status,

@@ -65,6 +65,9 @@ namespace OneClickMlflow.PowerShell.Infrastructure
             ProjectNotConfiguredException => Shape(
                 "ProjectNotConfigured", ErrorCategory.InvalidArgument, exception.Message,
                 "Pass -ProjectId, set CLOUDSDK_CORE_PROJECT, or run 'gcloud config set project PROJECT_ID'."),
+            ServerVersionFailedException version => Shape(
+                "ServerVersionFailed", ErrorCategory.InvalidResult, exception.Message,
+                $"Fix the cause named above (the server's logs: {version.LogCommand}), then run New-MlflowDeployment again; the rest of the deployment is kept."),
             OperationFailedException => Shape(
                 "OperationFailed", ErrorCategory.InvalidResult, exception.Message,
                 "Read the operation's error above, fix its cause and run the command again; finished steps are kept."),

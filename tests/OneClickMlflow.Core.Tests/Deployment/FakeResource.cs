@@ -42,7 +42,7 @@ namespace OneClickMlflow.Tests.Deployment
         /// <summary>When true, the resource is read even while its dependencies do not exist.</summary>
         public bool ReadsWithoutDependencies { get; set; }
 
-        public override bool ObservesAfterDependencies => !ReadsWithoutDependencies;
+        public override IReadOnlyList<Resource> ObservesAfter => ReadsWithoutDependencies ? System.Array.Empty<Resource>() : DependsOn;
 
         /// <summary>When true, dependents cannot be read until this resource needs no change (like API enablement).</summary>
         public bool GatesDependents { get; set; }

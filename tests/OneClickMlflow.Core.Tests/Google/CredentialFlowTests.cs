@@ -104,6 +104,41 @@ public sealed class CredentialFlowTests : EmulatedSessionTestBase
     }
 
     [Fact]
+    public async Task The_quota_project_of_the_credential_file_is_sent_as_x_goog_user_project_and_checked_by_google()
+    {
+        const string user = "ada@example.com";
+        Host.State.Grant(Project, "roles/viewer", "user:" + user);
+        Host.State.AddProject("billing-project");
+        var json = JsonNode.Parse(Host.IssueAuthorizedUser(user))!.AsObject();
+        json["quota_project_id"] = "billing-project";
+        using var session = await SessionWithCredentialFileAsync(json.ToJsonString());
+
+        var refused = await Assert.ThrowsAsync<GoogleApiException>(() => session.ResourceManager.GetProjectAsync(Project, CancellationToken.None));
+        Host.State.Grant("billing-project", "roles/serviceusage.serviceUsageConsumer", "user:" + user);
+        await session.ResourceManager.GetProjectAsync(Project, CancellationToken.None);
+
+        Assert.Equal("USER_PROJECT_DENIED", refused.Reason);
+        Assert.All(RequestsTo("/v1/projects/" + Project), r => Assert.Equal("billing-project", r.QuotaProject));
+    }
+
+    [Theory]
+    [InlineData("CURRENT_PROJECT", Project)]
+    [InlineData("billing-project", "billing-project")]
+    [InlineData("LEGACY", null)]
+    public async Task Gcloud_billing_quota_project_chooses_the_quota_project(string setting, string? sent)
+    {
+        Host.State.AddProject("billing-project");
+        Host.State.Grant("billing-project", "roles/serviceusage.serviceUsageConsumer", "serviceAccount:" + Deployer);
+        var environment = EmulatorEnvironment();
+        environment["CLOUDSDK_BILLING_QUOTA_PROJECT"] = setting;
+        using var session = await SessionAsync(environment);
+
+        await session.ResourceManager.GetProjectAsync(Project, CancellationToken.None);
+
+        Assert.Equal(sent, RequestsTo("/v1/projects/" + Project).Last().QuotaProject);
+    }
+
+    [Fact]
     public async Task External_account_reads_its_subject_token_file_and_exchanges_it_at_sts()
     {
         var pusher = AddServiceAccountWithRole("pusher", "roles/viewer");

@@ -43,6 +43,23 @@ public sealed class IamPolicyEditorTests : EmulatedSessionTestBase
         Assert.Contains(RequestsTo(":setIamPolicy"), r => r.Status == 409);
     }
 
+    [Theory]
+    [InlineData("503")]
+    [InlineData("429")]
+    [InlineData("\"lost\"")]
+    public async Task A_transient_failure_or_lost_answer_of_the_write_is_followed_by_a_fresh_read_and_lands_once(string step)
+    {
+        using var session = await SessionAsync();
+        await AddFaultAsync($$"""{"pathContains": ":setIamPolicy", "script": [{{step}}]}""");
+
+        await session.ResourceManager.PolicyEditor(Project).EditAsync(policy => policy.AddMember(Role, First), CancellationToken.None);
+        var reads = RequestsTo(":getIamPolicy").Count;
+
+        var final = await session.ResourceManager.GetIamPolicyAsync(Project, CancellationToken.None);
+        Assert.Single(final.Bindings.Where(b => b.Role == Role).SelectMany(b => b.Members), m => m == First);
+        Assert.Equal(2, reads);
+    }
+
     [Fact]
     public async Task Unchanged_policy_is_not_written()
     {

@@ -61,16 +61,39 @@ public sealed class PlatformDeploymentTests : PlatformDeploymentTestBase
     }
 
     [Fact]
-    public async Task Compute_inserts_carry_a_request_id_and_the_range_carries_the_label()
+    public async Task Compute_inserts_carry_a_request_id_and_the_range_is_labelled_with_setLabels_after_its_insert()
     {
         await DeployAsync();
 
-        var inserts = Host.Requests.Where(r => r.Api == "compute" && r.Method == "POST").ToList();
+        var inserts = Host.Requests.Where(r => r.Api == "compute" && r.Method == "POST" && !r.Path.EndsWith("/setLabels", StringComparison.Ordinal)).ToList();
         Assert.Equal(2, inserts.Count);
         Assert.All(inserts, r => Assert.Contains("requestId=", r.Query));
+        var setLabels = Assert.Single(Host.Requests, r => r.Path.EndsWith($"/global/addresses/{Names.PeeringRangeName}/setLabels", StringComparison.Ordinal));
+        Assert.True(setLabels.Time > inserts.Last().Time);
         var range = Read(s => s.ApiState<ComputeState>().Addresses[(Project, Names.PeeringRangeName)]);
         Assert.Equal(16, range.PrefixLength);
         Assert.Equal("mlflow", range.Labels["oneclick-mlflow"]);
+    }
+
+    [Fact]
+    public async Task A_range_that_lost_its_label_is_labelled_again_without_being_replaced()
+    {
+        await DeployAsync();
+        var id = Read(s =>
+        {
+            var range = s.ApiState<ComputeState>().Addresses[(Project, Names.PeeringRangeName)];
+            range.Labels = new System.Collections.Generic.SortedDictionary<string, string>(StringComparer.Ordinal) { ["team"] = "data" };
+            return range.Id;
+        });
+
+        var plan = await PlanAsync();
+        Assert.Equal(ChangeAction.Update, plan.Changes.Single(c => c.ResourceId == "peering-range").Action);
+        await DeployAsync();
+
+        var after = Read(s => s.ApiState<ComputeState>().Addresses[(Project, Names.PeeringRangeName)]);
+        Assert.Equal(id, after.Id);
+        Assert.Equal("mlflow", after.Labels["oneclick-mlflow"]);
+        Assert.Equal("data", after.Labels["team"]);
     }
 
     [Fact]

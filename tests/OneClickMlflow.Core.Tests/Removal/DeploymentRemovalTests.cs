@@ -93,6 +93,20 @@ public sealed class DeploymentRemovalTests : RemovalTestBase
     }
 
     [Fact]
+    public async Task The_report_says_iap_stays_on_the_application_even_when_the_application_is_read_last()
+    {
+        await DeployAsync();
+        // A slow read of the application (one retried 503): IAP is planned while it is still being read.
+        await AddFaultAsync($$"""{"api":"appengine","method":"GET","pathContains":"/apps/{{Project}}","script":[503]}""");
+
+        var removal = await RemoveAsync();
+
+        var iap = Assert.Single(removal.Kept, k => k.ResourceId == "iap");
+        Assert.Contains("IAP stays on the App Engine application", iap.Reason);
+        Assert.DoesNotContain("IAP is off", iap.Reason);
+    }
+
+    [Fact]
     public async Task The_kept_bucket_loses_the_label_and_the_accounts_access_so_the_project_no_longer_lists_the_deployment()
     {
         await DeployAsync();

@@ -41,6 +41,8 @@ public static class AdminApi
     private static readonly MessageSchema SubjectTokenSchema = new MessageSchema("emulator.SubjectToken")
         .String("subjectToken", required: true).String("subject", required: true);
 
+    private static readonly MessageSchema UnhealthyImageSchema = new MessageSchema("emulator.UnhealthyImage").String("digest", required: true);
+
     public static void MapAdmin(this IEndpointRouteBuilder routes, EmulatorState state)
     {
         var admin = routes.MapGroup(EmulatorPipeline.AdminPrefix);
@@ -102,6 +104,16 @@ public static class AdminApi
             await NoContent(context);
         });
         admin.MapGet("/state", context => context.WriteJsonAsync(state.Dump()));
+        // An image whose server never passes its health checks: a version of it fails to come up.
+        admin.MapPost("/unhealthy-images", async context =>
+        {
+            var digest = (await context.ReadBodyAsync(UnhealthyImageSchema))["digest"]!.GetValue<string>();
+            lock (state.Gate)
+            {
+                state.ApiState<Apis.AppEngineState>().UnhealthyImages.Add(digest);
+            }
+            await NoContent(context);
+        });
         // The days Google keeps a deleted Cloud SQL instance's producer resources, passed at once.
         admin.MapDelete("/sql-producer-holds", context =>
         {
@@ -124,6 +136,7 @@ public static class AdminApi
         ["status"] = entry.Status,
         ["durationMs"] = entry.DurationMs,
         ["principal"] = entry.Principal,
+        ["quotaProject"] = entry.QuotaProject,
     };
 
     private static FaultRule ParseFault(JsonObject body)
@@ -133,7 +146,7 @@ public static class AdminApi
         {
             if (scriptNode is not JsonArray steps)
             {
-                throw GoogleApiError.InvalidArgument("script must be an array of HTTP statuses or \"drop\".", "script");
+                throw GoogleApiError.InvalidArgument("script must be an array of HTTP statuses, \"drop\" or \"lost\".", "script");
             }
             script = steps.Select(ParseStep).ToList();
         }
@@ -162,16 +175,16 @@ public static class AdminApi
     {
         if (step is JsonValue value)
         {
-            if (value.TryGetValue<string>(out var text) && text == "drop")
+            if (value.TryGetValue<string>(out var text) && text is "drop" or "lost")
             {
-                return FaultInjector.DropStep;
+                return text == "drop" ? FaultInjector.DropStep : FaultInjector.LostAnswerStep;
             }
             if (value.TryGetValue<int>(out var status) && status is >= 200 and <= 599)
             {
                 return status;
             }
         }
-        throw GoogleApiError.InvalidArgument($"Invalid script step {step?.ToJsonString()}: use an HTTP status or \"drop\".", "script");
+        throw GoogleApiError.InvalidArgument($"Invalid script step {step?.ToJsonString()}: use an HTTP status, \"drop\" or \"lost\".", "script");
     }
 
     private static ProjectState SeedProject(EmulatorState state, JsonObject body)

@@ -53,11 +53,19 @@ public static class AppEngineSchemas
 
     private static readonly MessageSchema ManualScaling = new MessageSchema(Ns + "ManualScaling").Int32("instances");
 
+    private static readonly MessageSchema LivenessCheck = new MessageSchema(Ns + "LivenessCheck")
+        .String("path").String("host").String("initialDelay").String("checkInterval").String("timeout")
+        .Int64("failureThreshold").Int64("successThreshold");
+
+    private static readonly MessageSchema ReadinessCheck = new MessageSchema(Ns + "ReadinessCheck")
+        .String("path").String("host").String("appStartTimeout").String("checkInterval").String("timeout")
+        .Int64("failureThreshold").Int64("successThreshold");
+
     public static readonly MessageSchema Version = new MessageSchema(Ns + "Version")
         .String("name").String("id").String("env").String("runtime").Message("deployment", Deployment)
         .Message("network", Network).Message("resources", Resources).Message("automaticScaling", AutomaticScaling)
         .Message("manualScaling", ManualScaling).AnyJson("basicScaling").StringMap("envVariables")
-        .AnyJson("livenessCheck").AnyJson("readinessCheck").AnyJson("healthCheck").String("serviceAccount")
+        .Message("livenessCheck", LivenessCheck).Message("readinessCheck", ReadinessCheck).AnyJson("healthCheck").String("serviceAccount")
         .StringMap("betaSettings").Enum("servingStatus", Ns + "Version.ServingStatus", ServingStatuses)
         .String("instanceClass").AnyJson("handlers").AnyJson("errorHandlers").AnyJson("libraries")
         .AnyJson("endpointsApiService").AnyJson("entrypoint").AnyJson("flexibleRuntimeSettings").AnyJson("vpcAccessConnector")

@@ -13,6 +13,10 @@ public sealed class AppEngineVersion
     public required string ServiceId { get; init; }
     public required JsonObject Body { get; init; }
     public required DateTimeOffset Created { get; init; }
+
+    /// <summary>The email of the account that created it (the version's <c>createdBy</c>).</summary>
+    public required string CreatedBy { get; init; }
+
     public string ServingStatus { get; set; } = "SERVING";
 }
 
@@ -49,6 +53,9 @@ public sealed class AppEngineApplication
 public sealed class AppEngineState : IDumpableState
 {
     public Dictionary<string, AppEngineApplication> Apps { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>Image digests (sha256:HEX) whose server never answers its health checks: a version of one never comes up.</summary>
+    public HashSet<string> UnhealthyImages { get; } = new(StringComparer.Ordinal);
 
     /// <summary>The application and service a front-door host names: <c>{defaultHostname}</c> or <c>{service}-dot-{defaultHostname}</c>.</summary>
     public (AppEngineApplication App, string ServiceId)? ResolveHost(string host)

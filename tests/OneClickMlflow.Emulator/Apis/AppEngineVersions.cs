@@ -29,7 +29,7 @@ public static class AppEngineVersions
         {
             throw GoogleApiError.InvalidArgument($"Invalid service id \"{serviceId}\".", "service_id");
         }
-        ValidateFlexible(state, app, body);
+        ValidateFlexible(state, app, body, context.Caller());
         lock (state.Gate)
         {
             if (!app.Services.ContainsKey("default") && serviceId != "default")
@@ -44,17 +44,30 @@ public static class AppEngineVersions
                 throw GoogleApiError.AlreadyExists($"Version {id} of service {serviceId} already exists.");
             }
         }
-        var version = new AppEngineVersion { Id = id, ServiceId = serviceId, Body = body, Created = state.Clock.GetUtcNow() };
+        // createdBy is the email of the account that deployed it.
+        var version = new AppEngineVersion
+        {
+            Id = id, ServiceId = serviceId, Body = body, Created = state.Clock.GetUtcNow(), CreatedBy = context.Caller()?.Id ?? "anonymous@example.com",
+        };
         var operation = AppEngineApi.StartOperation(state, app.Id, "appengine.versions.create", "google.appengine.v1.Versions.CreateVersion",
             $"apps/{app.Id}/services/{serviceId}/versions/{id}", () =>
             {
+                var failure = AppEngineVersionStart.Failure(state, app, body);
                 if (!app.Services.TryGetValue(serviceId, out var service))
                 {
                     service = new AppEngineService { Id = serviceId };
-                    service.Allocations[id] = 1.0;
+                    if (failure is null)
+                    {
+                        service.Allocations[id] = 1.0;
+                    }
                     app.Services[serviceId] = service;
                 }
+                // A version that failed to come up stays listed, without traffic (gcloud then says to delete it).
                 service.Versions[id] = version;
+                if (failure is not null)
+                {
+                    throw failure;
+                }
                 return AppEngineApi.Typed("Version", VersionJson(state, app, version));
             });
         await AppEngineApi.WriteOperation(context, state, operation);
@@ -150,7 +163,7 @@ public static class AppEngineVersions
     }
 
     /// <summary>The flexible environment needs a container image; its network and service account must exist.</summary>
-    private static void ValidateFlexible(EmulatorState state, AppEngineApplication app, JsonObject body)
+    private static void ValidateFlexible(EmulatorState state, AppEngineApplication app, JsonObject body, Auth.Principal? caller)
     {
         if (body["env"]?.GetValue<string>() != "flex")
         {
@@ -181,9 +194,16 @@ public static class AppEngineVersions
                 }
             }
         }
-        if (body["serviceAccount"]?.GetValue<string>() is { } account && state.FindServiceAccount(account) is null)
+        if (body["serviceAccount"]?.GetValue<string>() is { } account)
         {
-            throw GoogleApiError.InvalidArgument($"Service account {account} does not exist.", "version.service_account");
+            var record = state.FindServiceAccount(account)
+                ?? throw GoogleApiError.InvalidArgument($"Service account {account} does not exist.", "version.service_account");
+            // A version runs as its account: whoever deploys it must be allowed to act as that account.
+            if (!state.HasPermission(caller, record, "iam.serviceAccounts.actAs"))
+            {
+                throw GoogleApiError.PermissionDenied(
+                    $"Permission 'iam.serviceAccounts.actAs' denied on service account {account} (or it may not exist).", "IAM_PERMISSION_DENIED");
+            }
         }
     }
 
@@ -214,7 +234,7 @@ public static class AppEngineVersions
         json["id"] = version.Id;
         json["servingStatus"] = version.ServingStatus;
         json["createTime"] = AppEngineApi.Timestamp(version.Created);
-        json["createdBy"] = "deployer";
+        json["createdBy"] = version.CreatedBy;
         json["versionUrl"] = $"https://{version.Id}-dot-{version.ServiceId}-dot-{app.DefaultHostname}";
         return json;
     }

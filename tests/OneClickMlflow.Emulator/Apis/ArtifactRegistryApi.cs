@@ -7,6 +7,7 @@ using System.Threading.Tasks;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using OneClickMlflow.Emulator.Iam;
 using OneClickMlflow.Emulator.Infrastructure;
 using OneClickMlflow.Emulator.Registry;
 
@@ -49,6 +50,11 @@ public sealed partial class ArtifactRegistryApi : IEmulatedApi
         location.MapPatch("/repositories/{repository}", context => Patch(context, state));
         location.MapDelete("/repositories/{repository}", context => Delete(context, state));
         location.MapGet("/repositories/{repository}/dockerImages", context => ListDockerImages(context, state));
+        // getIamPolicy is a GET with options.requestedPolicyVersion in the query; setIamPolicy a POST of {policy}.
+        location.MapGet("/repositories/{repository}:getIamPolicy", context =>
+            IamPolicyEndpoints.GetByQueryAsync(context, state, Existing(context, state, "artifactregistry.repositories.getIamPolicy").Policy));
+        location.MapPost("/repositories/{repository}:setIamPolicy", context =>
+            IamPolicyEndpoints.SetAsync(context, state, Existing(context, state, "artifactregistry.repositories.setIamPolicy").Policy));
         location.MapGet("/operations/{operation}", context => GetOperation(context, state));
     }
 
@@ -212,8 +218,8 @@ public sealed partial class ArtifactRegistryApi : IEmulatedApi
         return state.Operations.Start(name, kind, complete, metadata);
     }
 
-    /// <summary>The project (API enabled, permission held) and a location Artifact Registry serves.</summary>
-    private static (ProjectState Project, string Location) Location(HttpContext context, EmulatorState state, string permission)
+    /// <summary>The project (API enabled, permission held when one is named) and a location Artifact Registry serves.</summary>
+    private static (ProjectState Project, string Location) Location(HttpContext context, EmulatorState state, string? permission)
     {
         var id = context.Route("project");
         var location = context.Route("location");
@@ -223,8 +229,11 @@ public sealed partial class ArtifactRegistryApi : IEmulatedApi
         {
             CallerAccess.RequireServiceEnabled(project, Service, "Artifact Registry API");
         }
-        context.RequirePermission(state, project, permission,
-            $"Permission '{permission}' denied on resource 'projects/{project.ProjectId}/locations/{location}' (or it may not exist).");
+        if (permission is not null)
+        {
+            context.RequirePermission(state, project, permission,
+                $"Permission '{permission}' denied on resource 'projects/{project.ProjectId}/locations/{location}' (or it may not exist).");
+        }
         if (!IsLocation(location))
         {
             throw GoogleApiError.InvalidArgument($"Invalid location \"{location}\": Artifact Registry has no such location.", "parent");
@@ -232,15 +241,25 @@ public sealed partial class ArtifactRegistryApi : IEmulatedApi
         return (project, location);
     }
 
+    /// <summary>The repository, when the caller holds the permission on it (its own policy or the project's).</summary>
     private static ArtifactRepositoryRecord Existing(HttpContext context, EmulatorState state, string permission)
     {
-        var (project, location) = Location(context, state, permission);
+        var (project, location) = Location(context, state, permission: null);
         var repositoryId = context.Route("repository");
+        var name = $"projects/{project.ProjectId}/locations/{location}/repositories/{repositoryId}";
         lock (state.Gate)
         {
-            return state.ApiState<ArtifactRegistryState>().Repositories.GetValueOrDefault((project.ProjectId, location, repositoryId))
-                ?? throw GoogleApiError.NotFound(
-                    $"Requested entity was not found. Repository projects/{project.ProjectId}/locations/{location}/repositories/{repositoryId}");
+            var record = state.ApiState<ArtifactRegistryState>().Repositories.GetValueOrDefault((project.ProjectId, location, repositoryId));
+            var caller = context.Caller();
+            var allowed = caller is null
+                ? state.AllowUnauthenticated
+                : record is null ? project.Grants(caller.Member, permission) : ArtifactRegistryState.Grants(project, record, caller.Member, permission);
+            if (!allowed)
+            {
+                throw GoogleApiError.PermissionDenied($"Permission '{permission}' denied on resource '{name}' (or it may not exist).",
+                    "IAM_PERMISSION_DENIED");
+            }
+            return record ?? throw GoogleApiError.NotFound($"Requested entity was not found. Repository {name}");
         }
     }
 

@@ -17,6 +17,9 @@ public sealed class ArtifactRepositoryRecord
     public string Description { get; set; } = "";
     public SortedDictionary<string, string> Labels { get; set; } = new(StringComparer.Ordinal);
     public DateTimeOffset Updated { get; set; }
+
+    /// <summary>The repository's own IAM policy (repository-level grants such as roles/artifactregistry.reader).</summary>
+    public Iam.IamPolicy Policy { get; } = new();
 }
 
 /// <summary>Artifact Registry's state: repositories by (project id, location, repository id).</summary>
@@ -30,6 +33,14 @@ public sealed class ArtifactRegistryState : IDumpableState
     /// </summary>
     public bool HasRepository(string projectId, string repositoryId) =>
         Repositories.Keys.Any(k => k.Project == projectId && k.Repository == repositoryId);
+
+    /// <summary>The repository with this id in any location of the project (see <see cref="HasRepository"/>).</summary>
+    public ArtifactRepositoryRecord? FindRepository(string projectId, string repositoryId) =>
+        Repositories.Values.FirstOrDefault(r => r.ProjectId == projectId && r.RepositoryId == repositoryId);
+
+    /// <summary>Whether <paramref name="member"/> holds <paramref name="permission"/> on the repository: through its policy or its project's.</summary>
+    public static bool Grants(ProjectState project, ArtifactRepositoryRecord repository, string member, string permission) =>
+        repository.Policy.Grants(member, permission) || project.Grants(member, permission);
 
     /// <summary>Seeds a Docker repository (tests that push without creating it through the API first).</summary>
     public ArtifactRepositoryRecord AddDockerRepository(string projectId, string location, string repositoryId, DateTimeOffset now)

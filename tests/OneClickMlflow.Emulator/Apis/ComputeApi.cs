@@ -219,11 +219,8 @@ public sealed partial class ComputeApi : IEmulatedApi
             var n = compute.Addresses.Count + 1;
             address = given ?? $"34.120.{n / 250}.{n % 250 + 2}";
         }
+        // Labels in an insert are ignored: compute v1's Address.labels "can only be added or modified by the setLabels method".
         var labels = new SortedDictionary<string, string>(StringComparer.Ordinal);
-        foreach (var (key, value) in body["labels"] as JsonObject ?? new JsonObject())
-        {
-            labels[key] = value?.GetValue<string>() ?? "";
-        }
         return new ComputeAddress
         {
             ProjectId = projectId,

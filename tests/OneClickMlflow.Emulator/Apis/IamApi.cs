@@ -53,8 +53,9 @@ public sealed class IamApi : IEmulatedApi
             context.WriteJsonAsync(AccountJson(state, Find(context, state, "iam.serviceAccounts.get"))));
         accounts.MapPatch("/{account}", context => Patch(context, state));
         accounts.MapDelete("/{account}", context => Delete(context, state));
+        // iam.projects.serviceAccounts.getIamPolicy takes no body: options.requestedPolicyVersion is a query parameter.
         accounts.MapPost("/{account}:getIamPolicy", context =>
-            IamPolicyEndpoints.GetAsync(context, state, Propagated(state, Find(context, state, "iam.serviceAccounts.getIamPolicy")).Policy));
+            IamPolicyEndpoints.GetByQueryAsync(context, state, Propagated(state, Find(context, state, "iam.serviceAccounts.getIamPolicy")).Policy));
         accounts.MapPost("/{account}:setIamPolicy", context =>
             IamPolicyEndpoints.SetAsync(context, state, Propagated(state, Find(context, state, "iam.serviceAccounts.setIamPolicy")).Policy));
     }

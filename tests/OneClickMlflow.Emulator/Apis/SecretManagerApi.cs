@@ -44,10 +44,7 @@ public sealed partial class SecretManagerApi : IEmulatedApi
         secrets.MapDelete("/{secret}", context => Delete(context, state));
         secrets.MapPost("/{secret}:addVersion", context => SecretVersionEndpoints.AddVersion(context, state));
         secrets.MapGet("/{secret}:getIamPolicy", context =>
-        {
-            CheckRequestedPolicyVersion(context);
-            return IamPolicyEndpoints.GetAsync(context, state, Authorized(context, state, "secretmanager.secrets.getIamPolicy").Secret.Policy);
-        });
+            IamPolicyEndpoints.GetByQueryAsync(context, state, Authorized(context, state, "secretmanager.secrets.getIamPolicy").Secret.Policy));
         secrets.MapPost("/{secret}:setIamPolicy", context =>
             IamPolicyEndpoints.SetAsync(context, state, Authorized(context, state, "secretmanager.secrets.setIamPolicy").Secret.Policy));
         secrets.MapPost("/{secret}:testIamPermissions", context =>
@@ -164,17 +161,6 @@ public sealed partial class SecretManagerApi : IEmulatedApi
             CheckEtag(context.Query("etag"), secret.Etag);
             state.ApiState<SecretManagerState>().Secrets.Remove((secret.ProjectId, secret.SecretId));
             return context.WriteJsonAsync(new JsonObject());
-        }
-    }
-
-    /// <summary>getIamPolicy is a GET here: the requested version comes in the query.</summary>
-    private static void CheckRequestedPolicyVersion(HttpContext context)
-    {
-        var requested = context.Query("options.requestedPolicyVersion");
-        if (requested is not null and not ("0" or "1" or "3"))
-        {
-            throw GoogleApiError.InvalidArgument(
-                $"Invalid requested_policy_version: {requested}. Valid values are 0, 1 and 3.", "options.requested_policy_version");
         }
     }
 

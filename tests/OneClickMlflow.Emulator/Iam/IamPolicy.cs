@@ -40,8 +40,14 @@ public sealed class IamPolicy
         revision++;
     }
 
+    /// <summary>The roles of a member's unconditional bindings, with those granted to everyone (allUsers) or every signed-in principal (allAuthenticatedUsers).</summary>
     public IEnumerable<string> RolesOf(string member) =>
-        bindings.Where(b => b.Condition is null && b.Members.Contains(member)).Select(b => b.Role).Distinct();
+        bindings.Where(b => b.Condition is null && (b.Members.Contains(member) || b.Members.Contains(AllUsers)
+                                                    || (b.Members.Contains(AllAuthenticatedUsers) && member.Contains(':'))))
+            .Select(b => b.Role).Distinct();
+
+    public const string AllUsers = "allUsers";
+    public const string AllAuthenticatedUsers = "allAuthenticatedUsers";
 
     public bool Grants(string member, string permission) => RolesOf(member).Any(role => RoleCatalog.Grants(role, permission));
 

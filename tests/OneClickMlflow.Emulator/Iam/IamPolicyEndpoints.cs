@@ -29,6 +29,30 @@ public static partial class IamPolicyEndpoints
         await context.WriteJsonAsync(json);
     }
 
+    /// <summary>
+    /// getIamPolicy whose request has no body: the requested version comes as the <c>options.requestedPolicyVersion</c>
+    /// query parameter (Secret Manager's and Artifact Registry's GET, IAM's service account POST: the generated
+    /// clients' request_field is empty). A body with any field is refused as Google refuses an unknown name.
+    /// </summary>
+    public static async Task GetByQueryAsync(HttpContext context, EmulatorState state, IamPolicy policy)
+    {
+        await context.ReadBodyAsync(NoBody);
+        var requested = context.Query("options.requestedPolicyVersion");
+        if (requested is not null and not ("0" or "1" or "3"))
+        {
+            throw GoogleApiError.InvalidArgument(
+                $"Invalid requested_policy_version: {requested}. Valid values are 0, 1 and 3.", "options.requested_policy_version");
+        }
+        JsonObject json;
+        lock (state.Gate)
+        {
+            json = policy.ToJson();
+        }
+        await context.WriteJsonAsync(json);
+    }
+
+    private static readonly MessageSchema NoBody = new("(no request body)");
+
     public static async Task SetAsync(HttpContext context, EmulatorState state, IamPolicy policy)
     {
         var body = await context.ReadBodyAsync(IamSchemas.SetIamPolicyRequest);

@@ -54,7 +54,7 @@ public static class EmulatorPipeline
                 context.Abort();
                 return;
             }
-            if (!fault.IsNone)
+            if (!fault.IsNone && !fault.LoseAnswer)
             {
                 if (fault.RetryAfterSeconds is int seconds)
                 {
@@ -75,6 +75,21 @@ public static class EmulatorPipeline
                 return;
             }
             context.SetCaller(caller);
+            if (api?.RequiresAuthentication == true && QuotaProject(context) is { } quotaProject
+                && QuotaProjectRefusal(state, caller, quotaProject) is { } refusal)
+            {
+                await WriteErrorAsync(context, refusal);
+                return;
+            }
+            if (fault.LoseAnswer)
+            {
+                // Google acts on the request, and the answer never reaches the caller.
+                context.Response.Body = System.IO.Stream.Null;
+                await RenderErrorsAsync(context, next);
+                dropped = true;
+                context.Abort();
+                return;
+            }
             await RenderErrorsAsync(context, next);
         }
         finally
@@ -91,8 +106,27 @@ public static class EmulatorPipeline
                 RequestLog.IsMutating(method, path),
                 status,
                 Math.Round(stopwatch.Elapsed.TotalMilliseconds, 3),
-                caller?.Id));
+                caller?.Id,
+                QuotaProject(context)));
         }
+    }
+
+    private static string? QuotaProject(HttpContext context) =>
+        context.Request.Headers.TryGetValue("x-goog-user-project", out var value) && value.Count > 0 ? value[0] : null;
+
+    /// <summary>A quota project must exist and the caller must hold serviceusage.services.use on it, as Google checks.</summary>
+    private static GoogleApiError? QuotaProjectRefusal(EmulatorState state, Principal? caller, string quotaProject)
+    {
+        var project = state.FindProject(quotaProject);
+        if (project is null || !state.HasPermission(caller, project, "serviceusage.services.use"))
+        {
+            return GoogleApiError.PermissionDenied(
+                $"Caller does not have required permission to use project {quotaProject}. Grant the caller the " +
+                "roles/serviceusage.serviceUsageConsumer role, or a custom role with the serviceusage.services.use permission, by " +
+                $"visiting https://console.developers.google.com/iam-admin/iam/admin?project={quotaProject} and then retry. " +
+                "Propagation of the new permission may take a few minutes.", "USER_PROJECT_DENIED");
+        }
+        return null;
     }
 
     private static async Task RenderErrorsAsync(HttpContext context, Func<Task> next)

@@ -5,10 +5,12 @@ using System.Linq;
 namespace OneClickMlflow.Emulator.Infrastructure;
 
 /// <summary>What to do with one request: answer normally, answer with an error status, or drop the connection.</summary>
-public readonly record struct FaultAction(int Status, bool Drop, int? RetryAfterSeconds)
+/// <param name="Drop">The connection is dropped before the request is handled.</param>
+/// <param name="LoseAnswer">The request is handled (Google acted), then the connection is dropped: the caller never hears.</param>
+public readonly record struct FaultAction(int Status, bool Drop, int? RetryAfterSeconds, bool LoseAnswer = false)
 {
     public static readonly FaultAction None = new(0, false, null);
-    public bool IsNone => !Drop && Status is 0 or (>= 200 and < 300);
+    public bool IsNone => !Drop && !LoseAnswer && Status is 0 or (>= 200 and < 300);
 }
 
 /// <summary>
@@ -23,7 +25,7 @@ public sealed class FaultRule
     public string? PathContains { get; init; }
     public double? Rate { get; init; }
     public int Status { get; init; } = 503;
-    /// <summary>Steps: an HTTP status (2xx passes the request through) or "drop" (encoded as -1).</summary>
+    /// <summary>Steps: an HTTP status (2xx passes the request through), "drop" (-1) or "lost" (-2: handled, answer dropped).</summary>
     public IReadOnlyList<int>? Script { get; init; }
     public int? RetryAfterSeconds { get; init; }
 
@@ -40,6 +42,7 @@ public sealed class FaultRule
 public sealed class FaultInjector
 {
     public const int DropStep = -1;
+    public const int LostAnswerStep = -2;
 
     private readonly object gate = new();
     private readonly List<FaultRule> rules = new();
@@ -86,9 +89,12 @@ public sealed class FaultInjector
                 if (rule.Script is not null)
                 {
                     var step = rule.Script[rule.NextStep++];
-                    return step == DropStep
-                        ? new FaultAction(0, true, null)
-                        : new FaultAction(step, false, rule.RetryAfterSeconds);
+                    return step switch
+                    {
+                        DropStep => new FaultAction(0, true, null),
+                        LostAnswerStep => new FaultAction(0, false, null, LoseAnswer: true),
+                        _ => new FaultAction(step, false, rule.RetryAfterSeconds),
+                    };
                 }
                 if (rule.Rate is double rate && random.NextDouble() < rate)
                 {

@@ -20,15 +20,16 @@ public static class RepositoryAccess
         }
         var parts = scope.Name.Split('/');
         var project = parts.Length >= 3 ? state.FindProject(parts[0]) : null;
-        bool exists;
-        lock (state.Gate)
-        {
-            exists = project is not null && state.ApiState<ArtifactRegistryState>().HasRepository(project.ProjectId, parts[1]);
-        }
         var permission = scope.Actions.Contains("push")
             ? "artifactregistry.repositories.uploadArtifacts"
             : "artifactregistry.repositories.downloadArtifacts";
-        if (!exists || !state.HasPermission(caller, project!, permission))
+        bool allowed;
+        lock (state.Gate)
+        {
+            var repository = project is null ? null : state.ApiState<ArtifactRegistryState>().FindRepository(project.ProjectId, parts[1]);
+            allowed = repository is not null && ArtifactRegistryState.Grants(project!, repository, caller.Member, permission);
+        }
+        if (!allowed)
         {
             var resource = parts.Length >= 2 ? $"projects/{parts[0]}/locations/-/repositories/{parts[1]}" : scope.Name;
             return $"Permission \"{permission}\" denied on resource \"{resource}\" (or it may not exist)";

@@ -32,10 +32,31 @@ namespace OneClickMlflow.Deployment.Resources
 
         protected override bool Exists => Live != null;
 
-        /// <summary>Read at once, even before the APIs are enabled, so an app in another region is refused before any change.</summary>
-        public override bool ObservesAfterDependencies => false;
+        public override ResourcePermissions Permissions { get; } = new ResourcePermissions(
+            read: new[] { "appengine.applications.get" },
+            create: new[] { "appengine.applications.create", "appengine.operations.get" });
 
-        public override async Task ObserveAsync(System.Threading.CancellationToken cancellationToken)
+        /// <summary>Read at once, even before the APIs are enabled, so an app in another region is refused before any change.</summary>
+        public override IReadOnlyList<Resource> ObservesAfter => System.Array.Empty<Resource>();
+
+        public override Task ObserveAsync(System.Threading.CancellationToken cancellationToken) => ObservedAsync(cancellationToken);
+
+        /// <summary>
+        /// The application's one read of this run, shared with IAP (whose settings it carries): a removal reads every
+        /// resource at once, and IAP must never report the state of an application not read yet.
+        /// </summary>
+        public Task ObservedAsync(System.Threading.CancellationToken cancellationToken)
+        {
+            lock (gate)
+            {
+                return observation ??= ReadAsync(cancellationToken);
+            }
+        }
+
+        private readonly object gate = new object();
+        private Task? observation;
+
+        private async Task ReadAsync(System.Threading.CancellationToken cancellationToken)
         {
             try
             {

@@ -42,6 +42,12 @@ namespace OneClickMlflow.Deployment.Resources
 
         protected override bool Exists => live != null;
 
+        public override ResourcePermissions Permissions { get; } = new ResourcePermissions(
+            read: new[] { "storage.buckets.get" },
+            create: new[] { "storage.buckets.create" },
+            update: new[] { "storage.buckets.update" },
+            delete: new[] { "storage.buckets.update", "storage.buckets.delete", "storage.objects.list", "storage.objects.delete" });
+
         public override async Task ObserveAsync(CancellationToken cancellationToken)
         {
             try

@@ -30,10 +30,20 @@ namespace OneClickMlflow.Deployment.Resources
             this.labels = labels;
         }
 
+        public string ProjectId => projectId;
+
+        public string Location => location;
+
         /// <summary>Where images go: <c>{location}-docker.pkg.dev/{project}/{repository}</c> (as the API reports it once it exists).</summary>
         public string RegistryUri => live?.RegistryUri ?? $"{location}-docker.pkg.dev/{projectId.Replace(':', '/')}/{Name}";
 
         protected override bool Exists => live != null;
+
+        public override ResourcePermissions Permissions { get; } = new ResourcePermissions(
+            read: new[] { "artifactregistry.repositories.get" },
+            create: new[] { "artifactregistry.repositories.create" },
+            update: new[] { "artifactregistry.repositories.update" },
+            delete: new[] { "artifactregistry.repositories.delete" });
 
         public override async Task ObserveAsync(CancellationToken cancellationToken) =>
             live = await registry.GetRepositoryAsync(projectId, location, Name, cancellationToken).ConfigureAwait(false);

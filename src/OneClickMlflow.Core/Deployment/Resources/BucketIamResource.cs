@@ -29,6 +29,11 @@ namespace OneClickMlflow.Deployment.Resources
 
         protected override bool Exists => missing.Count < accounts.Count;
 
+        public override ResourcePermissions Permissions { get; } = new ResourcePermissions(
+            read: new[] { "storage.buckets.getIamPolicy" },
+            update: new[] { "storage.buckets.setIamPolicy" },
+            delete: new[] { "storage.buckets.setIamPolicy" });
+
         public override async Task ObserveAsync(CancellationToken cancellationToken)
         {
             try

@@ -34,6 +34,11 @@ namespace OneClickMlflow.Deployment.Resources
 
         protected override bool Exists => live != null;
 
+        public override ResourcePermissions Permissions { get; } = new ResourcePermissions(
+            read: new[] { "secretmanager.secrets.get" },
+            create: new[] { "secretmanager.secrets.create" },
+            delete: new[] { "secretmanager.secrets.delete" });
+
         public override async Task ObserveAsync(CancellationToken cancellationToken) =>
             live = await secrets.GetSecretAsync(projectId, Name, cancellationToken).ConfigureAwait(false);
 

@@ -43,6 +43,11 @@ namespace OneClickMlflow.Deployment.Resources
 
         protected override bool Exists => user != null;
 
+        public override ResourcePermissions Permissions { get; } = new ResourcePermissions(
+            read: new[] { "cloudsql.users.list", "secretmanager.versions.list" },
+            create: new[] { "cloudsql.users.create", "cloudsql.users.update", "secretmanager.versions.add" },
+            update: new[] { "cloudsql.users.update", "secretmanager.versions.add" });
+
         private string ProjectId => secret.ProjectId;
 
         public override async Task ObserveAsync(CancellationToken cancellationToken)

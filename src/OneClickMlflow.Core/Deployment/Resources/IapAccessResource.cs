@@ -42,6 +42,11 @@ namespace OneClickMlflow.Deployment.Resources
 
         protected override bool Exists => live?.Count > 0;
 
+        public override ResourcePermissions Permissions { get; } = new ResourcePermissions(
+            read: new[] { "iap.web.getIamPolicy" },
+            update: new[] { "iap.web.setIamPolicy" },
+            delete: new[] { "iap.web.setIamPolicy" });
+
         public override async Task ObserveAsync(CancellationToken cancellationToken)
         {
             service = await locator.ObserveAsync(cancellationToken).ConfigureAwait(false);

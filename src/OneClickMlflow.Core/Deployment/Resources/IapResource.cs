@@ -31,11 +31,14 @@ namespace OneClickMlflow.Deployment.Resources
 
         protected override bool Exists => Enabled;
 
-        public override Task ObserveAsync(System.Threading.CancellationToken cancellationToken)
+        public override ResourcePermissions Permissions { get; } = new ResourcePermissions(
+            update: new[] { "appengine.applications.update", "appengine.operations.get" });
+
+        public override async Task ObserveAsync(System.Threading.CancellationToken cancellationToken)
         {
             // The application's read carries its IAP settings.
+            await app.ObservedAsync(cancellationToken).ConfigureAwait(false);
             live = app.Live?.Iap;
-            return Task.CompletedTask;
         }
 
         public override PlannedChange Plan()

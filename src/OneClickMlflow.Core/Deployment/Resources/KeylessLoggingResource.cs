@@ -46,6 +46,11 @@ namespace OneClickMlflow.Deployment.Resources
 
         protected override bool Exists => previousUsers.Any(granted.Contains);
 
+        public override ResourcePermissions Permissions { get; } = new ResourcePermissions(
+            read: new[] { "iap.web.getIamPolicy", "iam.serviceAccounts.getIamPolicy" },
+            update: new[] { "iam.serviceAccounts.setIamPolicy" },
+            delete: new[] { "iam.serviceAccounts.setIamPolicy" });
+
         public override async Task ObserveAsync(CancellationToken cancellationToken)
         {
             var service = await locator.ObserveAsync(cancellationToken).ConfigureAwait(false);

@@ -29,6 +29,11 @@ namespace OneClickMlflow.Deployment.Resources
 
         protected override bool Exists => live != null;
 
+        public override ResourcePermissions Permissions { get; } = new ResourcePermissions(
+            read: new[] { "compute.networks.get" },
+            create: new[] { "compute.networks.create", "compute.globalOperations.get" },
+            delete: new[] { "compute.networks.delete", "compute.globalOperations.get" });
+
         public override async Task ObserveAsync(CancellationToken cancellationToken) =>
             live = await compute.GetNetworkAsync(Network.ProjectId, Network.Name, cancellationToken).ConfigureAwait(false);
 

@@ -8,11 +8,15 @@ using OneClickMlflow.Google;
 namespace OneClickMlflow.Deployment.Resources
 {
     /// <summary>
-    /// Deletes the deployment's older versions once traffic has moved, keeping the newest other one for a rollback.
+    /// Once traffic has moved, keeps the newest other version of the deployment for a rollback, STOPPED (a serving
+    /// flexible version keeps at least one VM billed even without traffic), and deletes the deployment's older versions.
     /// Only versions the deployment made (by their artifact destination) and none receiving traffic.
     /// </summary>
     public sealed class OldVersionsResource : Resource
     {
+        private const string Serving = "SERVING";
+        private const string Stopped = "STOPPED";
+
         private readonly AppEngineClient appEngine;
         private readonly string projectId;
         private readonly ServerServiceLocator locator;
@@ -31,27 +35,43 @@ namespace OneClickMlflow.Deployment.Resources
 
         protected override bool Exists => false;
 
+        public override ResourcePermissions Permissions { get; } = new ResourcePermissions(
+            update: new[] { "appengine.versions.update", "appengine.operations.get" },
+            delete: new[] { "appengine.versions.update", "appengine.versions.delete", "appengine.operations.get" });
+
         public override async Task ObserveAsync(CancellationToken cancellationToken) =>
             live = await locator.ObserveAsync(cancellationToken).ConfigureAwait(false);
 
         public override PlannedChange Plan()
         {
             var (kept, delete) = Sort(live!);
-            if (delete.Count == 0)
+            if (kept == null)
             {
-                return Unchanged(kept == null ? "no older version" : $"keeps {kept} for rollback");
+                return Unchanged("no older version");
             }
-            return Delete($"deletes {string.Join(", ", delete)} (keeps {kept} for rollback)");
+            var stop = kept.ServingStatus == Serving;
+            var keeps = $"keeps {kept.Id} for rollback" + (stop ? ", stopped: a serving version bills its VMs even without traffic" : ", stopped");
+            if (delete.Count > 0)
+            {
+                return Delete($"deletes {string.Join(", ", delete)} ({keeps})");
+            }
+            return stop ? Update(keeps, new Dictionary<string, string> { [kept.Id + ".servingStatus"] = $"{Serving} -> {Stopped}" }) : Unchanged(keeps);
         }
 
         public override PlannedChange PlanRemoval() => Unchanged("removed with the server version");
 
         public override async Task ApplyAsync(ResourceApplyContext context)
         {
-            // Traffic has just moved: read again, so a version that still receives traffic is never deleted.
+            // Traffic has just moved: read again, so a version that still receives traffic is never stopped or deleted.
             locator.Invalidate();
             live = await locator.ObserveAsync(context.CancellationToken).ConfigureAwait(false);
-            foreach (var id in Sort(live).Delete)
+            var (kept, delete) = Sort(live);
+            if (kept?.ServingStatus == Serving && !live.ReceivesTraffic(kept.Id))
+            {
+                context.ReportProgress($"stopping {kept.Id}, kept for rollback");
+                await appEngine.SetServingStatusAsync(projectId, live.ServiceId, kept.Id!, Stopped, context.CancellationToken).ConfigureAwait(false);
+            }
+            foreach (var id in delete)
             {
                 context.ReportProgress($"deleting old version {id}");
                 try
@@ -66,17 +86,21 @@ namespace OneClickMlflow.Deployment.Resources
         }
 
         /// <summary>Keeps the wanted version and the newest other one; the rest of the deployment's versions without traffic go.</summary>
-        private (string? Kept, List<string> Delete) Sort(ServerServiceState state)
+        private (AppEngineVersion? Kept, List<string> Delete) Sort(ServerServiceState state)
         {
             var wanted = version.Wanted?.Id;
+            if (wanted == null)
+            {
+                return (null, new List<string>());
+            }
             var others = state.OwnVersions
                 .Where(v => v.Id != wanted)
                 .OrderByDescending(v => state.ReceivesTraffic(v.Id))
                 .ThenByDescending(v => v.CreateTime ?? "", StringComparer.Ordinal)
                 .ToList();
-            var kept = others.FirstOrDefault()?.Id;
+            var kept = others.FirstOrDefault();
             var delete = others.Skip(1).Where(v => !state.ReceivesTraffic(v.Id)).Select(v => v.Id!).ToList();
-            return (kept, wanted == null ? new List<string>() : delete);
+            return (kept, delete);
         }
     }
 }

@@ -34,6 +34,12 @@ namespace OneClickMlflow.Deployment.Resources
 
         protected override bool Exists => chosen != null && chosen.Name == Name;
 
+        public override ResourcePermissions Permissions { get; } = new ResourcePermissions(
+            read: new[] { "compute.globalAddresses.list" },
+            create: new[] { "compute.globalAddresses.create", "compute.globalAddresses.get", "compute.globalAddresses.setLabels", "compute.globalOperations.get" },
+            update: new[] { "compute.globalAddresses.get", "compute.globalAddresses.setLabels", "compute.globalOperations.get" },
+            delete: new[] { "compute.globalAddresses.delete", "compute.globalOperations.get" });
+
         public override async Task ObserveAsync(CancellationToken cancellationToken)
         {
             var addresses = await compute.ListGlobalAddressesAsync(network.Network.ProjectId, cancellationToken).ConfigureAwait(false);
@@ -56,9 +62,15 @@ namespace OneClickMlflow.Deployment.Resources
                     new Dictionary<string, string> { ["prefixLength"] = "/" + PrefixLength, ["purpose"] = "VPC_PEERING" });
             }
 
-            return chosen.Name == Name
+            if (chosen.Name != Name)
+            {
+                return Unchanged($"reusing range '{chosen.Name}' ({chosen.Address}/{chosen.PrefixLength}) already allocated on the network");
+            }
+            var missing = MissingLabels(chosen);
+            return missing.Count == 0
                 ? Unchanged($"allocated ({chosen.Address}/{chosen.PrefixLength})")
-                : Unchanged($"reusing range '{chosen.Name}' ({chosen.Address}/{chosen.PrefixLength}) already allocated on the network");
+                : Update("label " + string.Join(", ", missing.Select(l => $"{l.Key}={l.Value}")) + " missing",
+                    missing.ToDictionary(l => "labels." + l.Key, l => l.Value));
         }
 
         /// <summary>Only the deployment's own range on its own network: on a network the user brought, others may use it.</summary>
@@ -79,7 +91,7 @@ namespace OneClickMlflow.Deployment.Resources
             }
 
             var requestId = ComputeClient.NewRequestId();
-            chosen = await CreateOnce.EnsureAsync(
+            var created = await CreateOnce.EnsureAsync(
                 async ct => (await compute.ListGlobalAddressesAsync(projectId, ct).ConfigureAwait(false))
                     .FirstOrDefault(a => a.Name == Name && IsPeeringRangeOnNetwork(a)),
                 ct => compute.InsertGlobalAddressAsync(projectId,
@@ -91,11 +103,45 @@ namespace OneClickMlflow.Deployment.Resources
                         Purpose = "VPC_PEERING",
                         PrefixLength = PrefixLength,
                         Network = network.Network.RelativeName,
-                        Labels = labels.ToDictionary(l => l.Key, l => l.Value),
                     },
                     requestId, elapsed => context.ReportProgress($"allocating range ({elapsed.TotalSeconds:0}s)"), ct),
                 context.CancellationToken).ConfigureAwait(false);
+            chosen = await LabelAsync(projectId, created, context).ConfigureAwait(false);
         }
+
+        /// <summary>
+        /// An address's insert ignores labels (compute v1 Address.labels: "can only be added or modified by the
+        /// setLabels method"): they are set afterwards with the fingerprint read, read again after a conflict.
+        /// </summary>
+        private async Task<ComputeAddress> LabelAsync(string projectId, ComputeAddress address, ResourceApplyContext context)
+        {
+            for (var attempt = 1; ; attempt++)
+            {
+                if (MissingLabels(address).Count == 0)
+                {
+                    return address;
+                }
+                var wanted = new Dictionary<string, string>(address.Labels ?? new Dictionary<string, string>());
+                foreach (var label in labels)
+                {
+                    wanted[label.Key] = label.Value;
+                }
+                try
+                {
+                    await compute.SetGlobalAddressLabelsAsync(projectId, Name, wanted, address.LabelFingerprint,
+                        elapsed => context.ReportProgress($"labelling range ({elapsed.TotalSeconds:0}s)"), context.CancellationToken).ConfigureAwait(false);
+                }
+                catch (GoogleApiException e) when ((e.IsTransient || e.HttpStatus == 412) && attempt < CreateOnce.MaxAttempts)
+                {
+                    await CreateOnce.BackoffAsync(attempt, context.CancellationToken).ConfigureAwait(false);
+                }
+                address = await compute.GetGlobalAddressAsync(projectId, Name, context.CancellationToken).ConfigureAwait(false)
+                          ?? throw new InvalidOperationException($"Range '{Name}' is gone while being labelled; run the command again.");
+            }
+        }
+
+        private List<KeyValuePair<string, string>> MissingLabels(ComputeAddress address) =>
+            labels.Where(l => address.Labels == null || !address.Labels.TryGetValue(l.Key, out var value) || value != l.Value).ToList();
 
         private bool IsPeeringRangeOnNetwork(ComputeAddress address) =>
             address.Purpose == "VPC_PEERING" && address.Network != null

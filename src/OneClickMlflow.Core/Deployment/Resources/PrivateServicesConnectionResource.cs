@@ -33,6 +33,12 @@ namespace OneClickMlflow.Deployment.Resources
 
         protected override bool Exists => live != null;
 
+        public override ResourcePermissions Permissions { get; } = new ResourcePermissions(
+            read: new[] { "servicenetworking.services.get", "resourcemanager.projects.get" },
+            create: new[] { "servicenetworking.services.addPeering" },
+            update: new[] { "servicenetworking.services.addPeering" },
+            delete: new[] { "servicenetworking.services.deleteConnection" });
+
         public override async Task ObserveAsync(CancellationToken cancellationToken)
         {
             consumerNetwork ??= await ConsumerNetworkAsync(cancellationToken).ConfigureAwait(false);

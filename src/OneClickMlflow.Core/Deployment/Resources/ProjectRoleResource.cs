@@ -20,6 +20,9 @@ namespace OneClickMlflow.Deployment.Resources
             this.projectId = projectId;
         }
 
+        public override ResourcePermissions Permissions { get; } = new ResourcePermissions(
+            read: new[] { "resourcemanager.projects.getIamPolicy" }, update: new[] { "resourcemanager.projects.setIamPolicy" }, delete: new[] { "resourcemanager.projects.setIamPolicy" });
+
         protected override string PolicyHolder => "the project";
 
         protected override Task<IamPolicy> ReadPolicyAsync(CancellationToken cancellationToken) =>

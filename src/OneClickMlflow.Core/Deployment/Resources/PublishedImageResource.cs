@@ -30,9 +30,14 @@ namespace OneClickMlflow.Deployment.Resources
 
         protected override bool Exists => image != null;
 
+        public override ResourcePermissions Permissions { get; } = new ResourcePermissions(
+            read: new[] { "artifactregistry.repositories.downloadArtifacts" },
+            create: new[] { "artifactregistry.repositories.uploadArtifacts" });
+
         public override async Task ObserveAsync(CancellationToken cancellationToken)
         {
-            tag = ContentTag.Compute(request.ContextDirectory, new Dictionary<string, string>(request.BuildArguments), request.MlflowVersion);
+            tag = ContentTag.Compute(request.ContextDirectory, new Dictionary<string, string>(request.BuildArguments), request.MlflowVersion,
+                request.Platform);
             var http = options.RegistryHttpClient ?? new HttpClient();
             try
             {

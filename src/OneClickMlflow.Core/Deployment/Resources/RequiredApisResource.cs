@@ -24,12 +24,16 @@ namespace OneClickMlflow.Deployment.Resources
 
         public IReadOnlyList<string> Services { get; }
 
-        public override bool ObservesAfterDependencies => false;
+        public override IReadOnlyList<Resource> ObservesAfter => System.Array.Empty<Resource>();
 
         /// <summary>Anything read through a disabled API fails, so dependents wait until every API is on.</summary>
         public override bool LetsDependentsObserve(PlannedChange change) => change.Action == ChangeAction.None;
 
         protected override bool Exists => true;
+
+        public override ResourcePermissions Permissions { get; } = new ResourcePermissions(
+            read: new[] { "serviceusage.services.list" },
+            update: new[] { "serviceusage.services.enable", "serviceusage.operations.get" });
 
         public override async Task ObserveAsync(CancellationToken cancellationToken)
         {

@@ -7,7 +7,7 @@ namespace OneClickMlflow.Deployment.Resources
 {
     /// <summary>
     /// One role for one service account in one IAM policy (a secret's, the project's...): read to plan, then
-    /// read-modify-write with the policy's etag, started again after a transient failure.
+    /// read-modify-write with the policy's etag (<see cref="IamPolicyEditor"/>, which starts again after a transient failure).
     /// </summary>
     public abstract class RoleGrantResource : Resource
     {
@@ -52,24 +52,13 @@ namespace OneClickMlflow.Deployment.Resources
         public override PlannedChange PlanRemoval() =>
             granted ? Delete($"{Role} granted on {PolicyHolder} to {account.Member}") : Unchanged("not granted");
 
-        /// <summary>The etag makes a repeated write safe, and a fresh read shows whether a write that failed landed.</summary>
-        public override async Task ApplyAsync(ResourceApplyContext context)
+        /// <summary>The etag makes a repeated write safe, and the editor's fresh read shows whether a write that failed landed.</summary>
+        public override Task ApplyAsync(ResourceApplyContext context)
         {
             var revoke = context.Change.Action == ChangeAction.Delete;
-            for (var attempt = 1; ; attempt++)
-            {
-                try
-                {
-                    await MissingIsRemoved.DeleteAsync(() => PolicyEditor().EditAsync(
-                        policy => revoke ? policy.RemoveMember(Role, account.Member) : policy.AddMember(Role, account.Member),
-                        context.CancellationToken)).ConfigureAwait(false);
-                    return;
-                }
-                catch (GoogleApiException e) when (e.IsTransient && attempt < CreateOnce.MaxAttempts)
-                {
-                    await CreateOnce.BackoffAsync(attempt, context.CancellationToken).ConfigureAwait(false);
-                }
-            }
+            return MissingIsRemoved.DeleteAsync(() => PolicyEditor().EditAsync(
+                policy => revoke ? policy.RemoveMember(Role, account.Member) : policy.AddMember(Role, account.Member),
+                context.CancellationToken));
         }
     }
 }

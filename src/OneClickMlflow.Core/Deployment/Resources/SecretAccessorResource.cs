@@ -22,6 +22,9 @@ namespace OneClickMlflow.Deployment.Resources
             this.secret = secret;
         }
 
+        public override ResourcePermissions Permissions { get; } = new ResourcePermissions(
+            read: new[] { "secretmanager.secrets.getIamPolicy" }, update: new[] { "secretmanager.secrets.setIamPolicy" }, delete: new[] { "secretmanager.secrets.setIamPolicy" });
+
         protected override string PolicyHolder => "the secret";
 
         protected override Task<IamPolicy> ReadPolicyAsync(CancellationToken cancellationToken) =>

@@ -27,6 +27,9 @@ namespace OneClickMlflow.Deployment.Resources
 
         protected override bool Exists => live?.Exists == true;
 
+        public override ResourcePermissions Permissions { get; } = new ResourcePermissions(
+            update: new[] { "appengine.services.update", "appengine.operations.get" });
+
         public override async Task ObserveAsync(CancellationToken cancellationToken) =>
             live = await locator.ObserveAsync(cancellationToken).ConfigureAwait(false);
 
@@ -53,6 +56,15 @@ namespace OneClickMlflow.Deployment.Resources
         public override async Task ApplyAsync(ResourceApplyContext context)
         {
             var wanted = version.Wanted!.Id!;
+            // Only a version that came up and serves takes traffic; a failed one is never promoted.
+            locator.Invalidate();
+            var current = await locator.ObserveAsync(context.CancellationToken).ConfigureAwait(false);
+            var target = current.Versions.FirstOrDefault(v => v.Id == wanted);
+            if (target?.ServingStatus != "SERVING")
+            {
+                throw new System.InvalidOperationException($"Traffic of service '{version.ServiceId}' stays where it is: version {wanted} " +
+                                                           (target == null ? "is not listed" : $"is {target.ServingStatus}") + ". Run the command again.");
+            }
             context.ReportProgress($"moving the traffic of service '{version.ServiceId}' to {wanted}");
             await appEngine.MigrateTrafficAsync(projectId, version.ServiceId, wanted, context.CancellationToken).ConfigureAwait(false);
             locator.Invalidate();

@@ -28,6 +28,7 @@ namespace OneClickMlflow.Deployment.Resources
         private readonly ServiceAccountResource server;
         private readonly string networkName;
         private ServerServiceState? live;
+        private RpcStatus? failedCreate;
 
         public ServerVersionResource(AppEngineClient appEngine, ServerServiceLocator locator, ServerSettings settings, NetworkReference network,
             AppEngineAppResource app, IapResource iap, ServerImageResource image, SqlInstanceResource instance, DatabasePasswordSecretResource secret,
@@ -61,8 +62,25 @@ namespace OneClickMlflow.Deployment.Resources
 
         protected override bool Exists => live?.OwnVersions.Count > 0;
 
-        public override async Task ObserveAsync(CancellationToken cancellationToken) =>
+        public override ResourcePermissions Permissions { get; } = new ResourcePermissions(
+            read: new[] { "appengine.services.list", "appengine.versions.list", "appengine.operations.list", "resourcemanager.projects.get" },
+            create: new[] { "appengine.versions.create", "appengine.versions.delete", "appengine.operations.get", "iam.serviceAccounts.actAs" },
+            update: new[] { "appengine.versions.update", "appengine.versions.create", "appengine.versions.delete", "appengine.operations.get", "iam.serviceAccounts.actAs" },
+            delete: new[] { "appengine.versions.delete", "appengine.versions.update", "appengine.services.delete", "appengine.operations.get" });
+
+        public override async Task ObserveAsync(CancellationToken cancellationToken)
+        {
             live = await locator.ObserveAsync(cancellationToken).ConfigureAwait(false);
+            failedCreate = null;
+            // A wanted version that is listed yet takes no traffic may be one that never came up (an earlier run
+            // stopped before it could delete it): its create operation tells.
+            var wanted = WantedVersion();
+            if (wanted != null && live.Versions.Any(v => v.Id == wanted.Id) && !live.ReceivesTraffic(wanted.Id))
+            {
+                var operation = await appEngine.FindVersionCreateAsync(app.Name, ServiceId, wanted.Id!, cancellationToken).ConfigureAwait(false);
+                failedCreate = operation?.Done == true ? operation.Error : null;
+            }
+        }
 
         /// <summary>Dependents (traffic, IAP access) can read an existing service while a new version is planned.</summary>
         public override bool LetsDependentsObserve(PlannedChange change) => change.Action != ChangeAction.Create || ServiceExists;
@@ -75,6 +93,11 @@ namespace OneClickMlflow.Deployment.Resources
                 return Create("no version of the deployment serves; New-MlflowDeployment deploys one");
             }
             var existing = live!.Versions.FirstOrDefault(v => v.Id == Wanted.Id);
+            if (existing != null && failedCreate != null)
+            {
+                return Update($"version {Wanted.Id} of service '{ServiceId}' never came up ({failedCreate.Message}): it is deleted and deployed again",
+                    new Dictionary<string, string> { ["version"] = Wanted.Id!, ["image"] = Wanted.Deployment!.Container!.Image! });
+            }
             if (existing?.ServingStatus == Stopped)
             {
                 return Update($"version {Wanted.Id} of service '{ServiceId}' is stopped: start it",
@@ -128,31 +151,92 @@ namespace OneClickMlflow.Deployment.Resources
                 return;
             }
             var version = Wanted ?? throw new InvalidOperationException("No image is known for the server version: pass -Image.");
-            if (context.Change.Action == ChangeAction.Update)
+            var ct = context.CancellationToken;
+            if (context.Change.Action == ChangeAction.Update && failedCreate == null)
             {
                 context.ReportProgress($"starting version {version.Id} of service '{ServiceId}'");
-                await appEngine.SetServingStatusAsync(app.Name, ServiceId, version.Id!, Serving, context.CancellationToken).ConfigureAwait(false);
+                await appEngine.SetServingStatusAsync(app.Name, ServiceId, version.Id!, Serving, ct).ConfigureAwait(false);
                 locator.Invalidate();
-                live = await locator.ObserveAsync(context.CancellationToken).ConfigureAwait(false);
+                live = await locator.ObserveAsync(ct).ConfigureAwait(false);
                 return;
             }
+            if (failedCreate != null)
+            {
+                context.ReportProgress($"deleting version {version.Id}, which never came up");
+                await MissingIsRemoved.DeleteAsync(() => appEngine.DeleteVersionAsync(app.Name, ServiceId, version.Id!, ct)).ConfigureAwait(false);
+                failedCreate = null;
+            }
             context.ReportProgress($"creating version {version.Id} of service '{ServiceId}' (App Engine flexible takes several minutes)");
+            Action<TimeSpan> progress = elapsed =>
+                context.ReportProgress($"App Engine is deploying version {version.Id} of service '{ServiceId}' ({(int)elapsed.TotalMinutes}m{elapsed.Seconds:00}s)");
             try
             {
-                await appEngine.CreateVersionAsync(app.Name, ServiceId, version,
-                    elapsed => context.ReportProgress($"App Engine is deploying version {version.Id} of service '{ServiceId}' ({(int)elapsed.TotalMinutes}m{elapsed.Seconds:00}s)"),
-                    context.CancellationToken).ConfigureAwait(false);
+                await appEngine.CreateVersionAsync(app.Name, ServiceId, version, progress, ct).ConfigureAwait(false);
+            }
+            catch (OperationFailedException failure)
+            {
+                await FailAsync(version, failure, ct).ConfigureAwait(false);
             }
             catch (Exception e) when (CreateOnce.IsWorthReReading(e))
             {
-                // Made by an earlier run interrupted while App Engine deployed it, or unknown: the read below tells.
+                await FollowUnansweredCreateAsync(version, e, progress, ct).ConfigureAwait(false);
             }
             locator.Invalidate();
-            live = await locator.ObserveAsync(context.CancellationToken).ConfigureAwait(false);
+            live = await locator.ObserveAsync(ct).ConfigureAwait(false);
             if (!live.Versions.Any(v => v.Id == version.Id))
             {
-                throw new InvalidOperationException($"Version {version.Id} of service '{ServiceId}' is not there after its creation; run the command again.");
+                throw new InvalidOperationException($"Version {version.Id} of service '{ServiceId}' is not listed although its create operation " +
+                                                    "succeeded; run the command again in a minute.");
             }
+        }
+
+        /// <summary>
+        /// The create's answer was lost, or the version existed (409): App Engine's own create operation says whether
+        /// the request reached it and how it ended, so a version that failed is never taken for one that runs.
+        /// </summary>
+        private async Task FollowUnansweredCreateAsync(AppEngineVersion version, Exception lost, Action<TimeSpan> progress, CancellationToken ct)
+        {
+            var operation = await appEngine.FindVersionCreateAsync(app.Name, ServiceId, version.Id!, ct).ConfigureAwait(false);
+            if (operation == null)
+            {
+                throw new InvalidOperationException($"The request to create version {version.Id} of service '{ServiceId}' did not reach App Engine " +
+                                                    $"({lost.Message}); nothing was created. Run the command again.", lost);
+            }
+            try
+            {
+                await appEngine.WaitAsync(operation, progress, ct).ConfigureAwait(false);
+            }
+            catch (OperationFailedException failure)
+            {
+                await FailAsync(version, failure, ct).ConfigureAwait(false);
+            }
+        }
+
+        /// <summary>
+        /// The version did not come up: it is deleted (App Engine leaves it listed) so that no run ever sends traffic
+        /// to it, and the error names Google's cause, what still serves and where the logs are.
+        /// </summary>
+        private async Task FailAsync(AppEngineVersion version, OperationFailedException failure, CancellationToken ct)
+        {
+            string outcome;
+            try
+            {
+                await MissingIsRemoved.DeleteAsync(() => appEngine.DeleteVersionAsync(app.Name, ServiceId, version.Id!, ct)).ConfigureAwait(false);
+                outcome = "The failed version was deleted";
+            }
+            catch (Exception e) when (!(e is OperationCanceledException))
+            {
+                outcome = $"The failed version could not be deleted ({e.Message}); the next run deletes and replaces it";
+            }
+            locator.Invalidate();
+            var serving = ServingVersionId == null ? "no version of the deployment serves yet" : $"version {ServingVersionId} still serves";
+            var logs = $"gcloud app logs read --project {app.Name} --service {ServiceId} --version {version.Id}";
+            var pullHint = failure.Message.IndexOf("pulling the application's docker image", StringComparison.OrdinalIgnoreCase) >= 0
+                ? $" The server's account {server.Email} must be able to read {version.Deployment!.Container!.Image} (roles/artifactregistry.reader on its repository)."
+                : "";
+            throw new ServerVersionFailedException(
+                $"App Engine could not bring up version {version.Id} of service '{ServiceId}': {failure.Message}{pullHint} {outcome}, and " +
+                $"{serving}. Read the server's logs with: {logs}", logs, failure);
         }
 
         private AppEngineVersion? WantedVersion()

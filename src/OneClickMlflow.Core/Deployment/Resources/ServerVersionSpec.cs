@@ -18,7 +18,7 @@ namespace OneClickMlflow.Deployment.Resources
     {
         public const string HealthPath = "/health";
 
-        /// <summary>First start includes MLflow's schema upgrade.</summary>
+        /// <summary>First start includes MLflow's schema upgrade; liveness checks wait as long.</summary>
         public const string AppStartTimeout = "900s";
 
         public const string VersionPrefix = "v-";
@@ -35,8 +35,10 @@ namespace OneClickMlflow.Deployment.Resources
                 ServiceAccount = serviceAccount,
                 Resources = resources,
                 AutomaticScaling = scaling,
-                LivenessCheck = new HealthCheckPath { Path = HealthPath },
-                ReadinessCheck = new HealthCheckPath { Path = HealthPath, AppStartTimeout = AppStartTimeout },
+                // Liveness starts checking only once a first start (with its schema migration) may have ended, so
+                // a slow first start is never killed.
+                LivenessCheck = new LivenessCheck { Path = HealthPath, InitialDelay = AppStartTimeout },
+                ReadinessCheck = new ReadinessCheck { Path = HealthPath, AppStartTimeout = AppStartTimeout },
                 EnvVariables = environment.OrderBy(e => e.Key, StringComparer.Ordinal).ToDictionary(e => e.Key, e => e.Value),
             };
             version.Id = VersionPrefix + image.DigestHex!.Substring(0, 12) + "-" + ShortHash(JsonSerializer.Serialize(version, GoogleJson.Options));

@@ -32,6 +32,12 @@ namespace OneClickMlflow.Deployment.Resources
 
         protected override bool Exists => live != null;
 
+        public override ResourcePermissions Permissions { get; } = new ResourcePermissions(
+            read: new[] { "iam.serviceAccounts.get" },
+            create: new[] { "iam.serviceAccounts.create" },
+            update: new[] { "iam.serviceAccounts.enable" },
+            delete: new[] { "iam.serviceAccounts.delete" });
+
         public override async Task ObserveAsync(CancellationToken cancellationToken) =>
             live = await iam.GetServiceAccountAsync(projectId, Email, cancellationToken).ConfigureAwait(false);
 

@@ -26,6 +26,10 @@ namespace OneClickMlflow.Deployment.Resources
 
         protected override bool Exists => live != null;
 
+        public override ResourcePermissions Permissions { get; } = new ResourcePermissions(
+            read: new[] { "cloudsql.databases.get" },
+            create: new[] { "cloudsql.databases.create" });
+
         public override async Task ObserveAsync(CancellationToken cancellationToken) =>
             live = await sql.GetDatabaseAsync(projectId, instance.Name, Name, cancellationToken).ConfigureAwait(false);
 

@@ -66,6 +66,12 @@ namespace OneClickMlflow.Deployment.Resources
 
         protected override bool Exists => live != null;
 
+        public override ResourcePermissions Permissions { get; } = new ResourcePermissions(
+            read: new[] { "cloudsql.instances.get", "cloudsql.instances.list" },
+            create: new[] { "cloudsql.instances.create" },
+            update: new[] { "cloudsql.instances.update" },
+            delete: new[] { "cloudsql.instances.update", "cloudsql.instances.delete", "cloudsql.backupRuns.list" });
+
         private string PrivateNetwork => $"projects/{network.ProjectId}/global/networks/{network.Name}";
 
         public override async Task ObserveAsync(CancellationToken cancellationToken) =>
