@@ -47,6 +47,11 @@ public sealed partial class ServiceNetworkingApi : IEmulatedApi
         v1.MapPost("/services/{service}/connections", context => Create(context, state));
         v1.MapGet("/services/{service}/connections", context => List(context, state));
         v1.MapPatch("/services/{service}/connections/{connection}", context => Update(context, state));
+        // Google's deleteConnection is a plain POST on the connection (generated client flat_path
+        // v1/services/{servicesId}/connections/{connectionsId}; gcloud's api_lib/services/peering.py names it '-').
+        v1.MapPost("/services/{service}/connections/{connection}", context => Delete(context, state));
+        // Not a Google URL: no method has a ':deleteConnection' verb. Served only while the module still sends it;
+        // the conformance suite reports every request made to it.
         v1.MapPost("/services/{service}/connections/{connection}:deleteConnection", context => Delete(context, state));
         v1.MapGet("/operations/{id}", context =>
         {
@@ -80,8 +85,10 @@ public sealed partial class ServiceNetworkingApi : IEmulatedApi
     private static async Task Update(HttpContext context, EmulatorState state)
     {
         RequireService(context);
-        var mask = context.Query("updateMask");
-        if (mask is null || !mask.Split(',').Select(m => m.Trim()).Any(m => m is "reservedPeeringRanges" or "reserved_peering_ranges"))
+        // "The update mask. If this is omitted, it defaults to "*"." (updateMask docstring in the generated
+        // servicenetworking v1 messages); gcloud's UpdateConnection sends none.
+        var mask = context.Query("updateMask") ?? "*";
+        if (!mask.Split(',').Select(m => m.Trim()).Any(m => m is "*" or "reservedPeeringRanges" or "reserved_peering_ranges"))
         {
             throw GoogleApiError.InvalidArgument("Update mask must contain reserved_peering_ranges.", "update_mask");
         }
