@@ -28,7 +28,6 @@ from apitools.base.py import exceptions as apitools_exceptions
 import check_exchanges
 import google_apis
 
-GENERATED = google_apis.GENERATED
 REGION = 'europe-west1'
 APP_LOCATION = 'europe-west'
 PEERING_SERVICE = 'servicenetworking.googleapis.com'
@@ -49,7 +48,6 @@ class Forms(object):
         """(client, messages) pointed at the emulator as CLOUDSDK_API_ENDPOINT_OVERRIDES_<API> says."""
         key = (api, version)
         if key not in self.clients:
-            module = __import__('%s.%s.%s.%s_%s_client' % (GENERATED, api, version, api, version), fromlist=['x'])
             client_class = google_apis.Api(api, version).client.__class__
             override = OVERRIDE_NAMES.get(api, api).upper()
             url = os.environ['CLOUDSDK_API_ENDPOINT_OVERRIDES_' + override]
@@ -57,7 +55,7 @@ class Forms(object):
             client = client_class(url=url, get_credentials=False,
                                   additional_http_headers={'Authorization': 'Bearer ' + self.token})
             client.num_retries = 0
-            self.clients[key] = (client, module.__dict__[client_class.__name__].MESSAGES_MODULE)
+            self.clients[key] = (client, client_class.MESSAGES_MODULE)
         return self.clients[key]
 
     def call(self, service, method, request):
