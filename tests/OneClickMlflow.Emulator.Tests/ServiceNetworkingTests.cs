@@ -191,4 +191,22 @@ public sealed class ServiceNetworkingTests : PlatformTestBase
         Assert.Equal(HttpStatusCode.Forbidden, status);
         Assert.Contains("Service Networking API has not been used in project", ErrorMessage(body));
     }
+    [Fact]
+    public async Task Google_s_delete_connection_form_has_no_verb_and_a_patch_without_a_mask_updates_every_range()
+    {
+        await SeedNetworkAsync();
+        await CallAsync(HttpMethod.Post, Connections, ConnectionBody("range-a"));
+
+        // gcloud's api_lib/services/peering.py: UpdateConnection sends no updateMask (it defaults to "*").
+        var (patchStatus, patched) = await CallAsync(HttpMethod.Patch, Connections + "/-?force=True", ConnectionBody("range-a", "range-b"));
+        var patchedRanges = (await PollAsync(patched))["response"]!["reservedPeeringRanges"]!.AsArray().Select(r => (string)r!);
+        // DeleteConnection: POST v1/services/{service}/connections/{connection}, the connection named '-'.
+        var (deleteStatus, deleted) = await CallAsync(HttpMethod.Post, Connections + "/-", $$"""{"consumerNetwork": "{{NetworkName}}"}""");
+
+        Assert.Equal(HttpStatusCode.OK, patchStatus);
+        Assert.Equal(new[] { "range-a", "range-b" }, patchedRanges);
+        Assert.Equal(HttpStatusCode.OK, deleteStatus);
+        Assert.True((await PollAsync(deleted))["done"]!.GetValue<bool>());
+        Assert.Empty(Host.State.ApiState<OneClickMlflow.Emulator.Apis.ServiceNetworkingState>().Connections);
+    }
 }

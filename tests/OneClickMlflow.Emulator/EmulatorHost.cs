@@ -53,10 +53,16 @@ public sealed class EmulatorHost : IAsyncDisposable
 
     public void ClearRequests() => State.Requests.Clear();
 
+    /// <summary>Every API request with both bodies, in arrival order; empty unless started with <see cref="EmulatorOptions.RecordExchanges"/>.</summary>
+    public IReadOnlyList<Recording.Exchange> Exchanges => State.Exchanges.Snapshot();
+
+    public void ClearExchanges() => State.Exchanges.Clear();
+
     public static async Task<EmulatorHost> StartAsync(EmulatorOptions options, CancellationToken ct = default)
     {
         var state = new EmulatorState { AllowUnauthenticated = options.AllowUnauthenticated };
         state.Latency.Set(options.LatencyProfile, options.LatencyScale);
+        state.Exchanges.Enabled = options.RecordExchanges;
         state.ApiState<Apis.IamState>().SimulatePropagationDelay = options.ServiceAccountPropagationDelay;
         state.ApiState<Apis.CloudSqlState>().MissingInstanceAnswers403 = options.SqlMissingInstanceAnswers403;
         state.ApiState<Apis.CloudSqlState>().ProducerHoldAfterDelete = options.SqlProducerHoldAfterDelete;

@@ -41,6 +41,12 @@ public sealed class EmulatorOptions
     /// </summary>
     public System.TimeSpan SqlProducerHoldAfterDelete { get; set; } = Apis.CloudSqlState.DefaultProducerHold;
 
+    /// <summary>
+    /// Named switch, off by default: keep every API request with its body and the answer with its body (secret values
+    /// replaced), for the conformance suite (<see cref="EmulatorHost.Exchanges"/>, GET /_emulator/exchanges).
+    /// </summary>
+    public bool RecordExchanges { get; set; }
+
     /// <summary>Multiplies the realistic durations (0.01 makes a 20 s enable take 0.2 s).</summary>
     public double LatencyScale { get; set; } = 1.0;
 }

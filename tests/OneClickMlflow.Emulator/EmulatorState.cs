@@ -34,6 +34,9 @@ public sealed class EmulatorState
     public OperationStore Operations { get; }
     public FaultInjector Faults { get; } = new();
     public RequestLog Requests { get; } = new();
+
+    /// <summary>Requests with their bodies and answers; empty unless <see cref="EmulatorOptions.RecordExchanges"/>.</summary>
+    public Recording.ExchangeLog Exchanges { get; } = new();
     public TokenStore Tokens { get; }
     public KeyStore Keys { get; } = new();
     public FederationRegistry Federation { get; } = new();

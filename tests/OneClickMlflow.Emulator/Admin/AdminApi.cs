@@ -10,12 +10,13 @@ using Microsoft.AspNetCore.Routing;
 using OneClickMlflow.Emulator.Auth;
 using OneClickMlflow.Emulator.Iam;
 using OneClickMlflow.Emulator.Infrastructure;
+using OneClickMlflow.Emulator.Recording;
 
 namespace OneClickMlflow.Emulator.Admin;
 
 /// <summary>
 /// The admin surface under /_emulator/: JSON over HTTP without authentication, for scripts and tests to read
-/// the request log, inject faults, set latency, seed projects and issue credentials.
+/// the request log (and the recorded exchanges), inject faults, set latency, seed projects and issue credentials.
 /// </summary>
 public static class AdminApi
 {
@@ -51,6 +52,12 @@ public static class AdminApi
         admin.MapDelete("/requests", context =>
         {
             state.Requests.Clear();
+            return NoContent(context);
+        });
+        admin.MapGet("/exchanges", context => context.WriteJsonAsync(RecordedExchanges(state)));
+        admin.MapDelete("/exchanges", context =>
+        {
+            state.Exchanges.Clear();
             return NoContent(context);
         });
         admin.MapPost("/faults", async context =>
@@ -138,6 +145,11 @@ public static class AdminApi
         ["principal"] = entry.Principal,
         ["quotaProject"] = entry.QuotaProject,
     };
+
+    private static JsonArray RecordedExchanges(EmulatorState state) => state.Exchanges.Enabled
+        ? ExchangeLog.ToJson(state.Exchanges.Snapshot())
+        : throw new GoogleApiError(404, "NOT_FOUND",
+            "Exchanges are not recorded: start the emulator with --record-exchanges (EmulatorOptions.RecordExchanges).");
 
     private static FaultRule ParseFault(JsonObject body)
     {

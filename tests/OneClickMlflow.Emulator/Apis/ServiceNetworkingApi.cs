@@ -82,8 +82,10 @@ public sealed partial class ServiceNetworkingApi : IEmulatedApi
     private static async Task Update(HttpContext context, EmulatorState state)
     {
         RequireService(context);
-        var mask = context.Query("updateMask");
-        if (mask is null || !mask.Split(',').Select(m => m.Trim()).Any(m => m is "reservedPeeringRanges" or "reserved_peering_ranges"))
+        // "The update mask. If this is omitted, it defaults to "*"." (updateMask docstring in the generated
+        // servicenetworking v1 messages); gcloud's UpdateConnection sends none.
+        var mask = context.Query("updateMask") ?? "*";
+        if (!mask.Split(',').Select(m => m.Trim()).Any(m => m is "*" or "reservedPeeringRanges" or "reserved_peering_ranges"))
         {
             throw GoogleApiError.InvalidArgument("Update mask must contain reserved_peering_ranges.", "update_mask");
         }

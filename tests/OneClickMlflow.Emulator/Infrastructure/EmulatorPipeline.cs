@@ -6,12 +6,14 @@ using System.Threading.Tasks;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using OneClickMlflow.Emulator.Auth;
+using OneClickMlflow.Emulator.Recording;
 
 namespace OneClickMlflow.Emulator.Infrastructure;
 
 /// <summary>
-/// The middleware every emulated API shares, in order: settle due operations, log the request, inject faults,
-/// check the bearer token, and turn <see cref="GoogleApiError"/>s into Google's error bodies.
+/// The middleware every emulated API shares, in order: record the exchange (when recording), settle due operations,
+/// log the request, inject faults, check the bearer token, and turn <see cref="GoogleApiError"/>s into Google's error
+/// bodies.
 /// The admin surface (/_emulator/) is neither logged nor faulted nor authenticated.
 /// </summary>
 public static class EmulatorPipeline
@@ -30,17 +32,23 @@ public static class EmulatorPipeline
                 return;
             }
             var api = byPrefix.GetValueOrDefault(FirstSegment(path));
-            await HandleApiRequestAsync(context, next, state, api, path);
+            // The metadata server also answers at the root, where Google.Apis.Auth pings it.
+            var apiName = api?.Name ?? (path == "/" ? "metadata" : FirstSegment(path));
+            if (state.Exchanges.Enabled)
+            {
+                await ExchangeRecorder.RecordAsync(context, state.Exchanges, apiName,
+                    () => HandleApiRequestAsync(context, next, state, api, apiName, path));
+                return;
+            }
+            await HandleApiRequestAsync(context, next, state, api, apiName, path);
         });
     }
 
     private static async Task HandleApiRequestAsync(
-        HttpContext context, Func<Task> next, EmulatorState state, ApiDescriptor? api, string path)
+        HttpContext context, Func<Task> next, EmulatorState state, ApiDescriptor? api, string apiName, string path)
     {
         var started = state.Clock.GetUtcNow();
         var stopwatch = Stopwatch.StartNew();
-        // The metadata server also answers at the root, where Google.Apis.Auth pings it.
-        var apiName = api?.Name ?? (path == "/" ? "metadata" : FirstSegment(path));
         var method = context.Request.Method;
         Principal? caller = null;
         var dropped = false;

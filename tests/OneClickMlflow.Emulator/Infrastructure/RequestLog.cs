@@ -3,39 +3,14 @@ using System.Linq;
 
 namespace OneClickMlflow.Emulator.Infrastructure;
 
-/// <summary>Thread-safe, append-only log of answered requests, read in the order they arrived.</summary>
-public sealed class RequestLog
+/// <summary>The log of answered requests, read in the order they arrived.</summary>
+public sealed class RequestLog : OrderedLog<RequestLogEntry, System.DateTimeOffset>
 {
-    private readonly object gate = new();
-    private readonly List<RequestLogEntry> entries = new();
-
-    public void Add(RequestLogEntry entry)
-    {
-        lock (gate)
-        {
-            entries.Add(entry);
-        }
-    }
-
     /// <summary>
-    /// Entries are added when a request ends, so a dropped connection can be logged after a later request;
-    /// sorting by arrival time (stable for equal times) gives the order clients sent them in.
+    /// A dropped connection can be logged after a later request; sorting by arrival time gives the order clients
+    /// sent them in.
     /// </summary>
-    public IReadOnlyList<RequestLogEntry> Snapshot()
-    {
-        lock (gate)
-        {
-            return entries.OrderBy(e => e.Time).ToList();
-        }
-    }
-
-    public void Clear()
-    {
-        lock (gate)
-        {
-            entries.Clear();
-        }
-    }
+    protected override System.DateTimeOffset ArrivalOrder(RequestLogEntry entry) => entry.Time;
 
     /// <summary>
     /// Whether a request changes state: anything but GET/HEAD, except the POSTs that only read or mint tokens.
