@@ -70,6 +70,7 @@ public sealed class RequestLog
     {
         "getIamPolicy",
         "testIamPermissions",
+        "getAncestry",
         "signJwt",
         "signBlob",
         "generateAccessToken",
