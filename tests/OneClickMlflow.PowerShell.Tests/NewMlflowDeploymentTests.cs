@@ -54,8 +54,9 @@ public sealed class NewMlflowDeploymentTests
         Assert.Equal($"europe-west1-docker.pkg.dev/{project}/{names.ArtifactRepositoryName}", deployment.ImageRepository);
         Assert.Equal(new[] { names.LogPusherServiceAccountEmail, names.ServerServiceAccountEmail }, deployment.ServiceAccounts);
         Assert.Equal(new[] { "user:alice@example.com" }, deployment.WebAppUser);
-        // All but three: the image is given, the new service's first version takes its traffic, and no older version exists.
-        Assert.Equal(deployment.Changes.Count - 3, deployment.ChangeCount);
+        // All but four: the image is given, the new service's first version takes its traffic, no older version exists,
+        // and the project's organization is only read.
+        Assert.Equal(deployment.Changes.Count - 4, deployment.ChangeCount);
         Assert.True(Read(s => s.ApiState<StorageState>().Buckets.ContainsKey(names.BucketName)));
 
         emulator.Host.ClearRequests();
@@ -91,11 +92,12 @@ public sealed class NewMlflowDeploymentTests
         var changes = result.Output.Select(o => Assert.IsType<PlannedChange>(o.BaseObject)).ToList();
         Assert.Equal(new[] { "apis", "network", "bucket", "log-pusher-account", "server-account", "peering-range", "private-services-access", "bucket-iam", "image-repository",
                 "sql-instance", "sql-database", "sql-user", "db-password-secret", "db-password-access", "sql-client-role",
-                "app-engine-app", "iap", "server-image", "server-version", "server-traffic", "old-versions", "keyless-logging", "iap-access" }.OrderBy(i => i),
+                "app-engine-app", "organization", "iap", "server-image", "server-version", "server-traffic", "old-versions", "keyless-logging", "iap-access" }.OrderBy(i => i),
             changes.Select(c => c.ResourceId).OrderBy(i => i));
         Assert.Equal(ChangeAction.Update, changes.Single(c => c.ResourceId == "apis").Action);
         Assert.Contains("sqladmin.googleapis.com", changes.Single(c => c.ResourceId == "apis").Reason);
-        Assert.All(changes.Where(c => c.ResourceId is not ("apis" or "bucket-iam" or "server-image")), c => Assert.Equal(ChangeAction.Create, c.Action));
+        Assert.Equal(ChangeAction.None, changes.Single(c => c.ResourceId == "organization").Action);
+        Assert.All(changes.Where(c => c.ResourceId is not ("apis" or "bucket-iam" or "server-image" or "organization")), c => Assert.Equal(ChangeAction.Create, c.Action));
         Assert.Equal(0, MutatingRequestCount());
     }
 

@@ -18,7 +18,7 @@ internal static class PowerShellRunner
         shell.AddScript(script);
         var output = shell.Invoke().ToList();
         return new PowerShellResult(output, shell.Streams.Error.ToList(), shell.Streams.Verbose.Select(v => v.Message).ToList(),
-            shell.Streams.Progress.ToList());
+            shell.Streams.Progress.ToList(), shell.Streams.Warning.Select(w => w.Message).ToList());
     }
 
     /// <summary>A PowerShell with the module's cmdlets (and test cmdlets) registered; the caller disposes it.</summary>
@@ -39,4 +39,5 @@ internal static class PowerShellRunner
     }
 }
 
-internal sealed record PowerShellResult(List<PSObject> Output, List<ErrorRecord> Errors, List<string> Verbose, List<ProgressRecord> Progress);
+internal sealed record PowerShellResult(List<PSObject> Output, List<ErrorRecord> Errors, List<string> Verbose, List<ProgressRecord> Progress,
+    List<string> Warnings);
