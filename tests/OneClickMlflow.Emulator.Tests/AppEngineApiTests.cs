@@ -73,6 +73,22 @@ public sealed class AppEngineApiTests : AppEngineTestBase
     }
 
     [Fact]
+    public async Task Enabled_true_alone_goes_back_to_the_google_managed_client_as_gcloud_asks_for_it()
+    {
+        await CreateAppAsync();
+        await CallAsync(HttpMethod.Patch, App + "?updateMask=iap",
+            """{"iap": {"enabled": true, "oauth2ClientId": "123-abc.apps.googleusercontent.com", "oauth2ClientSecret": "s3cret"}}""");
+
+        var (status, _) = await CallAsync(HttpMethod.Patch, App + "?updateMask=iap", """{"iap": {"enabled": true}}""");
+        var (_, app) = await CallAsync(HttpMethod.Get, App);
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.True(app["iap"]!["enabled"]!.GetValue<bool>());
+        Assert.Null(app["iap"]!["oauth2ClientId"]);
+        Assert.Null(app["iap"]!["oauth2ClientSecretSha256"]);
+    }
+
+    [Fact]
     public async Task A_flexible_version_is_deployed_with_its_fields_and_takes_the_traffic_of_its_new_service()
     {
         await CreateAppAsync();

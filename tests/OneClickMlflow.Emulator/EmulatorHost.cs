@@ -20,7 +20,8 @@ namespace OneClickMlflow.Emulator;
 
 /// <summary>
 /// A running emulator on a loopback port, in-process. Seeds the projects, issues a key for
-/// <c>deployer@{first project}.iam.gserviceaccount.com</c> (roles/owner on every seeded project) and exposes the
+/// <c>deployer@{first project}.iam.gserviceaccount.com</c> (roles/owner on every seeded project, and
+/// roles/resourcemanager.organizationViewer on the default organization) and exposes the
 /// environment a client needs (<see cref="Environment"/>, <see cref="WriteEnvFile"/>).
 /// </summary>
 public sealed class EmulatorHost : IAsyncDisposable
@@ -69,7 +70,7 @@ public sealed class EmulatorHost : IAsyncDisposable
         var projects = options.Projects.Count > 0 ? options.Projects.Distinct().ToList() : new List<string> { EmulatorOptions.DefaultProject };
         foreach (var projectId in projects)
         {
-            state.AddProject(projectId);
+            state.AddProject(projectId, parent: options.ProjectsWithoutOrganization.Contains(projectId) ? EmulatorState.NoOrganization : EmulatorState.DefaultParent);
         }
 
         var apis = EmulatedApis.All();
@@ -86,6 +87,8 @@ public sealed class EmulatorHost : IAsyncDisposable
         {
             state.Grant(projectId, "roles/owner", "serviceAccount:" + deployer);
         }
+        // The deployer may read the default organization, as a deployer with roles/browser there can.
+        state.GrantOnOrganization(EmulatorState.DefaultOrganizationId, "roles/resourcemanager.organizationViewer", "serviceAccount:" + deployer);
         state.MetadataServiceAccount = deployer;
         var tempDirectory = Directory.CreateTempSubdirectory("oneclickmlflow-emulator-").FullName;
         var keyPath = Path.Combine(tempDirectory, "deployer-key.json");

@@ -15,6 +15,12 @@ public sealed class EmulatorOptions
     public List<string> Projects { get; } = new();
 
     /// <summary>
+    /// Project ids (also listed in <see cref="Projects"/>, or the default project) seeded in no organization, as a
+    /// project made with a personal account is. Every other project sits in the default organization, example.com.
+    /// </summary>
+    public List<string> ProjectsWithoutOrganization { get; } = new();
+
+    /// <summary>
     /// Named leniency switch: requests without an Authorization header act with every permission (gcloud with
     /// auth/disable_credentials). A token that is presented must still be valid.
     /// </summary>

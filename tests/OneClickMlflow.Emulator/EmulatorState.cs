@@ -15,7 +15,21 @@ namespace OneClickMlflow.Emulator;
 /// </summary>
 public sealed class EmulatorState
 {
+    /// <summary>
+    /// The organization every project is seeded into unless told otherwise. Its domain is the one the tests' users
+    /// and groups have, so Google's managed OAuth client serves them as it serves an organization's own users.
+    /// </summary>
+    public const string DefaultOrganizationId = "100000000001";
+    public const string DefaultOrganizationDomain = "example.com";
+    public const string DefaultDirectoryCustomerId = "C01234567";
+    public const string DefaultParent = "organizations/" + DefaultOrganizationId;
+
+    /// <summary>The parent of a project in no organization, as a project made with a personal account is.</summary>
+    public const string? NoOrganization = null;
+
     private readonly Dictionary<string, ProjectState> projects = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, OrganizationState> organizations = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, FolderState> folders = new(StringComparer.Ordinal);
     private readonly Dictionary<string, ServiceAccountRecord> serviceAccounts = new(StringComparer.OrdinalIgnoreCase);
     private readonly Dictionary<Type, object> apiStates = new();
 
@@ -24,6 +38,7 @@ public sealed class EmulatorState
         Clock = clock ?? TimeProvider.System;
         Operations = new OperationStore(Gate, Latency, Clock);
         Tokens = new TokenStore(Clock);
+        AddOrganization(DefaultOrganizationId, DefaultOrganizationDomain, DefaultDirectoryCustomerId);
     }
 
     /// <summary>The single lock guarding projects, service accounts and operation completion.</summary>
@@ -65,8 +80,13 @@ public sealed class EmulatorState
         }
     }
 
-    /// <summary>Seeds a project; without <paramref name="enabledServices"/> it has the services Google enables by default.</summary>
-    public ProjectState AddProject(string projectId, long? projectNumber = null, IEnumerable<string>? enabledServices = null)
+    /// <summary>
+    /// Seeds a project; without <paramref name="enabledServices"/> it has the services Google enables by default. Its
+    /// <paramref name="parent"/> is the default organization unless another organization or folder is named, or
+    /// <see cref="NoOrganization"/>.
+    /// </summary>
+    public ProjectState AddProject(string projectId, long? projectNumber = null, IEnumerable<string>? enabledServices = null,
+        string? parent = DefaultParent)
     {
         if (!ResourceNames.IsValidProjectId(projectId))
         {
@@ -81,7 +101,8 @@ public sealed class EmulatorState
             {
                 throw new InvalidOperationException($"Project '{projectId}' already exists.");
             }
-            var project = new ProjectState(projectId, projectNumber ?? ProjectState.DeriveNumber(projectId), Clock.GetUtcNow());
+            RequireParent(parent);
+            var project = new ProjectState(projectId, projectNumber ?? ProjectState.DeriveNumber(projectId), Clock.GetUtcNow()) { Parent = parent };
             foreach (var service in enabledServices ?? ProjectState.DefaultServices)
             {
                 project.EnabledServices.Add(service);
@@ -115,6 +136,89 @@ public sealed class EmulatorState
         lock (Gate)
         {
             GetProject(projectId).Policy.AddBinding(role, member);
+        }
+    }
+
+    public IReadOnlyList<OrganizationState> Organizations
+    {
+        get
+        {
+            lock (Gate)
+            {
+                return organizations.Values.OrderBy(o => o.Id, StringComparer.Ordinal).ToList();
+            }
+        }
+    }
+
+    /// <summary>Seeds an organization: a numeric id and the primary domain Google shows as its displayName.</summary>
+    public OrganizationState AddOrganization(string id, string domain, string? directoryCustomerId = null)
+    {
+        if (!NumericId(id) || !domain.Contains('.') || domain != domain.ToLowerInvariant())
+        {
+            throw new ArgumentException($"An organization needs a numeric id and a lowercase domain, not '{id}' and '{domain}'.", nameof(id));
+        }
+        lock (Gate)
+        {
+            if (organizations.ContainsKey(id))
+            {
+                throw new InvalidOperationException($"Organization '{id}' already exists.");
+            }
+            var organization = new OrganizationState(id, domain, directoryCustomerId ?? "C" + id.PadLeft(8, '0')[^8..], Clock.GetUtcNow());
+            organizations[id] = organization;
+            return organization;
+        }
+    }
+
+    /// <summary>Seeds a folder under an organization or another folder.</summary>
+    public FolderState AddFolder(string id, string parent)
+    {
+        if (!NumericId(id))
+        {
+            throw new ArgumentException($"A folder id is numeric, not '{id}'.", nameof(id));
+        }
+        lock (Gate)
+        {
+            RequireParent(parent);
+            if (folders.ContainsKey(id))
+            {
+                throw new InvalidOperationException($"Folder '{id}' already exists.");
+            }
+            var folder = new FolderState(id, parent);
+            folders[id] = folder;
+            return folder;
+        }
+    }
+
+    public OrganizationState? FindOrganization(string id)
+    {
+        lock (Gate)
+        {
+            return organizations.GetValueOrDefault(id);
+        }
+    }
+
+    /// <summary>The project's parent, its parent's parent, ... up to the organization (empty for a project in none).</summary>
+    public IReadOnlyList<string> AncestorsOf(ProjectState project)
+    {
+        lock (Gate)
+        {
+            var ancestors = new List<string>();
+            for (var next = project.Parent; next is not null;)
+            {
+                ancestors.Add(next);
+                next = next.StartsWith("folders/", StringComparison.Ordinal) ? folders[next["folders/".Length..]].Parent : null;
+            }
+            return ancestors;
+        }
+    }
+
+    /// <summary>Adds a member to a role on an organization (seeding; no etag check).</summary>
+    public void GrantOnOrganization(string organizationId, string role, string member)
+    {
+        lock (Gate)
+        {
+            (FindOrganization(organizationId) ?? throw new KeyNotFoundException($"Organization '{organizationId}' is not seeded."))
+                .Policy.AddBinding(role, member);
         }
     }
 
@@ -181,6 +285,19 @@ public sealed class EmulatorState
         }
     }
 
+    /// <summary>Whether a caller holds a permission on an organization, through the organization's own policy.</summary>
+    public bool HasPermission(Principal? caller, OrganizationState organization, string permission)
+    {
+        if (caller is null)
+        {
+            return AllowUnauthenticated;
+        }
+        lock (Gate)
+        {
+            return organization.Policy.Grants(caller.Member, permission);
+        }
+    }
+
     /// <summary>Whether a caller holds a permission on a service account, through its own policy or its project's.</summary>
     public bool HasPermission(Principal? caller, ServiceAccountRecord account, string permission)
     {
@@ -228,6 +345,7 @@ public sealed class EmulatorState
                 {
                     ["projectId"] = project.ProjectId,
                     ["projectNumber"] = project.ProjectNumber.ToString(),
+                    ["parent"] = project.Parent,
                     ["enabledServices"] = new JsonArray(project.EnabledServices.Select(s => (JsonNode?)s).ToArray()),
                     ["iamPolicy"] = project.Policy.ToJson(),
                 });
@@ -257,9 +375,20 @@ public sealed class EmulatorState
                     apis[type.Name] = dumpable.Dump();
                 }
             }
+            var organizationsJson = new JsonArray(Organizations.Select(o => (JsonNode?)new JsonObject
+            {
+                ["name"] = o.Name,
+                ["domain"] = o.Domain,
+                ["directoryCustomerId"] = o.DirectoryCustomerId,
+                ["iamPolicy"] = o.Policy.ToJson(),
+            }).ToArray());
+            var foldersJson = new JsonArray(folders.Values.OrderBy(f => f.Id, StringComparer.Ordinal)
+                .Select(f => (JsonNode?)new JsonObject { ["name"] = f.Name, ["parent"] = f.Parent }).ToArray());
             return new JsonObject
             {
                 ["apis"] = apis,
+                ["organizations"] = organizationsJson,
+                ["folders"] = foldersJson,
                 ["projects"] = projectsJson,
                 ["serviceAccounts"] = accounts,
                 ["operations"] = operations,
@@ -268,6 +397,23 @@ public sealed class EmulatorState
             };
         }
     }
+
+    private void RequireParent(string? parent)
+    {
+        var known = parent switch
+        {
+            null => true,
+            _ when parent.StartsWith("organizations/", StringComparison.Ordinal) => organizations.ContainsKey(parent["organizations/".Length..]),
+            _ when parent.StartsWith("folders/", StringComparison.Ordinal) => folders.ContainsKey(parent["folders/".Length..]),
+            _ => false,
+        };
+        if (!known)
+        {
+            throw new ArgumentException($"'{parent}' is no seeded organization (organizations/ID) or folder (folders/ID).", nameof(parent));
+        }
+    }
+
+    private static bool NumericId(string id) => id.Length is > 0 and <= 20 && id.All(char.IsAsciiDigit);
 
     private string? ProjectOfEmail(string email)
     {

@@ -6,7 +6,7 @@ using System.Threading.Tasks;
 namespace OneClickMlflow.Emulator;
 
 /// <summary>
-/// Standalone: <c>--port N --env-file FILE [--project ID]... [--allow-unauthenticated] [--latency realistic
+/// Standalone: <c>--port N --env-file FILE [--project ID]... [--project-without-organization ID]... [--allow-unauthenticated] [--latency realistic
 /// --latency-scale 0.01] [--service-account-propagation-delay] [--sql-missing-instance-403] [--record-exchanges] [--exit-on-stdin-close]</c>. Serves on 127.0.0.1 until SIGINT/SIGTERM.
 /// </summary>
 public static class EmulatorProgram
@@ -24,7 +24,7 @@ public static class EmulatorProgram
         {
             await Console.Error.WriteLineAsync(e.Message);
             await Console.Error.WriteLineAsync(
-                "usage: --port N --env-file FILE [--project ID]... [--allow-unauthenticated] " +
+                "usage: --port N --env-file FILE [--project ID]... [--project-without-organization ID]... [--allow-unauthenticated] " +
                 "[--latency zero|realistic] [--latency-scale X] [--service-account-propagation-delay] [--sql-missing-instance-403] [--record-exchanges] [--exit-on-stdin-close]");
             return 2;
         }
@@ -81,6 +81,11 @@ public static class EmulatorProgram
                     break;
                 case "--project":
                     options.Projects.Add(Value());
+                    break;
+                case "--project-without-organization":
+                    var alone = Value();
+                    options.Projects.Add(alone);
+                    options.ProjectsWithoutOrganization.Add(alone);
                     break;
                 case "--allow-unauthenticated":
                     options.AllowUnauthenticated = true;

@@ -7,7 +7,7 @@ using OneClickMlflow.Emulator.Iam;
 
 namespace OneClickMlflow.Emulator;
 
-/// <summary>A seeded project: identity, enabled services and its IAM policy. Guard access with <see cref="EmulatorState.Gate"/>.</summary>
+/// <summary>A seeded project: identity, parent, enabled services and its IAM policy. Guard access with <see cref="EmulatorState.Gate"/>.</summary>
 public sealed class ProjectState
 {
     /// <summary>What Google enables on a new project.</summary>
@@ -41,6 +41,8 @@ public sealed class ProjectState
     public long ProjectNumber { get; }
     public string Name { get; set; }
     public DateTimeOffset CreateTime { get; }
+    /// <summary><c>organizations/ID</c>, <c>folders/ID</c>, or null for a project in no organization.</summary>
+    public string? Parent { get; set; }
     public SortedSet<string> EnabledServices { get; } = new(StringComparer.Ordinal);
     public IamPolicy Policy { get; } = new();
 

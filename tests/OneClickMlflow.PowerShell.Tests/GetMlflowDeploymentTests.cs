@@ -92,6 +92,30 @@ public sealed class GetMlflowDeploymentTests
     }
 
     [Fact]
+    public void Reports_drift_in_the_apps_oauth_client_and_New_MlflowDeployment_puts_it_back()
+    {
+        var project = NewProject("ps-get-oauth-drift");
+        Deploy(project, "mlflow", "europe-west1");
+        lock (emulator.Host.State.Gate)
+        {
+            emulator.Host.State.ApiState<AppEngineState>().Apps[project].OAuthClientId = "999-other.apps.googleusercontent.com";
+        }
+        emulator.Host.ClearRequests();
+
+        var drifted = Assert.Single(Deployments(PowerShellRunner.Run($"Get-MlflowDeployment -ProjectId {project}")));
+        Assert.Equal(0, MutatingRequestCount());
+        Deploy(project, "mlflow", "europe-west1");
+        var converged = Assert.Single(Deployments(PowerShellRunner.Run($"Get-MlflowDeployment -ProjectId {project}")));
+
+        Assert.Equal("999-other.apps.googleusercontent.com", drifted.OAuthClient);
+        var change = Assert.Single(drifted.Drift);
+        Assert.Equal("iap", change.ResourceId);
+        Assert.Contains("want Google's managed OAuth client", change.Reason);
+        Assert.True(converged.InSync, string.Join("; ", converged.Drift));
+        Assert.Equal("Google-managed", converged.OAuthClient);
+    }
+
+    [Fact]
     public void Name_picks_deployments_by_wildcard_and_a_missing_exact_name_is_an_ObjectNotFound_error()
     {
         var project = NewProject("ps-get-names");

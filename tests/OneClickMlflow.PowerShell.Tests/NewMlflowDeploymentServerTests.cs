@@ -9,6 +9,7 @@ using System.Text.Json.Nodes;
 using System.Threading;
 using System.Threading.Tasks;
 using OneClickMlflow.Deployment;
+using OneClickMlflow.Emulator;
 using OneClickMlflow.Emulator.Apis;
 using OneClickMlflow.Google;
 using OneClickMlflow.Tokens;
@@ -153,6 +154,64 @@ public sealed class NewMlflowDeploymentServerTests
         Assert.Matches(@"OAuthClient\s+: 42-abc\.apps\.googleusercontent\.com", everything);
         Assert.Contains("updateMask=iap", everything); // the debug line of the request that carried the secret
         Assert.DoesNotContain(secret, everything);
+    }
+
+    [Fact]
+    public void A_project_in_no_organization_is_refused_before_any_change_with_the_custom_client_remedy()
+    {
+        var project = "ps-server-no-org";
+        emulator.Host.State.AddProject(project, parent: EmulatorState.NoOrganization);
+        emulator.Host.State.Grant(project, "roles/owner", emulator.Deployer);
+        emulator.Host.ClearRequests();
+
+        var result = PowerShellRunner.Run($"New-MlflowDeployment {TestImage.Argument} -ProjectId {project} -Region europe-west1 -WebAppUser user:alice@example.com");
+
+        var error = Assert.Single(result.Errors);
+        Assert.StartsWith("DeploymentCannotBeChanged,", error.FullyQualifiedErrorId);
+        Assert.Contains($"project '{project}' belongs to no organization", error.ToString());
+        Assert.Contains("-OAuthClientId and -OAuthClientSecret", error.ToString());
+        Assert.Contains("Get-MlflowTrackingToken", error.ToString());
+        Assert.Empty(result.Output);
+        Assert.DoesNotContain(emulator.Host.Requests, r => r.Mutating);
+    }
+
+    [Fact]
+    public void A_deployer_who_cannot_read_the_organization_is_warned_and_the_plan_goes_on()
+    {
+        var project = "ps-server-hidden-org";
+        emulator.Host.State.AddOrganization("200000000007", "hidden.example");
+        emulator.Host.State.AddProject(project, parent: "organizations/200000000007");
+        emulator.Host.State.Grant(project, "roles/owner", emulator.Deployer);
+
+        var result = PowerShellRunner.Run(
+            $"New-MlflowDeployment {TestImage.Argument} -ProjectId {project} -Region europe-west1 -WebAppUser user:bob@gmail.com -PlanOnly");
+
+        Assert.Empty(result.Errors);
+        Assert.NotEmpty(result.Output);
+        var warning = Assert.Single(result.Warnings);
+        Assert.Contains("could not be read", warning);
+        Assert.Contains("user:bob@gmail.com", warning);
+        Assert.Contains("-OAuthClientId", warning);
+    }
+
+    [Fact]
+    public void A_second_deployment_with_another_oauth_client_is_refused_naming_the_first_unless_told_to_change_the_shared_client()
+    {
+        var project = NewProject("ps-server-shared-oauth");
+        Deploy($"-ProjectId {project}");
+        const string client = "-OAuthClientId 42-abc.apps.googleusercontent.com -OAuthClientSecret (ConvertTo-SecureString 's3cret' -AsPlainText -Force)";
+        emulator.Host.ClearRequests();
+
+        var refused = PowerShellRunner.Run($"New-MlflowDeployment {TestImage.Argument} -ProjectId {project} -Region europe-west1 -Name team-b {client}");
+        Assert.DoesNotContain(emulator.Host.Requests, r => r.Mutating);
+        var moved = Deploy($"-ProjectId {project} -Name team-b {client} -ChangeSharedOAuthClient");
+
+        var error = Assert.Single(refused.Errors);
+        Assert.StartsWith("DeploymentCannotBeChanged,", error.FullyQualifiedErrorId);
+        Assert.Contains("deployment 'mlflow' relies on Google's managed OAuth client", error.ToString());
+        Assert.Contains("-ChangeSharedOAuthClient", error.ToString());
+        Assert.Equal("42-abc.apps.googleusercontent.com", moved.OAuthClient);
+        Assert.Equal("42-abc.apps.googleusercontent.com", emulator.Host.State.ApiState<AppEngineState>().Apps[project].OAuthClientId);
     }
 
     [Fact]

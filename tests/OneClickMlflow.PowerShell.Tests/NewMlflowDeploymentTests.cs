@@ -54,9 +54,9 @@ public sealed class NewMlflowDeploymentTests
         Assert.Equal($"europe-west1-docker.pkg.dev/{project}/{names.ArtifactRepositoryName}", deployment.ImageRepository);
         Assert.Equal(new[] { names.LogPusherServiceAccountEmail, names.ServerServiceAccountEmail }, deployment.ServiceAccounts);
         Assert.Equal(new[] { "user:alice@example.com" }, deployment.WebAppUser);
-        // All but four: the image is given (in a public repository the server may already read), the new service's
-        // first version takes its traffic, and no older version exists.
-        Assert.Equal(deployment.Changes.Count - 4, deployment.ChangeCount);
+        // All but five: the image is given (in a public repository the server may already read), the new service's
+        // first version takes its traffic, no older version exists, and the project's organization is only read.
+        Assert.Equal(deployment.Changes.Count - 5, deployment.ChangeCount);
         Assert.True(Read(s => s.ApiState<StorageState>().Buckets.ContainsKey(names.BucketName)));
 
         emulator.Host.ClearRequests();
@@ -92,14 +92,15 @@ public sealed class NewMlflowDeploymentTests
         var changes = result.Output.Select(o => Assert.IsType<PlannedChange>(o.BaseObject)).ToList();
         Assert.Equal(new[] { "apis", "network", "bucket", "log-pusher-account", "server-account", "peering-range", "private-services-access", "bucket-iam", "image-repository",
                 "sql-instance", "sql-database", "sql-user", "db-password-secret", "db-password-access", "sql-client-role", "log-writer-role",
-                "metric-writer-role", "app-engine-app", "iap", "server-image", "image-read-access", "server-version", "server-traffic", "old-versions",
-                "keyless-logging", "iap-access" }.OrderBy(i => i),
+                "metric-writer-role", "app-engine-app", "organization", "iap", "server-image", "image-read-access", "server-version", "server-traffic",
+                "old-versions", "keyless-logging", "iap-access" }.OrderBy(i => i),
             changes.Select(c => c.ResourceId).OrderBy(i => i));
         Assert.Equal(ChangeAction.Update, changes.Single(c => c.ResourceId == "apis").Action);
         Assert.Contains("sqladmin.googleapis.com", changes.Single(c => c.ResourceId == "apis").Reason);
-        Assert.All(changes.Where(c => c.ResourceId is not ("apis" or "bucket-iam" or "server-image" or "image-read-access")),
-            c => Assert.Equal(ChangeAction.Create, c.Action));
+        Assert.Equal(ChangeAction.None, changes.Single(c => c.ResourceId == "organization").Action);
         Assert.Equal(ChangeAction.None, changes.Single(c => c.ResourceId == "image-read-access").Action);
+        Assert.All(changes.Where(c => c.ResourceId is not ("apis" or "bucket-iam" or "server-image" or "organization" or "image-read-access")),
+            c => Assert.Equal(ChangeAction.Create, c.Action));
         Assert.Equal(0, MutatingRequestCount());
     }
 

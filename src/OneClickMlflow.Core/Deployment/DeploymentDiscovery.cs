@@ -7,35 +7,49 @@ using OneClickMlflow.Google;
 
 namespace OneClickMlflow.Deployment
 {
-    /// <summary>A deployment found in a project: its name and region.</summary>
+    /// <summary>A deployment found in a project: its name and region, and the OAuth client it relies on.</summary>
     public sealed class DeploymentLocation
     {
-        public DeploymentLocation(string name, string region)
+        public DeploymentLocation(string name, string region, string? oauthClientId = null)
         {
             Name = name;
             Region = region;
+            OAuthClientId = oauthClientId;
         }
 
         public string Name { get; }
 
         public string Region { get; }
+
+        /// <summary>
+        /// The OAuth client the deployment was made with, from its bucket's <see cref="OAuthClientLabel.Key"/> label:
+        /// empty for Google's managed client, null when not recorded (a deployment made before the label existed).
+        /// </summary>
+        public string? OAuthClientId { get; }
     }
 
     /// <summary>
     /// Finds the deployments of a project, and what New-MlflowDeployment was given for one, from what Google holds:
-    /// the oneclick-mlflow label of the artifacts buckets, and the private network of the Cloud SQL instance.
+    /// the oneclick-mlflow label of the artifacts buckets (with the oneclick-mlflow-oauth label, the OAuth client each
+    /// relies on), and the private network of the Cloud SQL instance.
     /// Only reads.
     /// </summary>
     public static class DeploymentDiscovery
     {
         /// <summary>Each labelled bucket is one deployment: the label value is its name, the bucket's location its region.</summary>
-        public static async Task<IReadOnlyList<DeploymentLocation>> FindAsync(GoogleCloudSession session, string projectId,
+        public static Task<IReadOnlyList<DeploymentLocation>> FindAsync(GoogleCloudSession session, string projectId,
+            Func<string, bool>? nameMatches, CancellationToken cancellationToken) =>
+            FindAsync(session.Storage, projectId, nameMatches, cancellationToken);
+
+        /// <summary>As above, with the storage client alone (one bucket listing).</summary>
+        public static async Task<IReadOnlyList<DeploymentLocation>> FindAsync(StorageClient storage, string projectId,
             Func<string, bool>? nameMatches, CancellationToken cancellationToken)
         {
-            var buckets = await session.Storage.ListBucketsAsync(projectId, cancellationToken).ConfigureAwait(false);
+            var buckets = await storage.ListBucketsAsync(projectId, cancellationToken).ConfigureAwait(false);
             return buckets
                 .Where(b => b.Labels != null && b.Labels.ContainsKey(DeploymentNames.LabelKey) && b.Location != null)
-                .Select(b => new DeploymentLocation(b.Labels![DeploymentNames.LabelKey], b.Location!.ToLowerInvariant()))
+                .Select(b => new DeploymentLocation(b.Labels![DeploymentNames.LabelKey], b.Location!.ToLowerInvariant(),
+                    OAuthClientLabel.ClientIdOf(b.Labels.TryGetValue(OAuthClientLabel.Key, out var oauth) ? oauth : null)))
                 .Where(d => nameMatches == null || nameMatches(d.Name))
                 .GroupBy(d => d.Name, StringComparer.Ordinal)
                 .Select(g => g.First())

@@ -20,7 +20,7 @@ namespace OneClickMlflow.Deployment
             Network = new NetworkResource(session.Compute, spec.Network, spec.UsesExistingNetwork, Apis);
             PeeringRange = new PeeringRangeResource(session.Compute, names.PeeringRangeName, Network, names.Labels);
             PrivateServicesAccess = new PrivateServicesConnectionResource(session.ServiceNetworking, session.ResourceManager, Network, PeeringRange);
-            Bucket = new ArtifactBucketResource(session.Storage, spec.ProjectId, names.BucketName, spec.Region, names.Labels, Apis);
+            Bucket = new ArtifactBucketResource(session.Storage, spec.ProjectId, names.BucketName, spec.Region, BucketLabels(spec), Apis);
             LogPusher = new ServiceAccountResource(session.Iam, "log-pusher-account", spec.ProjectId, DeploymentNames.LogPusherServiceAccountId,
                 names.LogPusherServiceAccountEmail, "MLflow log pusher",
                 "Pushes runs and artifacts to the MLflow tracking server (one-click-mlflow).", Apis);
@@ -52,7 +52,8 @@ namespace OneClickMlflow.Deployment
             var appEngine = session.AppEngine;
             var project = spec.ProjectId;
             App = new AppEngineAppResource(appEngine, project, spec.Input.AppEngineLocationId, Apis);
-            Iap = new IapResource(appEngine, App, server);
+            Organization = new ProjectOrganizationResource(session.ResourceManager, project, server, spec.Input.WebAppUsers);
+            Iap = new IapResource(appEngine, session.Storage, App, project, spec.Names.Name, server);
             Image = server.Image != null || server.FollowLive || builtInImage == null
                 ? new GivenImageResource(server.Image, required: !server.FollowLive, GoogleAccessToken(session))
                 : new PublishedImageResource(PublishRequest(spec, builtInImage), builtInImage.Options, ImageRepository);
@@ -66,6 +67,17 @@ namespace OneClickMlflow.Deployment
             OldVersions = new OldVersionsResource(appEngine, project, locator, Version, Traffic);
             KeylessLogging = new KeylessLoggingResource(session.Iam, session.Iap, project, locator, server, spec.Input.WebAppUsers, LogPusher, Version);
             IapAccess = new IapAccessResource(session.Iap, locator, server, spec.Input.WebAppUsers, LogPusher, Version, KeylessLogging);
+        }
+
+        /// <summary>The deployment's label, and the OAuth client it relies on unless that is read rather than given.</summary>
+        private static IReadOnlyDictionary<string, string> BucketLabels(MlflowDeploymentSpec spec)
+        {
+            var labels = spec.Names.Labels.ToDictionary(l => l.Key, l => l.Value);
+            if (!spec.Input.Server.FollowLive)
+            {
+                labels[OAuthClientLabel.Key] = OAuthClientLabel.ValueOf(spec.Input.Server.OAuthClient?.ClientId ?? "");
+            }
+            return labels;
         }
 
         private static System.Func<CancellationToken, Task<string>> GoogleAccessToken(GoogleCloudSession session)
@@ -119,6 +131,8 @@ namespace OneClickMlflow.Deployment
 
         public AppEngineAppResource App { get; private set; } = null!;
 
+        public ProjectOrganizationResource Organization { get; private set; } = null!;
+
         public IapResource Iap { get; private set; } = null!;
 
         public ServerImageResource Image { get; private set; } = null!;
@@ -138,7 +152,7 @@ namespace OneClickMlflow.Deployment
         {
             Apis, Network, PeeringRange, PrivateServicesAccess, Bucket, LogPusher, Server, BucketAccess, ImageRepository,
             DatabaseInstance, Database, DatabasePasswordSecret, DatabaseUser, DatabasePasswordAccess, SqlClientRole, LogWriterRole,
-            MetricWriterRole, App, Iap, Image, ImageReadAccess, Version, Traffic, OldVersions, KeylessLogging, IapAccess,
+            MetricWriterRole, App, Organization, Iap, Image, ImageReadAccess, Version, Traffic, OldVersions, KeylessLogging, IapAccess,
         };
 
         /// <summary>The deployment as it stands after a run.</summary>

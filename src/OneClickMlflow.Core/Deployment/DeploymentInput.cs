@@ -33,6 +33,9 @@ namespace OneClickMlflow.Deployment
 
         public SecureString? OAuthClientSecret { get; set; }
 
+        /// <summary>True lets this deployment change the app's OAuth client although other deployments rely on the current one.</summary>
+        public bool ChangeSharedOAuthClient { get; set; }
+
         /// <summary>True stops web users from minting tokens as the log pusher (and removes the grants made before).</summary>
         public bool NoKeylessLogging { get; set; }
 

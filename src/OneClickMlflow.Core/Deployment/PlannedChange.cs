@@ -9,8 +9,9 @@ namespace OneClickMlflow.Deployment
         private static readonly IReadOnlyDictionary<string, string> NoDetails = new Dictionary<string, string>();
 
         internal PlannedChange(Resource resource, ChangeAction action, string reason,
-            IReadOnlyDictionary<string, string>? details, bool observed)
+            IReadOnlyDictionary<string, string>? details, bool observed, string? warning = null)
         {
+            Warning = warning;
             ResourceId = resource.Id;
             Kind = resource.Kind;
             Name = resource.Name;
@@ -43,6 +44,9 @@ namespace OneClickMlflow.Deployment
 
         /// <summary>False when the resource was not read because a dependency does not exist yet.</summary>
         public bool Observed { get; }
+
+        /// <summary>Something the plan could not make sure of and the user should know before applying it; null for none.</summary>
+        public string? Warning { get; }
 
         /// <summary>What ShouldProcess shows as the target: "Compute network 'mlflow-network'".</summary>
         public string Target => $"{Kind} '{Name}'";

@@ -75,6 +75,10 @@ namespace OneClickMlflow.Deployment
         protected PlannedChange Unchanged(string reason = "up to date") =>
             new PlannedChange(this, ChangeAction.None, reason, null, observed: true);
 
+        /// <summary>No change, with a warning the caller shows the user (see <see cref="PlannedChange.Warning"/>).</summary>
+        protected PlannedChange Unchanged(string reason, string warning) =>
+            new PlannedChange(this, ChangeAction.None, reason, null, observed: true, warning);
+
         /// <summary>Use as <c>throw Refuse("...")</c> when the existing resource cannot be changed in place.</summary>
         protected PlanningException Refuse(string reason) =>
             new PlanningException(new PlanningRefusal(Id, Kind, Name, reason));

@@ -34,6 +34,12 @@ namespace OneClickMlflow.Deployment
         /// <summary>-OAuthClientId with -OAuthClientSecret, or null for Google's managed OAuth client.</summary>
         public OAuthClient? OAuthClient { get; private set; }
 
+        /// <summary>
+        /// -ChangeSharedOAuthClient: the OAuth client is the whole App Engine application's, so a plan refuses to change
+        /// it while another deployment relies on the current one, unless this is set.
+        /// </summary>
+        public bool ChangeSharedOAuthClient { get; private set; }
+
         /// <summary>Whether web users may mint tokens as the log pusher (off with -NoKeylessLogging).</summary>
         public bool KeylessLogging { get; private set; } = true;
 
@@ -55,7 +61,12 @@ namespace OneClickMlflow.Deployment
 
         public static ServerSettings Validate(DeploymentInput input)
         {
-            var settings = new ServerSettings { FollowLive = input.ServerSettingsFromLive, KeylessLogging = !input.NoKeylessLogging };
+            var settings = new ServerSettings
+            {
+                FollowLive = input.ServerSettingsFromLive,
+                KeylessLogging = !input.NoKeylessLogging,
+                ChangeSharedOAuthClient = input.ChangeSharedOAuthClient,
+            };
             if (!string.IsNullOrWhiteSpace(input.Image))
             {
                 settings.Image = ServerImageReference.TryParse(input.Image, out var image) ? image : throw new InvalidDeploymentInputException("Image",
@@ -91,10 +102,11 @@ namespace OneClickMlflow.Deployment
             {
                 throw new InvalidDeploymentInputException("OAuthClientSecret", "-OAuthClientId needs the client's secret as a SecureString: pass -OAuthClientSecret (Read-Host -AsSecureString).");
             }
-            if (!id.EndsWith(".apps.googleusercontent.com", StringComparison.Ordinal))
+            if (!OAuthClientLabel.IsClientId(id))
             {
                 throw new InvalidDeploymentInputException("OAuthClientId",
-                    $"'{id}' is not an OAuth client id; it ends in '.apps.googleusercontent.com' (Google Cloud console, APIs & Services, Credentials).");
+                    $"'{id}' is not an OAuth client id: Google's read NUMBER-ID.apps.googleusercontent.com, lowercase letters, digits and " +
+                    "hyphens before the suffix (Google Cloud console, APIs & Services, Credentials).");
             }
             return new OAuthClient(id, secret!);
         }

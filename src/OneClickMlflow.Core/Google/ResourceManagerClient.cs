@@ -19,7 +19,7 @@ namespace OneClickMlflow.Google
         public string? LifecycleState { get; set; }
     }
 
-    /// <summary>Resource Manager v1: the project and its IAM policy.</summary>
+    /// <summary>Resource Manager v1: the project, its ancestry and organization, and its IAM policy.</summary>
     public sealed class ResourceManagerClient : GoogleApiClient
     {
         public ResourceManagerClient(GoogleHttpPipeline pipeline, ApiEndpoints endpoints)
@@ -29,6 +29,26 @@ namespace OneClickMlflow.Google
 
         public Task<ProjectInfo> GetProjectAsync(string projectId, CancellationToken cancellationToken) =>
             GetAsync<ProjectInfo>($"projects/{Escape(projectId)}", cancellationToken);
+
+        /// <summary>The project's ancestors, the project first (v1 projects.getAncestry; needs resourcemanager.projects.get).</summary>
+        public async Task<IReadOnlyList<ResourceId>> GetAncestryAsync(string projectId, CancellationToken cancellationToken)
+        {
+            var answer = await SendAsync<GetAncestryResponse>(HttpMethod.Post, $"projects/{Escape(projectId)}:getAncestry",
+                new { }, RequestRetry.Safe, cancellationToken).ConfigureAwait(false);
+            var ancestors = new List<ResourceId>();
+            foreach (var ancestor in answer.Ancestor ?? new List<Ancestor>())
+            {
+                if (ancestor.ResourceId != null)
+                {
+                    ancestors.Add(ancestor.ResourceId);
+                }
+            }
+            return ancestors;
+        }
+
+        /// <summary>v1 organizations.get (needs resourcemanager.organizations.get on the organization itself).</summary>
+        public Task<Organization> GetOrganizationAsync(string organizationId, CancellationToken cancellationToken) =>
+            GetAsync<Organization>($"organizations/{Escape(organizationId)}", cancellationToken);
 
         public Task<IamPolicy> GetIamPolicyAsync(string projectId, CancellationToken cancellationToken) =>
             SendAsync<IamPolicy>(HttpMethod.Post, $"projects/{Escape(projectId)}:getIamPolicy",

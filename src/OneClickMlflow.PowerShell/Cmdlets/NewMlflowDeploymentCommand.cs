@@ -82,6 +82,10 @@ namespace OneClickMlflow.PowerShell.Cmdlets
         [Parameter]
         public SecureString? OAuthClientSecret { get; set; }
 
+        /// <summary>Change the App Engine application's OAuth client although other deployments of the project rely on the current one.</summary>
+        [Parameter]
+        public SwitchParameter ChangeSharedOAuthClient { get; set; }
+
         /// <summary>Do not let web users mint tokens as the log pusher (and remove such grants made before).</summary>
         [Parameter]
         public SwitchParameter NoKeylessLogging { get; set; }
@@ -132,6 +136,7 @@ namespace OneClickMlflow.PowerShell.Cmdlets
                     Service = Service,
                     OAuthClientId = OAuthClientId,
                     OAuthClientSecret = OAuthClientSecret,
+                    ChangeSharedOAuthClient = ChangeSharedOAuthClient,
                     NoKeylessLogging = NoKeylessLogging,
                     Cpu = Cpu,
                     MemoryGb = MemoryGb,
@@ -169,6 +174,10 @@ namespace OneClickMlflow.PowerShell.Cmdlets
             var graph = DeploymentGraphBuilder.Build(spec, session, spec.Input.Server.Image == null ? BuiltInImage(session) : null);
             var plan = RunAsync(ct => engine.PlanAsync(graph.Resources, ct));
             WriteVerbose("Plan: " + plan.Summary);
+            foreach (var warning in plan.Changes.Select(c => c.Warning).OfType<string>())
+            {
+                WriteWarning(warning);
+            }
             var tagged = spec.Input.Server.Image is { IsPinned: false } given ? given : null;
             if (tagged != null)
             {

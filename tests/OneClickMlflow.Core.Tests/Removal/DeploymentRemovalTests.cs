@@ -107,15 +107,18 @@ public sealed class DeploymentRemovalTests : RemovalTestBase
     }
 
     [Fact]
-    public async Task The_kept_bucket_loses_the_label_and_the_accounts_access_so_the_project_no_longer_lists_the_deployment()
+    public async Task The_kept_bucket_loses_the_labels_and_the_accounts_access_so_the_project_no_longer_lists_the_deployment()
     {
         await DeployAsync();
+        using var before = await SessionAsync();
+        Assert.Equal(OAuthClientLabel.GoogleManagedValue, (await before.Storage.GetBucketAsync(Names.BucketName, CancellationToken.None))!.Labels![OAuthClientLabel.Key]);
 
         await RemoveAsync();
 
         using var session = await SessionAsync();
         var bucket = await session.Storage.GetBucketAsync(Names.BucketName, CancellationToken.None);
         Assert.False(bucket!.Labels?.ContainsKey(DeploymentNames.LabelKey) ?? false);
+        Assert.False(bucket.Labels?.ContainsKey(OAuthClientLabel.Key) ?? false);
         var policy = await session.Storage.GetIamPolicyAsync(Names.BucketName, CancellationToken.None);
         Assert.DoesNotContain(policy.Bindings, b => b.Members.Any(m => m.Contains(Names.ServerServiceAccountEmail) || m.Contains(Names.LogPusherServiceAccountEmail)));
         var projectPolicy = await session.ResourceManager.GetIamPolicyAsync(Project, CancellationToken.None);

@@ -1,7 +1,5 @@
 using System.Collections.Generic;
 using System.Linq;
-using System.Net;
-using System.Security;
 using System.Threading.Tasks;
 using OneClickMlflow.Deployment;
 using Xunit;
@@ -153,15 +151,6 @@ public sealed class ServerAccessTests : ServerDeploymentTestBase
         Assert.Null(Service("team-b"));
         Assert.Single(VersionIds("default"));
     }
-
-    private static DeploymentInput WithClient(DeploymentInput input, string secret)
-    {
-        input.OAuthClientId = "1234-abc.apps.googleusercontent.com";
-        input.OAuthClientSecret = Secure(secret);
-        return input;
-    }
-
-    private static SecureString Secure(string text) => new NetworkCredential("", text).SecurePassword;
 
     private static string Sha256(string text) =>
         System.Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(text)));

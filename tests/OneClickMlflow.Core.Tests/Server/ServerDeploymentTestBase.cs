@@ -1,6 +1,8 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
+using System.Net;
+using System.Security;
 using System.Threading;
 using System.Threading.Tasks;
 using OneClickMlflow.Deployment;
@@ -21,6 +23,25 @@ public abstract class ServerDeploymentTestBase : PlatformDeploymentTestBase
         Image = image,
         WebAppUsers = webUsers,
     };
+
+    /// <summary>A custom OAuth client for IAP, as New-MlflowDeployment -OAuthClientId -OAuthClientSecret gives it.</summary>
+    protected const string CustomClient = "1234-abc.apps.googleusercontent.com";
+
+    protected static DeploymentInput WithClient(DeploymentInput input, string secret)
+    {
+        input.OAuthClientId = CustomClient;
+        input.OAuthClientSecret = Secure(secret);
+        return input;
+    }
+
+    protected static SecureString Secure(string text) => new NetworkCredential("", text).SecurePassword;
+
+    /// <summary>What Get-MlflowDeployment plans for a deployment: the wanted server is the one running.</summary>
+    protected static DeploymentInput Live(string name = DeploymentNames.DefaultName) =>
+        new() { ProjectId = Project, Region = Region, Name = name, ServerSettingsFromLive = true };
+
+    /// <summary>The changes a plan would make (Get-MlflowDeployment's drift).</summary>
+    protected static List<PlannedChange> Drift(DeploymentPlan plan) => plan.Changes.Where(c => c.Action != ChangeAction.None).ToList();
 
     /// <summary>Plans and applies everything; returns the deployment as New-MlflowDeployment reports it.</summary>
     protected async Task<MlflowDeployment> DeployAsync(DeploymentInput input, List<string>? debug = null)

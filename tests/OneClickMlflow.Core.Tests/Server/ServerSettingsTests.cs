@@ -23,6 +23,8 @@ public sealed class ServerSettingsTests
     [InlineData("MinInstances", "0")]
     [InlineData("MaxInstances", "1")]
     [InlineData("OAuthClientId", "not-a-client")]
+    [InlineData("OAuthClientId", "My-Client.apps.googleusercontent.com")]
+    [InlineData("OAuthClientId", ".apps.googleusercontent.com")]
     [InlineData("OAuthClientSecret", "")]
     public void A_bad_value_is_refused_naming_the_parameter(string parameter, string value)
     {

@@ -31,7 +31,15 @@ public static class AdminApi
         .String("role", required: true).Strings("members", required: true);
 
     private static readonly MessageSchema ProjectSchema = new MessageSchema("emulator.Project")
-        .String("projectId", required: true).Int64("projectNumber").Strings("enabledServices").Messages("iamBindings", BindingSchema);
+        .String("projectId", required: true).Int64("projectNumber").Strings("enabledServices").Messages("iamBindings", BindingSchema)
+        .String("parent").Bool("withoutOrganization");
+
+    private static readonly MessageSchema OrganizationSchema = new MessageSchema("emulator.Organization")
+        .String("organizationId", required: true).String("domain", required: true).String("directoryCustomerId")
+        .Messages("iamBindings", BindingSchema);
+
+    private static readonly MessageSchema FolderSchema = new MessageSchema("emulator.Folder")
+        .String("folderId", required: true).String("parent", required: true);
 
     private static readonly MessageSchema KeySchema = new MessageSchema("emulator.KeyRequest")
         .String("projectId", required: true).String("email", required: true);
@@ -92,6 +100,17 @@ public static class AdminApi
                 ["projectId"] = project.ProjectId,
                 ["projectNumber"] = project.ProjectNumber.ToString(CultureInfo.InvariantCulture),
             }, 201);
+        });
+        admin.MapPost("/organizations", async context =>
+        {
+            var organization = SeedOrganization(state, await context.ReadBodyAsync(OrganizationSchema));
+            await context.WriteJsonAsync(new JsonObject { ["name"] = organization.Name, ["displayName"] = organization.Domain }, 201);
+        });
+        admin.MapPost("/folders", async context =>
+        {
+            var body = await context.ReadBodyAsync(FolderSchema);
+            var folder = Seed(() => state.AddFolder(body["folderId"]!.GetValue<string>(), body["parent"]!.GetValue<string>()), "folderId");
+            await context.WriteJsonAsync(new JsonObject { ["name"] = folder.Name, ["parent"] = folder.Parent }, 201);
         });
         admin.MapPost("/keys", async context =>
         {
@@ -202,22 +221,54 @@ public static class AdminApi
     private static ProjectState SeedProject(EmulatorState state, JsonObject body)
     {
         var services = (body["enabledServices"] as JsonArray)?.Select(s => s!.GetValue<string>()).ToList();
-        ProjectState project;
+        var withoutOrganization = body["withoutOrganization"]?.GetValue<bool>() == true;
+        var parent = body["parent"]?.GetValue<string>();
+        if (withoutOrganization && parent is not null)
+        {
+            throw GoogleApiError.InvalidArgument("Give a parent or withoutOrganization, not both.", "parent");
+        }
+        var project = Seed(() => state.AddProject(
+            body["projectId"]!.GetValue<string>(),
+            body["projectNumber"] is JsonNode number ? long.Parse(number.ToString(), CultureInfo.InvariantCulture) : null,
+            services,
+            withoutOrganization ? EmulatorState.NoOrganization : parent ?? EmulatorState.DefaultParent), "projectId");
+        foreach (var (role, member) in Bindings(body))
+        {
+            state.Grant(project.ProjectId, role, member);
+        }
+        return project;
+    }
+
+    private static OrganizationState SeedOrganization(EmulatorState state, JsonObject body)
+    {
+        var organization = Seed(() => state.AddOrganization(body["organizationId"]!.GetValue<string>(), body["domain"]!.GetValue<string>(),
+            body["directoryCustomerId"]?.GetValue<string>()), "organizationId");
+        foreach (var (role, member) in Bindings(body))
+        {
+            state.GrantOnOrganization(organization.Id, role, member);
+        }
+        return organization;
+    }
+
+    /// <summary>Runs a seeding call, answering its refusals as Google's errors (a bad value names <paramref name="field"/>).</summary>
+    private static T Seed<T>(Func<T> seed, string field)
+    {
         try
         {
-            project = state.AddProject(
-                body["projectId"]!.GetValue<string>(),
-                body["projectNumber"] is JsonNode number ? long.Parse(number.ToString(), CultureInfo.InvariantCulture) : null,
-                services);
+            return seed();
         }
         catch (ArgumentException e)
         {
-            throw GoogleApiError.InvalidArgument(e.Message, "projectId");
+            throw GoogleApiError.InvalidArgument(e.Message, e.ParamName == "parent" ? "parent" : field);
         }
         catch (InvalidOperationException e)
         {
             throw GoogleApiError.AlreadyExists(e.Message);
         }
+    }
+
+    private static IEnumerable<(string Role, string Member)> Bindings(JsonObject body)
+    {
         foreach (var binding in (body["iamBindings"] as JsonArray ?? new JsonArray()).OfType<JsonObject>())
         {
             var role = binding["role"]!.GetValue<string>();
@@ -227,10 +278,9 @@ public static class AdminApi
             }
             foreach (var member in binding["members"]!.AsArray().Select(m => m!.GetValue<string>()))
             {
-                state.Grant(project.ProjectId, role, member);
+                yield return (role, member);
             }
         }
-        return project;
     }
 
     private static Task NoContent(HttpContext context)

@@ -140,6 +140,7 @@ public sealed partial class AppEngineApi : IEmulatedApi
             if (mask.Contains("iap"))
             {
                 var iap = body["iap"] as JsonObject ?? new JsonObject();
+                app.LastIapRequest = (JsonObject)iap.DeepClone();
                 app.IapEnabled = iap["enabled"]?.GetValue<bool>() ?? false;
                 app.OAuthClientId = iap["oauth2ClientId"]?.GetValue<string>() is { Length: > 0 } client ? client : null;
                 if (iap["oauth2ClientSecret"]?.GetValue<string>() is { Length: > 0 } secret)

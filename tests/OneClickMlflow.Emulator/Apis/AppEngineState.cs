@@ -44,6 +44,9 @@ public sealed class AppEngineApplication
     public bool IapEnabled { get; set; }
     public string? OAuthClientId { get; set; }
     public string? OAuthClientSecretSha256 { get; set; }
+
+    /// <summary>The <c>iap</c> object of the last PATCH with updateMask iap, as the client sent it (secret included: tests only).</summary>
+    public JsonObject? LastIapRequest { get; set; }
     public Dictionary<string, AppEngineService> Services { get; } = new(StringComparer.Ordinal);
     public IamPolicy IapPolicy { get; } = new();
     public JsonObject IapSettings { get; set; } = new();

@@ -33,7 +33,11 @@ public static class RoleCatalog
             "*.get", "*.list", "*.getIamPolicy", "resourcemanager.projects.get",
             "serviceusage.services.get", "serviceusage.services.list", "serviceusage.operations.get",
         },
-        ["roles/browser"] = new[] { "resourcemanager.projects.get", "resourcemanager.projects.getIamPolicy" },
+        ["roles/browser"] = new[]
+        {
+            "resourcemanager.projects.get", "resourcemanager.projects.getIamPolicy", "resourcemanager.organizations.get", "resourcemanager.folders.get",
+        },
+        ["roles/resourcemanager.organizationViewer"] = new[] { "resourcemanager.organizations.get" },
         ["roles/resourcemanager.projectIamAdmin"] = new[]
         {
             "resourcemanager.projects.get", "resourcemanager.projects.getIamPolicy", "resourcemanager.projects.setIamPolicy",

@@ -45,6 +45,7 @@ public sealed class RequestLog : OrderedLog<RequestLogEntry, System.DateTimeOffs
     {
         "getIamPolicy",
         "testIamPermissions",
+        "getAncestry",
         "signJwt",
         "signBlob",
         "generateAccessToken",

@@ -10,8 +10,9 @@ namespace OneClickMlflow.Deployment.Resources
     /// <summary>
     /// The artifacts bucket in the deployment's region: uniform bucket-level access, public access prevention
     /// enforced, versioning on, the deployment's label. Settings changed behind the deployment's back are put
-    /// back. It holds the artifacts: a removal keeps it (and only takes the deployment's label off, so the project no
-    /// longer lists the deployment), unless told to delete the data, when its objects go and then the bucket.
+    /// back. It also records the OAuth client the deployment relies on (<see cref="OAuthClientLabel"/>). It holds the
+    /// artifacts: a removal keeps it (and only takes the deployment's labels off, so the project no longer lists the
+    /// deployment), unless told to delete the data, when its objects go and then the bucket.
     /// </summary>
     public sealed class ArtifactBucketResource : Resource
     {
@@ -107,11 +108,16 @@ namespace OneClickMlflow.Deployment.Resources
                 return Delete("deleted with every object in it: the artifacts are lost");
             }
 
+            var deploymentLabels = DeploymentLabelKeys.Where(k => live.Labels?.ContainsKey(k) == true).ToList();
             return LabelledAsDeployment
-                ? Update($"kept: it holds the artifacts; only its label {DeploymentNames.LabelKey} is taken off",
-                    new Dictionary<string, string> { ["labels." + DeploymentNames.LabelKey] = $"{live.Labels![DeploymentNames.LabelKey]} -> removed" })
+                ? Update($"kept: it holds the artifacts; only its label{(deploymentLabels.Count == 1 ? "" : "s")} {string.Join(" and ", deploymentLabels)} " +
+                         $"{(deploymentLabels.Count == 1 ? "is" : "are")} taken off",
+                    deploymentLabels.ToDictionary(k => "labels." + k, k => $"{live.Labels![k]} -> removed"))
                 : Unchanged("kept: it holds the artifacts");
         }
+
+        /// <summary>The labels that make the bucket a deployment's: its name, and the OAuth client it relies on.</summary>
+        private static readonly string[] DeploymentLabelKeys = { DeploymentNames.LabelKey, OAuthClientLabel.Key };
 
         private bool LabelledAsDeployment => live?.Labels?.ContainsKey(DeploymentNames.LabelKey) == true;
 
@@ -127,7 +133,7 @@ namespace OneClickMlflow.Deployment.Resources
             if (context.Change.Action == ChangeAction.Update && IsRemovalLabelChange(context.Change))
             {
                 // A null label value removes the label (JSON merge patch); every other setting stays.
-                live = await storage.PatchBucketAsync(Name, new StorageBucket { Labels = new Dictionary<string, string> { [DeploymentNames.LabelKey] = null! } },
+                live = await storage.PatchBucketAsync(Name, new StorageBucket { Labels = DeploymentLabelKeys.ToDictionary(k => k, k => (string)null!) },
                     cancellationToken).ConfigureAwait(false);
                 return;
             }
