@@ -17,7 +17,9 @@ namespace OneClickMlflow.Deployment
             Spec = spec;
             var names = spec.Names;
             Apis = new RequiredApisResource(session.ServiceUsage, spec.ProjectId, spec.RequiredApis);
-            Network = new NetworkResource(session.Compute, spec.Network, spec.UsesExistingNetwork, Apis);
+            Network = new NetworkResource(session.Compute, spec.Network, spec.UsesExistingNetwork
+                ? new SubnetworkChoice(session.Compute, session.ResourceManager, spec.Network, spec.ProjectId, spec.Region, spec.Input.SubnetworkName)
+                : null, spec.Input.Server.FollowLive, Apis);
             PeeringRange = new PeeringRangeResource(session.Compute, names.PeeringRangeName, Network, names.Labels);
             PrivateServicesAccess = new PrivateServicesConnectionResource(session.ServiceNetworking, session.ResourceManager, Network, PeeringRange);
             Bucket = new ArtifactBucketResource(session.Storage, spec.ProjectId, names.BucketName, spec.Region, names.Labels, Apis);
@@ -53,7 +55,7 @@ namespace OneClickMlflow.Deployment
                 ? new GivenImageResource(server.Image, required: !server.FollowLive, GoogleAccessToken(session))
                 : new PublishedImageResource(PublishRequest(spec, builtInImage), builtInImage.Options, ImageRepository);
             var locator = new ServerServiceLocator(appEngine, session.ResourceManager, project, spec.Names.Name, Bucket.ArtifactDestination, server.Service);
-            Version = new ServerVersionResource(appEngine, locator, server, spec.Network, App, Iap, Image, DatabaseInstance,
+            Version = new ServerVersionResource(appEngine, locator, server, Network, App, Iap, Image, DatabaseInstance,
                 DatabasePasswordSecret, Bucket, Server, Database, DatabaseUser, DatabasePasswordAccess, SqlClientRole, BucketAccess);
             Traffic = new ServerTrafficResource(appEngine, project, locator, Version);
             OldVersions = new OldVersionsResource(appEngine, project, locator, Version, Traffic);
@@ -158,6 +160,7 @@ namespace OneClickMlflow.Deployment
             Network = Network.Network.Name,
             NetworkProjectId = Network.Network.ProjectId,
             NetworkName = Spec.UsesExistingNetwork ? Spec.Network.RelativeName : null,
+            SubnetworkName = Version.Wanted?.Network?.SubnetworkName,
             PeeringRange = PeeringRange.RangeName,
             ArtifactBucket = Bucket.Name,
             ArtifactDestination = Bucket.ArtifactDestination,

@@ -79,8 +79,8 @@ public sealed class ComputeFirewall : ComputeResource
 }
 
 /// <summary>
-/// Compute Engine's state: networks, regional subnetworks, global addresses, firewalls, and operations by
-/// requestId.
+/// Compute Engine's state: networks, regional subnetworks, global addresses, firewalls, the Shared VPC host of
+/// service projects, and operations by requestId.
 /// </summary>
 public sealed class ComputeState : IDumpableState
 {
@@ -90,6 +90,12 @@ public sealed class ComputeState : IDumpableState
     public Dictionary<(string Project, string Region, string Name), ComputeSubnetwork> Subnetworks { get; } = new();
     public Dictionary<(string Project, string Name), ComputeAddress> Addresses { get; } = new();
     public Dictionary<(string Project, string Name), ComputeFirewall> Firewalls { get; } = new();
+
+    /// <summary>
+    /// The Shared VPC host project of each attached service project (seeded: the xpn methods are not modelled).
+    /// App Engine resolves a version's short network name in the app's project, then in this host.
+    /// </summary>
+    public Dictionary<string, string> SharedVpcHosts { get; } = new(StringComparer.Ordinal);
 
     /// <summary>Operation store names by (project, requestId): a repeated requestId returns the first operation.</summary>
     public Dictionary<(string Project, string RequestId), string> OperationsByRequestId { get; } = new();
