@@ -42,18 +42,18 @@ public sealed class AppEngineVersionLifecycleTests : AppEngineTestBase
     }
 
     [Fact]
-    public async Task A_network_is_found_by_its_path_in_its_own_project_and_a_missing_one_is_refused()
+    public async Task A_network_given_by_its_path_is_refused_even_in_its_own_project_and_a_missing_one_too()
     {
         await CreateAppAsync();
         SeedNetworkAndAccount();
 
-        var (byPath, _) = await CallAsync(HttpMethod.Post, $"{App}/services/default/versions",
+        var (byPath, pathError) = await CallAsync(HttpMethod.Post, $"{App}/services/default/versions",
             FlexVersion("v1", network: $"projects/{Project}/global/networks/mlflow-net"));
-        var (missing, error) = await CallAsync(HttpMethod.Post, $"{App}/services/default/versions",
-            FlexVersion("v2", network: "projects/host-project/global/networks/shared"));
+        var (missing, error) = await CallAsync(HttpMethod.Post, $"{App}/services/default/versions", FlexVersion("v2", network: "shared"));
 
-        Assert.Equal(HttpStatusCode.OK, byPath);
+        Assert.Equal(HttpStatusCode.BadRequest, byPath);
+        Assert.Contains("not the resource path", ErrorMessage(pathError));
         Assert.Equal(HttpStatusCode.BadRequest, missing);
-        Assert.Contains("host-project", error.ToJsonString());
+        Assert.Equal("Network 'shared' does not exist", ErrorMessage(error));
     }
 }

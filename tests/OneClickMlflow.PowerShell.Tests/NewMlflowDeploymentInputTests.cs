@@ -51,4 +51,23 @@ public sealed class NewMlflowDeploymentInputTests
         Assert.True(error.CategoryInfo.Category is ErrorCategory.InvalidArgument or ErrorCategory.InvalidData,
             $"{error.CategoryInfo.Category}: {error.FullyQualifiedErrorId}");
     }
+
+    [Theory]
+    [InlineData("-SubnetworkName mlflow-subnet", "pass -NetworkName too")]
+    [InlineData("-NetworkName shared-net -SubnetworkName projects/ps-input/regions/europe-west1/subnetworks/x", "short name")]
+    [InlineData("-NetworkName shared-net -SubnetworkName 'Bad Subnet'", "short name")]
+    public void SubnetworkName_is_checked_before_any_request_and_says_what_it_takes(string arguments, string explanation)
+    {
+        emulator.Host.ClearRequests();
+
+        var result = PowerShellRunner.Run($"New-MlflowDeployment -ProjectId ps-input -Region europe-west1 {arguments}");
+
+        var error = Assert.Single(result.Errors);
+        Assert.Empty(emulator.Host.Requests);
+        Assert.StartsWith("InvalidDeploymentInput", error.FullyQualifiedErrorId);
+        Assert.Equal(ErrorCategory.InvalidArgument, error.CategoryInfo.Category);
+        var message = error.ErrorDetails?.Message ?? error.Exception.Message;
+        Assert.Contains("-SubnetworkName:", message);
+        Assert.Contains(explanation, message);
+    }
 }

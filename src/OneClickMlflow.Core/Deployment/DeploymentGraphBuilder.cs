@@ -17,7 +17,9 @@ namespace OneClickMlflow.Deployment
             Spec = spec;
             var names = spec.Names;
             Apis = new RequiredApisResource(session.ServiceUsage, spec.ProjectId, spec.RequiredApis);
-            Network = new NetworkResource(session.Compute, spec.Network, spec.UsesExistingNetwork, Apis);
+            Network = new NetworkResource(session.Compute, spec.Network, spec.UsesExistingNetwork
+                ? new SubnetworkChoice(session.Compute, session.ResourceManager, spec.Network, spec.ProjectId, spec.Region, spec.Input.SubnetworkName)
+                : null, spec.Input.Server.FollowLive, Apis);
             PeeringRange = new PeeringRangeResource(session.Compute, names.PeeringRangeName, Network, names.Labels);
             PrivateServicesAccess = new PrivateServicesConnectionResource(session.ServiceNetworking, session.ResourceManager, Network, PeeringRange);
             Bucket = new ArtifactBucketResource(session.Storage, spec.ProjectId, names.BucketName, spec.Region, BucketLabels(spec), Apis);
@@ -60,7 +62,7 @@ namespace OneClickMlflow.Deployment
             var locator = new ServerServiceLocator(appEngine, session.ResourceManager, project, spec.Names.Name, Bucket.ArtifactDestination, server.Service);
             ImageReadAccess = new ImageReadAccessResource(session.ArtifactRegistry, project, spec.Region, Image, server.Image, ImageRepository,
                 Server, locator, Apis);
-            Version = new ServerVersionResource(appEngine, locator, server, spec.Network, App, Iap, Image, DatabaseInstance,
+            Version = new ServerVersionResource(appEngine, locator, server, Network, App, Iap, Image, DatabaseInstance,
                 DatabasePasswordSecret, Bucket, Server, Database, DatabaseUser, DatabasePasswordAccess, SqlClientRole, BucketAccess,
                 ImageReadAccess, LogWriterRole, MetricWriterRole);
             Traffic = new ServerTrafficResource(appEngine, project, locator, Version);
@@ -186,6 +188,7 @@ namespace OneClickMlflow.Deployment
             Network = Network.Network.Name,
             NetworkProjectId = Network.Network.ProjectId,
             NetworkName = Spec.UsesExistingNetwork ? Spec.Network.RelativeName : null,
+            SubnetworkName = Version.Wanted?.Network?.SubnetworkName,
             PeeringRange = PeeringRange.RangeName,
             ArtifactBucket = Bucket.Name,
             ArtifactDestination = Bucket.ArtifactDestination,

@@ -14,6 +14,9 @@ namespace OneClickMlflow.Deployment
         /// <summary>An existing network to use; null means the deployment's own network.</summary>
         public string? NetworkName { get; set; }
 
+        /// <summary>The subnetwork of <see cref="NetworkName"/> in the region, for a custom subnet mode network; null chooses the region's only one.</summary>
+        public string? SubnetworkName { get; set; }
+
         /// <summary>Cloud SQL's version name, e.g. MYSQL_8_4; null means <see cref="DatabaseSettings.DefaultVersion"/>.</summary>
         public string? DatabaseVersion { get; set; }
 
@@ -53,7 +56,7 @@ namespace OneClickMlflow.Deployment
     public sealed class ValidatedDeploymentInput
     {
         internal ValidatedDeploymentInput(DeploymentNames names, string region, string appEngineLocationId,
-            IReadOnlyList<string> webAppUsers, NetworkReference network, DatabaseSettings database, ServerSettings server)
+            IReadOnlyList<string> webAppUsers, NetworkReference network, string? subnetworkName, DatabaseSettings database, ServerSettings server)
         {
             Server = server;
             Database = database;
@@ -62,6 +65,7 @@ namespace OneClickMlflow.Deployment
             AppEngineLocationId = appEngineLocationId;
             WebAppUsers = webAppUsers;
             Network = network;
+            SubnetworkName = subnetworkName;
         }
 
         public DeploymentNames Names { get; }
@@ -75,6 +79,9 @@ namespace OneClickMlflow.Deployment
         public IReadOnlyList<string> WebAppUsers { get; }
 
         public NetworkReference Network { get; }
+
+        /// <summary>-SubnetworkName: a subnetwork of <see cref="Network"/> in <see cref="Region"/>, or null.</summary>
+        public string? SubnetworkName { get; }
 
         /// <summary>The Cloud SQL instance's version, tier and backups.</summary>
         public DatabaseSettings Database { get; }

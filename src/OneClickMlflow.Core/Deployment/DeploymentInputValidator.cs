@@ -38,9 +38,10 @@ namespace OneClickMlflow.Deployment
             var region = ValidateRegion(input.Region, out var locationId);
             var members = ValidateWebAppUsers(input.WebAppUsers ?? Enumerable.Empty<string>());
             var network = ValidateNetworkName(input.NetworkName, names);
+            var subnetwork = ValidateSubnetworkName(input.SubnetworkName, !string.IsNullOrWhiteSpace(input.NetworkName));
             var database = DatabaseSettings.Validate(input.DatabaseVersion, input.DatabaseTier, input.BackupRetentionDays);
             var server = ServerSettings.Validate(input);
-            return new ValidatedDeploymentInput(names, region, locationId, members, network, database, server);
+            return new ValidatedDeploymentInput(names, region, locationId, members, network, subnetwork, database, server);
         }
 
         public static string ValidateProjectId(string? projectId)
@@ -144,6 +145,35 @@ namespace OneClickMlflow.Deployment
             throw new InvalidDeploymentInputException("NetworkName",
                 $"'{value}' is neither a network name (1 to 63 lowercase letters, digits and hyphens, starting with a letter) " +
                 "nor a network reference such as 'projects/PROJECT/global/networks/NAME' or its full URL.");
+        }
+
+        /// <summary>
+        /// A subnetwork's short name (App Engine takes no path: appengine_v1 Network.subnetworkName), and only with
+        /// -NetworkName: the deployment's own network is in auto subnet mode, where App Engine takes no subnetwork name.
+        /// </summary>
+        public static string? ValidateSubnetworkName(string? subnetworkName, bool hasNetworkName)
+        {
+            var value = subnetworkName?.Trim() ?? "";
+            if (value.Length == 0)
+            {
+                return null;
+            }
+
+            if (!ComputeNamePattern.IsMatch(value))
+            {
+                throw new InvalidDeploymentInputException("SubnetworkName",
+                    $"'{value}' is not a subnetwork name. Give its short name (1 to 63 lowercase letters, digits and hyphens, " +
+                    "starting with a letter), not a path or URL: the subnetwork is looked up in the network's project and the deployment's region.");
+            }
+
+            if (!hasNetworkName)
+            {
+                throw new InvalidDeploymentInputException("SubnetworkName",
+                    "it chooses a subnetwork of the network given by -NetworkName. Without -NetworkName the deployment makes its own " +
+                    "auto subnet mode network, whose subnetwork in the region App Engine finds by itself: pass -NetworkName too, or leave -SubnetworkName out.");
+            }
+
+            return value;
         }
 
         private static string ValidateMember(string? member)

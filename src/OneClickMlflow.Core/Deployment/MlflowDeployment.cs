@@ -50,6 +50,12 @@ namespace OneClickMlflow.Deployment
         /// </summary>
         public string? NetworkName { get; set; }
 
+        /// <summary>
+        /// The subnetwork the server runs on (a custom subnet mode network given with -NetworkName), or null; piped into
+        /// New-MlflowDeployment as -SubnetworkName, so a re-run keeps it.
+        /// </summary>
+        public string? SubnetworkName { get; set; }
+
         /// <summary>The allocated range private services access uses.</summary>
         public string PeeringRange { get; set; } = "";
 

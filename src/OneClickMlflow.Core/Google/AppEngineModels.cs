@@ -91,8 +91,11 @@ namespace OneClickMlflow.Google
 
     public sealed class VersionNetwork
     {
-        /// <summary>The network's name, or projects/HOST/global/networks/NAME for a network of another project.</summary>
+        /// <summary>The network's short name, never a resource path, also for a Shared VPC network.</summary>
         public string? Name { get; set; }
+
+        /// <summary>The subnetwork's short name, in the app's region: needed on custom subnet mode networks, omitted on auto ones.</summary>
+        public string? SubnetworkName { get; set; }
     }
 
     public sealed class VersionResources

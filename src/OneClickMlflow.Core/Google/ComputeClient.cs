@@ -38,6 +38,22 @@ namespace OneClickMlflow.Google
         public string? State { get; set; }
     }
 
+    /// <summary>compute_v1 Subnetwork (the fields the deployment reads): a regional range of a network.</summary>
+    public sealed class ComputeSubnetwork
+    {
+        public string? Name { get; set; }
+
+        /// <summary>The network's URL.</summary>
+        public string? Network { get; set; }
+
+        public string? IpCidrRange { get; set; }
+
+        /// <summary>The region's URL.</summary>
+        public string? Region { get; set; }
+
+        public bool? PrivateIpGoogleAccess { get; set; }
+    }
+
     /// <summary>compute_v1 Address (global): a VPC_PEERING range for private services access.</summary>
     public sealed class ComputeAddress
     {
@@ -69,8 +85,9 @@ namespace OneClickMlflow.Google
     }
 
     /// <summary>
-    /// Compute Engine v1, global networks and addresses. Every insert carries a requestId, so the pipeline may
-    /// resend it after a transient failure and Compute answers with the operation it already started.
+    /// Compute Engine v1, global networks and addresses, and the regional subnetworks (read only). Every insert
+    /// carries a requestId, so the pipeline may resend it after a transient failure and Compute answers with the
+    /// operation it already started.
     /// </summary>
     public sealed class ComputeClient : GoogleApiClient
     {
@@ -90,6 +107,16 @@ namespace OneClickMlflow.Google
         public Task InsertNetworkAsync(string projectId, ComputeNetwork network, string requestId, Action<TimeSpan>? progress,
             CancellationToken cancellationToken) =>
             InsertAsync($"projects/{Escape(projectId)}/global/networks", network, requestId, progress, cancellationToken);
+
+        /// <summary>Every subnetwork of the project in a region, of any network.</summary>
+        public async Task<IReadOnlyList<ComputeSubnetwork>> ListSubnetworksAsync(string projectId, string region, CancellationToken cancellationToken) =>
+            await ListAllAsync<SubnetworkList, ComputeSubnetwork>($"projects/{Escape(projectId)}/regions/{Escape(region)}/subnetworks",
+                page => page.Items, page => page.NextPageToken, cancellationToken).ConfigureAwait(false);
+
+        /// <summary>Who may use a subnetwork (subnetworks.getIamPolicy: a GET, the version in the query).</summary>
+        public Task<IamPolicy> GetSubnetworkIamPolicyAsync(string projectId, string region, string name, CancellationToken cancellationToken) =>
+            GetAsync<IamPolicy>($"projects/{Escape(projectId)}/regions/{Escape(region)}/subnetworks/{Escape(name)}/getIamPolicy" +
+                "?optionsRequestedPolicyVersion=3", cancellationToken);
 
         /// <summary>Every global address of the project.</summary>
         public async Task<IReadOnlyList<ComputeAddress>> ListGlobalAddressesAsync(string projectId, CancellationToken cancellationToken) =>
@@ -157,6 +184,13 @@ namespace OneClickMlflow.Google
             public Dictionary<string, string>? Labels { get; set; }
 
             public string? LabelFingerprint { get; set; }
+        }
+
+        private sealed class SubnetworkList
+        {
+            public List<ComputeSubnetwork>? Items { get; set; }
+
+            public string? NextPageToken { get; set; }
         }
 
         private sealed class AddressList

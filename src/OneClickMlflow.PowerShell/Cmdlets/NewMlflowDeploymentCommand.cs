@@ -48,6 +48,10 @@ namespace OneClickMlflow.PowerShell.Cmdlets
         [Parameter(ValueFromPipelineByPropertyName = true)]
         public string? NetworkName { get; set; }
 
+        /// <summary>The subnetwork of -NetworkName in -Region the server runs on (custom subnet mode networks); by default the region's only one.</summary>
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        public string? SubnetworkName { get; set; }
+
         /// <summary>IAM members let through IAP: user:, group:, serviceAccount: or domain:.</summary>
         [Parameter(ValueFromPipelineByPropertyName = true)]
         public string[] WebAppUser { get; set; } = Array.Empty<string>();
@@ -128,6 +132,7 @@ namespace OneClickMlflow.PowerShell.Cmdlets
                     Name = Name,
                     Region = Region,
                     NetworkName = NetworkName,
+                    SubnetworkName = SubnetworkName,
                     WebAppUsers = WebAppUser,
                     DatabaseVersion = DatabaseVersion,
                     DatabaseTier = DatabaseTier,

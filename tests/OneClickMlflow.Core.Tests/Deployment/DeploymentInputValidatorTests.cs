@@ -45,6 +45,12 @@ namespace OneClickMlflow.Tests.Deployment
             yield return Case("NetworkName", "neither a network name", i => i.NetworkName = "My Network");
             yield return Case("NetworkName", "neither a network name", i => i.NetworkName = "projects/p/regions/us/networks/n");
             yield return Case("NetworkName", "neither a network name", i => i.NetworkName = "projects/my-project/global/networks/Bad_Name");
+            yield return Case("SubnetworkName", "pass -NetworkName too", i => i.SubnetworkName = "mlflow-subnet");
+            yield return Case("SubnetworkName", "short name", i =>
+            {
+                i.NetworkName = "shared-net";
+                i.SubnetworkName = "projects/my-project/regions/europe-west1/subnetworks/s";
+            });
         }
 
         [Theory]
@@ -111,6 +117,17 @@ namespace OneClickMlflow.Tests.Deployment
             Assert.Equal(project, network.ProjectId);
             Assert.Equal(name, network.Name);
             Assert.Equal($"projects/{project}/global/networks/{name}", network.RelativeName);
+        }
+
+        [Fact]
+        public void SubnetworkName_is_kept_with_NetworkName_and_absent_without_it()
+        {
+            var given = Valid();
+            given.NetworkName = "shared-net";
+            given.SubnetworkName = " mlflow-subnet ";
+
+            Assert.Equal("mlflow-subnet", DeploymentInputValidator.Validate(given).SubnetworkName);
+            Assert.Null(DeploymentInputValidator.Validate(Valid()).SubnetworkName);
         }
 
         [Fact]

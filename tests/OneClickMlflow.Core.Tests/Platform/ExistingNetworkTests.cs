@@ -20,6 +20,7 @@ public sealed class ExistingNetworkTests : PlatformDeploymentTestBase
         using var session = await SessionAsync();
         await session.Compute.InsertNetworkAsync(Project, new ComputeNetwork { Name = SharedNetwork, AutoCreateSubnetworks = false },
             ComputeClient.NewRequestId(), null, CancellationToken.None);
+        SeedSubnetwork(Project, SharedNetwork, "mlflow-subnet");
         foreach (var range in new[] { withRange ? ExistingRange : null, connectionRange }.Where(r => r != null))
         {
             await session.Compute.InsertGlobalAddressAsync(Project, new ComputeAddress

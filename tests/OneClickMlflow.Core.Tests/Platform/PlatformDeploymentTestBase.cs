@@ -63,6 +63,20 @@ public abstract class PlatformDeploymentTestBase : EmulatedSessionTestBase
     protected List<string>? ConnectionRanges(string network) => Read(s =>
         s.ApiState<ServiceNetworkingState>().Connections.TryGetValue((Project, network), out var ranges) ? ranges.ToList() : null);
 
+    /// <summary>A subnetwork of an existing network, as a network administrator would have made it.</summary>
+    protected void SeedSubnetwork(string project, string network, string name, string region = Region, string range = "10.250.0.0/24")
+    {
+        lock (Host.State.Gate)
+        {
+            var compute = Host.State.ApiState<ComputeState>();
+            compute.Subnetworks[(project, region, name)] = new Emulator.Apis.ComputeSubnetwork
+            {
+                ProjectId = project, Region = region, Name = name, Id = compute.NewId(), Created = DateTimeOffset.UtcNow,
+                NetworkName = network, IpCidrRange = range, PrivateIpGoogleAccess = true,
+            };
+        }
+    }
+
     protected void EnableServices(params string[] services)
     {
         lock (Host.State.Gate)

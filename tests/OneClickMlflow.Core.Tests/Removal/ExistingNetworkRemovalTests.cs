@@ -20,6 +20,7 @@ public sealed class ExistingNetworkRemovalTests : RemovalTestBase
         {
             await session.Compute.InsertNetworkAsync(Project, new ComputeNetwork { Name = SharedNetwork, AutoCreateSubnetworks = false },
                 ComputeClient.NewRequestId(), null, CancellationToken.None);
+            SeedSubnetwork(Project, SharedNetwork, "mlflow-subnet");
             await session.Compute.InsertGlobalAddressAsync(Project, new ComputeAddress
             {
                 Name = ExistingRange, AddressType = "INTERNAL", Purpose = "VPC_PEERING", PrefixLength = 20,

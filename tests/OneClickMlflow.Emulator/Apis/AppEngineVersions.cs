@@ -162,7 +162,7 @@ public static class AppEngineVersions
         await AppEngineApi.WriteOperation(context, state, operation);
     }
 
-    /// <summary>The flexible environment needs a container image; its network and service account must exist.</summary>
+    /// <summary>The flexible environment needs a container image; its network (<see cref="AppEngineNetworks"/>) and service account must exist.</summary>
     private static void ValidateFlexible(EmulatorState state, AppEngineApplication app, JsonObject body, Auth.Principal? caller)
     {
         if (body["env"]?.GetValue<string>() != "flex")
@@ -178,21 +178,9 @@ public static class AppEngineVersions
         {
             throw GoogleApiError.InvalidArgument("A version can have only one of automaticScaling and manualScaling.", "version.scaling");
         }
-        if (body["network"]?["name"]?.GetValue<string>() is { } network)
+        if (body["network"] is JsonObject network && (network["name"] is not null || network["subnetworkName"] is not null))
         {
-            // A name in the app's project, or projects/HOST/global/networks/NAME for a Shared VPC network.
-            var parts = network.Split('/');
-            var (project, name) = parts.Length == 5 && parts[0] == "projects" && parts[2] == "global" && parts[3] == "networks"
-                ? (parts[1], parts[4])
-                : parts.Length == 1 ? (app.Id, network) : throw GoogleApiError.InvalidArgument(
-                    $"Invalid network name \"{network}\": use NAME or projects/PROJECT/global/networks/NAME.", "version.network.name");
-            lock (state.Gate)
-            {
-                if (!state.ApiState<ComputeState>().Networks.ContainsKey((project, name)))
-                {
-                    throw GoogleApiError.InvalidArgument($"The network \"{name}\" does not exist in project {project}.", "version.network.name");
-                }
-            }
+            AppEngineNetworks.Validate(state, app, network);
         }
         if (body["serviceAccount"]?.GetValue<string>() is { } account)
         {

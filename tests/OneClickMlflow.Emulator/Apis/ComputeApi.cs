@@ -12,8 +12,8 @@ using OneClickMlflow.Emulator.Infrastructure;
 namespace OneClickMlflow.Emulator.Apis;
 
 /// <summary>
-/// Compute Engine v1, the global resources the deployment needs: networks, global addresses (allocated ranges for
-/// private services access), firewalls and global operations.
+/// Compute Engine v1, the resources the deployment needs: networks, global addresses (allocated ranges for private
+/// services access), firewalls and global operations; regional subnetworks are in <c>ComputeSubnetworks.cs</c>.
 /// </summary>
 public sealed partial class ComputeApi : IEmulatedApi
 {
@@ -51,6 +51,7 @@ public sealed partial class ComputeApi : IEmulatedApi
 
         global.MapGet("/operations/{operation}", context => GetOperation(context, state, wait: false));
         global.MapPost("/operations/{operation}/wait", context => GetOperation(context, state, wait: true));
+        MapSubnetworks(routes, state);
     }
 
     private static (string, string) Key(HttpContext context) => (context.Route("project"), context.Route("name"));
@@ -113,17 +114,23 @@ public sealed partial class ComputeApi : IEmulatedApi
                 .Select(r => r.Json)
                 .ToList();
         }
+        await context.WriteJsonAsync(ListBody(state, kind, $"projects/{project}/global/{collection}", items));
+    }
+
+    /// <summary>A Compute list page: kind, the collection's path as id and selfLink, and items only when there are some.</summary>
+    private static JsonObject ListBody(EmulatorState state, string kind, string collectionPath, List<JsonObject> items)
+    {
         var body = new JsonObject
         {
             ["kind"] = kind,
-            ["id"] = $"projects/{project}/global/{collection}",
+            ["id"] = collectionPath,
         };
         if (items.Count > 0)
         {
             body["items"] = new JsonArray(items.ToArray<JsonNode?>());
         }
-        body["selfLink"] = $"{ComputeLinks.Base(state)}projects/{project}/global/{collection}";
-        await context.WriteJsonAsync(body);
+        body["selfLink"] = ComputeLinks.Base(state) + collectionPath;
+        return body;
     }
 
     private static async Task InsertNetwork(HttpContext context, EmulatorState state)
@@ -145,7 +152,8 @@ public sealed partial class ComputeApi : IEmulatedApi
             AutoCreateSubnetworks = body["autoCreateSubnetworks"]?.GetValue<bool>() ?? false,
             RoutingMode = body["routingConfig"]?["routingMode"]?.GetValue<string>() ?? "REGIONAL",
         };
-        await StartInsert(context, state, "compute.networks.insert", "networks", network.Id, name!, c => c.Networks, network);
+        await StartInsert(context, state, "compute.networks.insert", "networks", network.Id, name!, c => c.Networks, network,
+            network.AutoCreateSubnetworks ? () => AddAutomaticSubnetworks(state, compute, network) : null);
     }
 
     private static async Task InsertAddress(HttpContext context, EmulatorState state)
@@ -287,7 +295,7 @@ public sealed partial class ComputeApi : IEmulatedApi
     /// name again: a concurrent insert of the same name fails the later operation).
     /// </summary>
     private static async Task StartInsert<T>(HttpContext context, EmulatorState state, string kind, string collection,
-        ulong id, string name, Func<ComputeState, Dictionary<(string, string), T>> table, T resource)
+        ulong id, string name, Func<ComputeState, Dictionary<(string, string), T>> table, T resource, Action? added = null)
     {
         var projectId = context.Route("project");
         var compute = state.ApiState<ComputeState>();
@@ -307,6 +315,7 @@ public sealed partial class ComputeApi : IEmulatedApi
                 {
                     throw ComputeErrors.AlreadyExists(relative);
                 }
+                added?.Invoke();
             });
         await context.WriteJsonAsync(ComputeOperations.ToJson(state, operation));
     }
@@ -332,6 +341,8 @@ public sealed partial class ComputeApi : IEmulatedApi
             {
                 var user = compute.AddressesOn(projectId, name).Select(a => ComputeLinks.Relative(projectId, "addresses", a.Name))
                     .Concat(compute.FirewallsOn(projectId, name).Select(f => ComputeLinks.Relative(projectId, "firewalls", f.Name)))
+                    .Concat(compute.SubnetworksOn(projectId, name).Where(s => !s.IsAutomatic)
+                        .Select(s => ComputeLinks.RegionalRelative(projectId, s.Region, "subnetworks", s.Name)))
                     .Concat(network.Peerings.Select(p => p["network"]!.GetValue<string>()))
                     .FirstOrDefault();
                 if (user is not null)
@@ -340,7 +351,14 @@ public sealed partial class ComputeApi : IEmulatedApi
                 }
             }
         }
-        await StartDelete(context, state, "networks", compute.Networks);
+        // The automatic subnetworks go with their network.
+        await StartDelete(context, state, "networks", compute.Networks, () =>
+        {
+            foreach (var key in compute.Subnetworks.Where(s => s.Key.Project == projectId && s.Value.NetworkName == name).Select(s => s.Key).ToList())
+            {
+                compute.Subnetworks.Remove(key);
+            }
+        });
     }
 
     /// <summary>A range a private services connection reserves cannot go before the connection does.</summary>
@@ -374,7 +392,7 @@ public sealed partial class ComputeApi : IEmulatedApi
     }
 
     private static async Task StartDelete<T>(HttpContext context, EmulatorState state, string collection,
-        Dictionary<(string, string), T> table) where T : ComputeResource
+        Dictionary<(string, string), T> table, Action? removed = null) where T : ComputeResource
     {
         var (projectId, name) = Key(context);
         var relative = ComputeLinks.Relative(projectId, collection, name);
@@ -397,6 +415,7 @@ public sealed partial class ComputeApi : IEmulatedApi
                 {
                     throw ComputeErrors.NotFound(relative);
                 }
+                removed?.Invoke();
             });
         await context.WriteJsonAsync(ComputeOperations.ToJson(state, operation));
     }
@@ -427,13 +446,17 @@ public sealed partial class ComputeApi : IEmulatedApi
         await context.WriteJsonAsync(ComputeOperations.ToJson(state, operation));
     }
 
-    private static async Task GetOperation(HttpContext context, EmulatorState state, bool wait)
+    private static async Task GetOperation(HttpContext context, EmulatorState state, bool wait, bool regional = false)
     {
         var projectId = context.Route("project");
         var name = context.Route("operation");
-        Project(context, state, "compute.globalOperations.get", ComputeLinks.Relative(projectId, "operations", name));
-        var operation = state.Operations.Find(ComputeOperations.StoreName(projectId, name))
-            ?? throw ComputeErrors.NotFound(ComputeLinks.Relative(projectId, "operations", name));
+        var region = regional ? context.Route("region") : null;
+        var relative = region is null
+            ? ComputeLinks.Relative(projectId, "operations", name)
+            : ComputeLinks.RegionalRelative(projectId, region, "operations", name);
+        Project(context, state, region is null ? "compute.globalOperations.get" : "compute.regionOperations.get", relative);
+        var operation = state.Operations.Find(ComputeOperations.StoreName(projectId, name, region))
+            ?? throw ComputeErrors.NotFound(relative);
         var deadline = DateTimeOffset.UtcNow + MaxWait;
         while (wait && !IsDone(state, operation) && DateTimeOffset.UtcNow < deadline)
         {

@@ -7,13 +7,15 @@ using OneClickMlflow.Emulator.Infrastructure;
 namespace OneClickMlflow.Emulator.Apis;
 
 /// <summary>
-/// Compute's global operations (<c>compute#operation</c>) on the shared operation store: every mutation starts one,
-/// a repeated <c>requestId</c> returns the first one, and the view shows PENDING/RUNNING/DONE.
+/// Compute's global and regional operations (<c>compute#operation</c>) on the shared operation store: every
+/// mutation starts one, a repeated <c>requestId</c> returns the first one, and the view shows PENDING/RUNNING/DONE.
 /// </summary>
 public static class ComputeOperations
 {
-    /// <summary>The operation store's key for a global operation.</summary>
-    public static string StoreName(string project, string operation) => $"compute/projects/{project}/global/operations/{operation}";
+    /// <summary>The operation store's key for a global operation, or a regional one when <paramref name="region"/> is given.</summary>
+    public static string StoreName(string project, string operation, string? region = null) => region is null
+        ? $"compute/projects/{project}/global/operations/{operation}"
+        : $"compute/projects/{project}/regions/{region}/operations/{operation}";
 
     /// <summary>
     /// Starts a mutation (or returns the earlier one for the same requestId). <paramref name="apply"/> runs under
@@ -22,7 +24,7 @@ public static class ComputeOperations
     /// </summary>
     public static EmulatedOperation Start(
         HttpContext context, EmulatorState state, string project, string kind, string operationType,
-        string targetLink, ulong targetId, Action apply)
+        string targetLink, ulong targetId, Action apply, string? region = null)
     {
         var compute = state.ApiState<ComputeState>();
         var requestId = context.Query("requestId");
@@ -41,7 +43,7 @@ public static class ComputeOperations
         }
         var now = state.Clock.GetUtcNow();
         var name = $"operation-{now.ToUnixTimeMilliseconds()}-{Guid.NewGuid():N}"[..46];
-        var storeName = StoreName(project, name);
+        var storeName = StoreName(project, name, region);
         lock (state.Gate)
         {
             if (requestId is not null)
@@ -64,7 +66,13 @@ public static class ComputeOperations
             attributes["targetId"] = targetId.ToString(CultureInfo.InvariantCulture);
             attributes["user"] = context.Caller()?.Id ?? "anonymous";
             attributes["insertTime"] = ComputeLinks.Timestamp(now);
-            attributes["selfLink"] = ComputeLinks.Global(state, project, "operations", name);
+            attributes["selfLink"] = region is null
+                ? ComputeLinks.Global(state, project, "operations", name)
+                : ComputeLinks.Regional(state, project, region, "operations", name);
+            if (region is not null)
+            {
+                attributes["region"] = $"{ComputeLinks.Base(state)}projects/{project}/regions/{region}";
+            }
         }
         return operation;
     }
@@ -123,6 +131,12 @@ public static class ComputeLinks
         $"{Base(state)}projects/{project}/global/{collection}/{name}";
 
     public static string Relative(string project, string collection, string name) => $"projects/{project}/global/{collection}/{name}";
+
+    public static string Regional(EmulatorState state, string project, string region, string collection, string name) =>
+        $"{Base(state)}{RegionalRelative(project, region, collection, name)}";
+
+    public static string RegionalRelative(string project, string region, string collection, string name) =>
+        $"projects/{project}/regions/{region}/{collection}/{name}";
 
     /// <summary>Compute's RFC 3339 timestamps in Pacific time, as Google shows them.</summary>
     public static string Timestamp(DateTimeOffset time) =>

@@ -5,6 +5,7 @@ using System.Net;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
+using OneClickMlflow.Emulator.Iam;
 
 namespace OneClickMlflow.Emulator.Apis;
 
@@ -26,6 +27,32 @@ public sealed class ComputeNetwork : ComputeResource
 
     /// <summary>Peerings as Compute shows them (<c>servicenetworking-googleapis-com</c> once a connection exists).</summary>
     public List<JsonObject> Peerings { get; } = new();
+}
+
+/// <summary>
+/// A regional subnetwork of a network: made by an insert, or automatically in every region for an auto subnet
+/// mode network (named after the network, as Google names them).
+/// </summary>
+public sealed class ComputeSubnetwork : ComputeResource
+{
+    public required string Region { get; init; }
+    public required string NetworkName { get; init; }
+    public required string IpCidrRange { get; init; }
+    public bool PrivateIpGoogleAccess { get; init; }
+    public bool IsAutomatic { get; init; }
+
+    /// <summary>Who may use the subnetwork (Shared VPC grants <c>roles/compute.networkUser</c> here).</summary>
+    public IamPolicy Policy { get; } = new();
+
+    public uint Start => Ipv4.Parse(IpCidrRange.Split('/')[0]);
+    public int PrefixLength => int.Parse(IpCidrRange.Split('/')[1], System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <summary>The second address of the range, as Google sets it.</summary>
+    public string GatewayAddress => Ipv4.Format(Start + 1);
+
+    /// <summary>Google's fingerprint of the resource: a patch must send the current one.</summary>
+    public string Fingerprint =>
+        Convert.ToBase64String(SHA256.HashData(Encoding.UTF8.GetBytes($"{Id}/{IpCidrRange}/{PrivateIpGoogleAccess}"))[..8]);
 }
 
 /// <summary>A global address: an allocated range for private services access, or an external address.</summary>
@@ -51,14 +78,24 @@ public sealed class ComputeFirewall : ComputeResource
     public required JsonObject Body { get; init; }
 }
 
-/// <summary>Compute Engine's state: networks, global addresses, firewalls, and operations by requestId.</summary>
+/// <summary>
+/// Compute Engine's state: networks, regional subnetworks, global addresses, firewalls, the Shared VPC host of
+/// service projects, and operations by requestId.
+/// </summary>
 public sealed class ComputeState : IDumpableState
 {
     private long nextId = 1_000_000_000_000_000_000 / 10;
 
     public Dictionary<(string Project, string Name), ComputeNetwork> Networks { get; } = new();
+    public Dictionary<(string Project, string Region, string Name), ComputeSubnetwork> Subnetworks { get; } = new();
     public Dictionary<(string Project, string Name), ComputeAddress> Addresses { get; } = new();
     public Dictionary<(string Project, string Name), ComputeFirewall> Firewalls { get; } = new();
+
+    /// <summary>
+    /// The Shared VPC host project of each attached service project (seeded: the xpn methods are not modelled).
+    /// App Engine resolves a version's short network name in the app's project, then in this host.
+    /// </summary>
+    public Dictionary<string, string> SharedVpcHosts { get; } = new(StringComparer.Ordinal);
 
     /// <summary>Operation store names by (project, requestId): a repeated requestId returns the first operation.</summary>
     public Dictionary<(string Project, string RequestId), string> OperationsByRequestId { get; } = new();
@@ -70,6 +107,9 @@ public sealed class ComputeState : IDumpableState
 
     public IEnumerable<ComputeFirewall> FirewallsOn(string project, string network) =>
         Firewalls.Values.Where(f => f.ProjectId == project && f.NetworkName == network);
+
+    public IEnumerable<ComputeSubnetwork> SubnetworksOn(string project, string network) =>
+        Subnetworks.Values.Where(s => s.ProjectId == project && s.NetworkName == network);
 
     /// <summary>
     /// The first free block of <paramref name="prefixLength"/> in 10.0.0.0/8 on a network, avoiding its other
@@ -88,12 +128,13 @@ public sealed class ComputeState : IDumpableState
         return null;
     }
 
-    /// <summary>Whether a range overlaps another range on the network (or the auto-mode subnets).</summary>
+    /// <summary>Whether a range overlaps another range or subnetwork on the network (or the auto-mode subnets).</summary>
     public bool Overlaps(string project, ComputeNetwork network, uint start, int prefixLength)
     {
         var ranges = AddressesOn(project, network.Name)
             .Where(a => a.PrefixLength is not null)
             .Select(a => (Ipv4.Parse(a.Address), a.PrefixLength!.Value))
+            .Concat(SubnetworksOn(project, network.Name).Select(s => (s.Start, s.PrefixLength)))
             .ToList();
         if (network.AutoCreateSubnetworks)
         {
@@ -107,6 +148,8 @@ public sealed class ComputeState : IDumpableState
         ["networks"] = new JsonArray(Networks.Values.Select(n => (JsonNode?)$"{n.ProjectId}/{n.Name}").ToArray()),
         ["addresses"] = new JsonArray(Addresses.Values.Select(a => (JsonNode?)$"{a.ProjectId}/{a.Name} {a.Address}/{a.PrefixLength}").ToArray()),
         ["firewalls"] = new JsonArray(Firewalls.Values.Select(f => (JsonNode?)$"{f.ProjectId}/{f.Name}").ToArray()),
+        ["subnetworks"] = new JsonArray(Subnetworks.Values
+            .Select(s => (JsonNode?)$"{s.ProjectId}/{s.Region}/{s.Name} {s.IpCidrRange}").ToArray()),
     };
 }
 

@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
@@ -21,10 +22,33 @@ public static class ComputeViews
         };
         json["networkFirewallPolicyEnforcementOrder"] = "AFTER_CLASSIC_FIREWALL";
         json["mtu"] = 1460;
+        var subnetworks = state.ApiState<ComputeState>().SubnetworksOn(network.ProjectId, network.Name)
+            .OrderBy(s => s.Region, StringComparer.Ordinal).ThenBy(s => s.Name, StringComparer.Ordinal)
+            .Select(s => (JsonNode?)ComputeLinks.Regional(state, s.ProjectId, s.Region, "subnetworks", s.Name)).ToArray();
+        if (subnetworks.Length > 0)
+        {
+            json["subnetworks"] = new JsonArray(subnetworks);
+        }
         if (network.Peerings.Count > 0)
         {
             json["peerings"] = new JsonArray(network.Peerings.Select(p => (JsonNode?)p.DeepClone()).ToArray());
         }
+        return json;
+    }
+
+    public static JsonObject Subnetwork(EmulatorState state, ComputeSubnetwork subnetwork)
+    {
+        var json = Header("compute#subnetwork", subnetwork);
+        json["network"] = ComputeLinks.Global(state, subnetwork.ProjectId, "networks", subnetwork.NetworkName);
+        json["ipCidrRange"] = subnetwork.IpCidrRange;
+        json["gatewayAddress"] = subnetwork.GatewayAddress;
+        json["region"] = $"{ComputeLinks.Base(state)}projects/{subnetwork.ProjectId}/regions/{subnetwork.Region}";
+        json["selfLink"] = ComputeLinks.Regional(state, subnetwork.ProjectId, subnetwork.Region, "subnetworks", subnetwork.Name);
+        json["privateIpGoogleAccess"] = subnetwork.PrivateIpGoogleAccess;
+        json["fingerprint"] = subnetwork.Fingerprint;
+        json["purpose"] = "PRIVATE";
+        json["stackType"] = "IPV4_ONLY";
+        json["state"] = "READY";
         return json;
     }
 

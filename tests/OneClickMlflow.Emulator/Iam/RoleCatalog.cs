@@ -61,6 +61,12 @@ public static class RoleCatalog
         ["roles/iam.serviceAccountAdmin"] = new[] { "iam.serviceAccounts.*" },
         ["roles/iam.workloadIdentityUser"] = new[] { "iam.serviceAccounts.getAccessToken", "iam.serviceAccounts.getOpenIdToken" },
         ["roles/compute.networkAdmin"] = new[] { "compute.networks.*", "compute.addresses.*", "compute.globalAddresses.*", "compute.subnetworks.*", "compute.globalOperations.*" },
+        ["roles/compute.networkUser"] = new[]
+        {
+            "compute.networks.get", "compute.networks.list", "compute.networks.use", "compute.networks.useExternalIp",
+            "compute.subnetworks.get", "compute.subnetworks.list", "compute.subnetworks.use", "compute.subnetworks.useExternalIp",
+            "compute.firewalls.get", "compute.firewalls.list",
+        },
         ["roles/compute.securityAdmin"] = new[] { "compute.firewalls.*", "compute.globalOperations.*" },
         ["roles/servicenetworking.networksAdmin"] = new[] { "servicenetworking.services.*", "compute.networks.get" },
         ["roles/servicenetworking.serviceAgent"] = new[] { "servicenetworking.services.*", "compute.networks.*", "compute.addresses.*", "compute.globalAddresses.*" },

@@ -22,6 +22,7 @@ public sealed class LatencySettings
         ["serviceusage.services.disable"] = TimeSpan.FromSeconds(15),
         ["compute.networks.insert"] = TimeSpan.FromSeconds(25),
         ["compute.addresses.insert"] = TimeSpan.FromSeconds(10),
+        ["compute.subnetworks.insert"] = TimeSpan.FromSeconds(15),
         ["compute.firewalls.insert"] = TimeSpan.FromSeconds(10),
         ["servicenetworking.connections.create"] = TimeSpan.FromSeconds(75),
         ["servicenetworking.connections.update"] = TimeSpan.FromSeconds(30),

@@ -102,8 +102,22 @@ public sealed class ModuleLifecycleConformanceTests
         Assert.Equal(first.Network, second.Network);
         Assert.Equal(2, Run($"Get-MlflowDeployment -ProjectId {Project}").Output.Count);
 
-        // Custom-mode network scenario: a deployment on a custom-subnet-mode -NetworkName network goes here once the
-        // emulator models subnetworks (App Engine then needs network.subnetworkName).
+        // A deployment on a custom subnet mode network (made by someone else): App Engine needs its subnetwork.
+        lock (host.State.Gate)
+        {
+            var compute = host.State.ApiState<ComputeState>();
+            compute.Networks[(Project, "custom-net")] = new ComputeNetwork
+            {
+                ProjectId = Project, Name = "custom-net", Id = compute.NewId(), Created = System.DateTimeOffset.UtcNow, AutoCreateSubnetworks = false,
+            };
+            compute.Subnetworks[(Project, "europe-west1", "custom-subnet")] = new ComputeSubnetwork
+            {
+                ProjectId = Project, Region = "europe-west1", Name = "custom-subnet", Id = compute.NewId(), Created = System.DateTimeOffset.UtcNow,
+                NetworkName = "custom-net", IpCidrRange = "10.250.0.0/24", PrivateIpGoogleAccess = true,
+            };
+        }
+        var custom = Deploy($"-ProjectId {Project} {Region} -Name team-c -NetworkName custom-net -SubnetworkName custom-subnet -Image {FirstImage}");
+        Assert.Equal("custom-net", custom.Network);
 
         // Tokens: by project and name (the service is looked up), by name with -Refresh, and by tracking URI.
         Assert.IsType<MlflowTrackingToken>(Run($"Get-MlflowTrackingToken -ProjectId {Project} -AsPlainText").Output.Single().BaseObject);
@@ -116,6 +130,7 @@ public sealed class ModuleLifecycleConformanceTests
 
         // Every removal mode: the plan only, -DeleteData on the deployment with a brought network, the default that keeps the data.
         Assert.NotEmpty(Run($"Remove-MlflowDeployment -ProjectId {Project} -Name team-b -PlanOnly").Output);
+        Assert.Empty(Removal("-Name team-c -DeleteData").NotRemoved);
         var deleted = Removal($"-Name team-b -DeleteData");
         Assert.False(deleted.ArtifactBucketKept);
         var kept = Removal("-Name mlflow");

@@ -7,44 +7,65 @@ namespace OneClickMlflow.Deployment.Resources
 {
     /// <summary>
     /// The VPC network: the deployment's own "NAME-network" (auto subnets), or the one named by -NetworkName,
-    /// which must exist and is used as it is, never modified or deleted.
+    /// which must exist and is used as it is, never modified or deleted; for that one the plan also checks that
+    /// App Engine can put the server on it (<see cref="SubnetworkChoice"/>).
     /// </summary>
     public sealed class NetworkResource : Resource
     {
         private readonly ComputeClient compute;
+        private readonly SubnetworkChoice? subnetwork;
+        private readonly bool followLive;
         private ComputeNetwork? live;
 
-        public NetworkResource(ComputeClient compute, NetworkReference network, bool isUsersNetwork, Resource apis)
+        /// <param name="subnetwork">How App Engine uses a network the user brings; null for the deployment's own.</param>
+        /// <param name="followLive">Get-MlflowDeployment: the server runs where it runs, so a subnetwork problem is no refusal.</param>
+        public NetworkResource(ComputeClient compute, NetworkReference network, SubnetworkChoice? subnetwork, bool followLive, Resource apis)
             : base("network", "Compute network", network.Name, apis)
         {
             this.compute = compute;
+            this.subnetwork = subnetwork;
+            this.followLive = followLive;
             Network = network;
-            IsUsersNetwork = isUsersNetwork;
         }
 
         public NetworkReference Network { get; }
 
         /// <summary>True when -NetworkName named it: the deployment only uses it.</summary>
-        public bool IsUsersNetwork { get; }
+        public bool IsUsersNetwork => subnetwork != null;
+
+        /// <summary>The App Engine version's network.subnetworkName (custom subnet mode networks), known once planned.</summary>
+        public string? SubnetworkName => subnetwork?.SubnetworkName;
 
         protected override bool Exists => live != null;
 
         public override ResourcePermissions Permissions { get; } = new ResourcePermissions(
-            read: new[] { "compute.networks.get" },
+            read: new[] { "compute.networks.get", "compute.subnetworks.list" },
             create: new[] { "compute.networks.create", "compute.globalOperations.get" },
             delete: new[] { "compute.networks.delete", "compute.globalOperations.get" });
 
-        public override async Task ObserveAsync(CancellationToken cancellationToken) =>
+        public override async Task ObserveAsync(CancellationToken cancellationToken)
+        {
             live = await compute.GetNetworkAsync(Network.ProjectId, Network.Name, cancellationToken).ConfigureAwait(false);
+            if (live != null && subnetwork != null)
+            {
+                await subnetwork.ObserveAsync(live, cancellationToken).ConfigureAwait(false);
+            }
+        }
 
         public override PlannedChange Plan()
         {
-            if (IsUsersNetwork)
+            if (subnetwork != null)
             {
-                return live != null
-                    ? Unchanged("existing network, used as it is")
-                    : throw Refuse($"the network given by -NetworkName does not exist in project '{Network.ProjectId}'. " +
-                                   "Create it first, or leave -NetworkName out to let the deployment create its own network.");
+                if (live == null)
+                {
+                    throw Refuse($"the network given by -NetworkName does not exist in project '{Network.ProjectId}'. " +
+                                 "Create it first, or leave -NetworkName out to let the deployment create its own network.");
+                }
+                if (subnetwork.Problem != null && !followLive)
+                {
+                    throw Refuse(subnetwork.Problem);
+                }
+                return Unchanged(subnetwork.Problem == null ? "existing network, used as it is; " + subnetwork.Summary : "existing network, used as it is");
             }
 
             return live != null

@@ -26,15 +26,15 @@ namespace OneClickMlflow.Deployment.Resources
         private readonly DatabasePasswordSecretResource secret;
         private readonly ArtifactBucketResource bucket;
         private readonly ServiceAccountResource server;
-        private readonly string networkName;
+        private readonly NetworkResource network;
         private ServerServiceState? live;
         private RpcStatus? failedCreate;
 
-        public ServerVersionResource(AppEngineClient appEngine, ServerServiceLocator locator, ServerSettings settings, NetworkReference network,
+        public ServerVersionResource(AppEngineClient appEngine, ServerServiceLocator locator, ServerSettings settings, NetworkResource network,
             AppEngineAppResource app, IapResource iap, ServerImageResource image, SqlInstanceResource instance, DatabasePasswordSecretResource secret,
             ArtifactBucketResource bucket, ServiceAccountResource server, params Resource[] grants)
             : base("server-version", "App Engine version", "MLflow tracking server",
-                new Resource[] { app, iap, image, instance, secret, bucket, server }.Concat(grants).ToArray())
+                new Resource[] { network, app, iap, image, instance, secret, bucket, server }.Concat(grants).ToArray())
         {
             this.appEngine = appEngine;
             this.locator = locator;
@@ -45,8 +45,7 @@ namespace OneClickMlflow.Deployment.Resources
             this.secret = secret;
             this.bucket = bucket;
             this.server = server;
-            // App Engine takes a network of another project (Shared VPC) by its path.
-            networkName = network.ProjectId == app.Name ? network.Name : network.RelativeName;
+            this.network = network;
         }
 
         /// <summary>The service the version runs in (known once observed).</summary>
@@ -254,8 +253,18 @@ namespace OneClickMlflow.Deployment.Resources
             var scaling = followServing
                 ? ServerVersionSpec.Scaling(serving!.AutomaticScaling!.MinTotalInstances ?? 1, serving.AutomaticScaling.MaxTotalInstances ?? 1)
                 : ServerVersionSpec.Scaling(settings.MinInstances, settings.MaxInstances);
-            return ServerVersionSpec.Build(wantedImage, environment, networkName, server.Email, resources, scaling);
+            return ServerVersionSpec.Build(wantedImage, environment, WantedNetwork(serving), server.Email, resources, scaling);
         }
+
+        /// <summary>
+        /// The short network name, as App Engine takes it even for a Shared VPC network (appengine_v1 Network.name), and
+        /// the subnetwork the network's plan chose; Get-MlflowDeployment, not knowing -SubnetworkName, follows the serving version's.
+        /// </summary>
+        private VersionNetwork WantedNetwork(AppEngineVersion? serving) => new VersionNetwork
+        {
+            Name = network.Network.Name,
+            SubnetworkName = settings.FollowLive ? serving?.Network?.SubnetworkName : network.SubnetworkName,
+        };
 
         /// <summary>For removal: the versions receiving traffic are stopped (they cannot be deleted), the others deleted.</summary>
         private (List<AppEngineVersion> Stop, List<AppEngineVersion> Delete) Retirement()

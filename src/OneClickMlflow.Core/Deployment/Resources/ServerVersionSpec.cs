@@ -23,7 +23,7 @@ namespace OneClickMlflow.Deployment.Resources
 
         public const string VersionPrefix = "v-";
 
-        public static AppEngineVersion Build(ServerImageReference image, IReadOnlyDictionary<string, string> environment, string networkName,
+        public static AppEngineVersion Build(ServerImageReference image, IReadOnlyDictionary<string, string> environment, VersionNetwork network,
             string serviceAccount, VersionResources resources, AutomaticScaling scaling)
         {
             var version = new AppEngineVersion
@@ -31,7 +31,7 @@ namespace OneClickMlflow.Deployment.Resources
                 Env = "flex",
                 Runtime = "custom",
                 Deployment = new VersionDeployment { Container = new ContainerInfo { Image = image.Reference } }, // throws unless pinned
-                Network = new VersionNetwork { Name = networkName },
+                Network = network,
                 ServiceAccount = serviceAccount,
                 Resources = resources,
                 AutomaticScaling = scaling,
