@@ -17,9 +17,9 @@ BeforeAll {
     $Region = 'europe-west1'
     $DeploymentName = 'tracking'
     $WebAppUser = 'user:alice@example.com'
-    # A digest-form image reference: New-MlflowDeployment deploys the server, and no Docker engine builds the image here.
-    $ImageForEmulator = "$Region-docker.pkg.dev/pester-package/$DeploymentName/mlflow@sha256:$('5e' * 32)"
-    $ImageArgument = $ImageForEmulator
+    # A digest-form image reference in the repository the deployment makes (its server may pull from it):
+    # New-MlflowDeployment deploys the server, and no Docker engine builds the image here.
+    function Get-PackageTestImage([string] $ProjectId) { "$Region-docker.pkg.dev/$ProjectId/$DeploymentName/mlflow@sha256:$('5e' * 32)" }
 
     $Emulator = Start-EmulatorProcess -EmulatorDll $EmulatorDll -Project 'pester-psresourceget', 'pester-powershellget' `
         -EnvFile (Join-Path $TestDrive 'emulator.env')
@@ -153,7 +153,7 @@ Describe 'The OneClickMlflow package installed with <Installer>' -Skip:$IsWindow
         }
         $Used = Invoke-CleanPwsh -HomeFolder $HomeFolder -Script $UseScript -Parameters @{
             EnvFile = $Emulator.EnvFile; EmulatorModule = $EmulatorModule; ProjectId = $ProjectId; Region = $Region
-            Name = $DeploymentName; WebAppUser = $WebAppUser; Image = $ImageArgument
+            Name = $DeploymentName; WebAppUser = $WebAppUser; Image = (Get-PackageTestImage $ProjectId)
         }
     }
 

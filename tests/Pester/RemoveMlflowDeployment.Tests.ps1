@@ -34,7 +34,7 @@ Describe 'Remove-MlflowDeployment' {
     }
 
     It 'keeps the peering Cloud SQL still holds, with a warning that says to run it again later' {
-        $Printed | Should -Match "WARNING: Private services connection .*Run Remove-MlflowDeployment again in a few days"
+        $Printed | Should -Match "Private services connection 'servicenetworking-googleapis-com': kept for now: .*Run Remove-MlflowDeployment again in a few days"
     }
 
     It 'removes the connection, range and network when run again once Cloud SQL released them' {

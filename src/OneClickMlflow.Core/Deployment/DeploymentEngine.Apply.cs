@@ -62,9 +62,10 @@ namespace OneClickMlflow.Deployment
             var deferredBy = before.FirstOrDefault(r => r.Outcome == ResourceOutcome.Deferred);
             if (blocker == null && deferredBy != null && decision != ApprovalDecision.Skipped && change.Action != ChangeAction.None)
             {
-                var reason = $"waits for {deferredBy.ResourceId}, which Google cannot change yet: {deferredBy.Message}";
+                var root = deferredBy.DeferredBy ?? deferredBy.ResourceId;
+                var reason = $"waits for {root}, which Google cannot change yet; the later run that changes it makes this change too";
                 Raise(resource, ResourcePhase.Deferred, change.Action, TimeSpan.Zero, reason);
-                return Record(change, ResourceOutcome.Deferred, reason);
+                return new ResourceRunRecord(change, ResourceOutcome.Deferred, reason, null, null, null) { DeferredBy = root };
             }
             if (blocker != null || decision == ApprovalDecision.Skipped)
             {

@@ -50,6 +50,9 @@ namespace OneClickMlflow.Deployment
 
         public Exception? Error { get; }
 
+        /// <summary>For a change deferred only because it waits for another: the resource Google cannot change yet.</summary>
+        public string? DeferredBy { get; internal set; }
+
         public override string ToString() => $"{ResourceId}: {Outcome} ({Duration.TotalSeconds:0.00}s)";
     }
 

@@ -1,4 +1,5 @@
 using System;
+using System.Linq;
 using System.Management.Automation;
 using OneClickMlflow.Deployment;
 using OneClickMlflow.Deployment.Removal;
@@ -124,9 +125,11 @@ namespace OneClickMlflow.PowerShell.Cmdlets
 
             var report = RunAsync(ct => removal.ApplyAsync(approval, ct));
             WriteVerbose($"Removed in {report.Run?.WallTime.TotalSeconds:0.0}s.");
-            foreach (var deferred in report.Run?.Deferred ?? Array.Empty<ResourceRunRecord>())
+            var deferred = report.Run?.Deferred ?? Array.Empty<ResourceRunRecord>();
+            foreach (var cause in deferred.Where(d => d.DeferredBy == null))
             {
-                WriteWarning($"{deferred.Kind} '{deferred.Name}': {deferred.Message}");
+                var waiting = deferred.Where(d => d.DeferredBy == cause.ResourceId).Select(d => $"{d.Kind} '{d.Name}'").ToList();
+                WriteWarning($"{cause.Kind} '{cause.Name}': {cause.Message}" + (waiting.Count == 0 ? "" : $" Kept with it until then: {string.Join(", ", waiting)}."));
             }
             WriteObject(report);
         }

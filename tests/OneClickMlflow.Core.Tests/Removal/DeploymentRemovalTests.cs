@@ -55,7 +55,7 @@ public sealed class DeploymentRemovalTests : RemovalTestBase
         Assert.Contains("four days", connection.Reason);
         Assert.Contains("Run Remove-MlflowDeployment again", connection.Reason);
         Assert.Contains(removal.Kept, k => k.ResourceId == "peering-range" && k.Reason.Contains("private-services-access"));
-        Assert.Contains(removal.Kept, k => k.ResourceId == "network" && k.Reason.Contains("private-services-access"));
+        Assert.Contains(removal.Kept, k => k.ResourceId == "network" && k.Reason.StartsWith("waits for private-services-access,", StringComparison.Ordinal));
         Assert.Equal(new[] { "network", "peering-range", "private-services-access" },
             removal.Run!.Deferred.Select(r => r.ResourceId).OrderBy(id => id));
     }
