@@ -22,14 +22,15 @@ namespace OneClickMlflow.Deployment
                 : null, spec.Input.Server.FollowLive, Apis);
             PeeringRange = new PeeringRangeResource(session.Compute, names.PeeringRangeName, Network, names.Labels);
             PrivateServicesAccess = new PrivateServicesConnectionResource(session.ServiceNetworking, session.ResourceManager, Network, PeeringRange);
-            Bucket = new ArtifactBucketResource(session.Storage, spec.ProjectId, names.BucketName, spec.Region, BucketLabels(spec), Apis);
-            LogPusher = new ServiceAccountResource(session.Iam, "log-pusher-account", spec.ProjectId, DeploymentNames.LogPusherServiceAccountId,
-                names.LogPusherServiceAccountEmail, "MLflow log pusher",
-                "Pushes runs and artifacts to the MLflow tracking server (one-click-mlflow).", Apis);
+            Bucket = new ArtifactBucketResource(session.Storage, spec.ProjectId, names.BucketName, spec.Region, BucketLabels(spec),
+                spec.Input.NoncurrentVersionDays, Apis);
+            LogPusher = new ServiceAccountResource(session.Iam, "log-pusher-account", spec.ProjectId, names.LogPusherServiceAccountId,
+                names.LogPusherServiceAccountEmail, $"MLflow log pusher ({names.Name})",
+                $"Signs the tokens people and jobs log to deployment '{names.Name}' with (one-click-mlflow).", Apis);
             Server = new ServiceAccountResource(session.Iam, "server-account", spec.ProjectId, names.ServerServiceAccountId,
                 names.ServerServiceAccountEmail, $"MLflow server ({names.Name})",
                 $"Runs the MLflow tracking server of deployment '{names.Name}' (one-click-mlflow).", Apis);
-            BucketAccess = new BucketIamResource(session.Storage, Bucket, LogPusher, Server);
+            BucketAccess = new BucketIamResource(session.Storage, Bucket, Server);
             var sql = session.CloudSql;
             var secrets = session.SecretManager;
             DatabaseInstance = new SqlInstanceResource(sql, spec.ProjectId, names.SqlInstanceName, spec.Region, spec.Input.Database,
@@ -67,8 +68,26 @@ namespace OneClickMlflow.Deployment
                 ImageReadAccess, LogWriterRole, MetricWriterRole);
             Traffic = new ServerTrafficResource(appEngine, project, locator, Version);
             OldVersions = new OldVersionsResource(appEngine, project, locator, Version, Traffic);
-            KeylessLogging = new KeylessLoggingResource(session.Iam, session.Iap, project, locator, server, spec.Input.WebAppUsers, LogPusher, Version);
-            IapAccess = new IapAccessResource(session.Iap, locator, server, spec.Input.WebAppUsers, LogPusher, Version, KeylessLogging);
+            var names = spec.Names;
+            var sharedUse = new SharedLogPusherUse(session.Iap, locator, names);
+            IapAccess = new IapAccessResource(session.Iap, locator, server, spec.Input.WebAppUsers, LogPusher, names, Version);
+            KeylessLogging = new KeylessLoggingResource(session.Iam, session.Iap, project, locator, server, spec.Input.WebAppUsers, LogPusher,
+                names.OwnsSharedLogPusher ? sharedUse : null, IapAccess);
+            if (names.OwnsSharedLogPusher)
+            {
+                // The default deployment's log pusher is the account deployments once shared: kept while another lists it.
+                LogPusher.KeepWhile = async ct =>
+                {
+                    var others = await sharedUse.ObserveAsync(ct).ConfigureAwait(false);
+                    return others.Services.Count == 0 ? null
+                        : $"{others.Describe()} still let{(others.Services.Count == 1 ? "s" : "")} people in as it; the next run of that deployment " +
+                          "moves it to its own log pusher, and then a removal of this one deletes it";
+                };
+            }
+            else
+            {
+                SharedLogPusher = new SharedLogPusherResource(session.Iam, session.Iap, project, names, locator, sharedUse, IapAccess, KeylessLogging);
+            }
         }
 
         /// <summary>The deployment's label, and the OAuth client it relies on unless that is read rather than given.</summary>
@@ -149,13 +168,17 @@ namespace OneClickMlflow.Deployment
 
         public IapAccessResource IapAccess { get; private set; } = null!;
 
+        /// <summary>The move off the log pusher deployments once shared (null for the default deployment, which owns it).</summary>
+        public SharedLogPusherResource? SharedLogPusher { get; private set; }
+
         /// <summary>Every resource, for the engine (it orders them by their dependencies).</summary>
-        public IReadOnlyList<Resource> Resources => new Resource[]
+        public IReadOnlyList<Resource> Resources => new Resource?[]
         {
             Apis, Network, PeeringRange, PrivateServicesAccess, Bucket, LogPusher, Server, BucketAccess, ImageRepository,
             DatabaseInstance, Database, DatabasePasswordSecret, DatabaseUser, DatabasePasswordAccess, SqlClientRole, LogWriterRole,
-            MetricWriterRole, App, Organization, Iap, Image, ImageReadAccess, Version, Traffic, OldVersions, KeylessLogging, IapAccess,
-        };
+            MetricWriterRole, App, Organization, Iap, Image, ImageReadAccess, Version, Traffic, OldVersions, IapAccess, KeylessLogging,
+            SharedLogPusher,
+        }.Where(r => r != null).Select(r => r!).ToList();
 
         /// <summary>The deployment as it stands after a run.</summary>
         public MlflowDeployment Describe(DeploymentRunReport run)

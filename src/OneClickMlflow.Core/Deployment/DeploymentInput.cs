@@ -26,6 +26,9 @@ namespace OneClickMlflow.Deployment
         /// <summary>Days of automated backups kept; null means <see cref="DatabaseSettings.DefaultBackupRetentionDays"/>.</summary>
         public int? BackupRetentionDays { get; set; }
 
+        /// <summary>Days the artifacts bucket keeps an object's noncurrent versions; null keeps the bucket's rule (30 on a new bucket).</summary>
+        public int? NoncurrentVersionDays { get; set; }
+
         /// <summary>The server image, HOST/PATH[:TAG] (pinned to the digest the registry serves before planning) or HOST/PATH@sha256:HEX; null publishes the module's own image.</summary>
         public string? Image { get; set; }
 
@@ -88,5 +91,8 @@ namespace OneClickMlflow.Deployment
 
         /// <summary>The App Engine version, service, IAP client and keyless logging.</summary>
         public ServerSettings Server { get; }
+
+        /// <summary>-NoncurrentVersionDays, validated; null keeps what the bucket has.</summary>
+        public int? NoncurrentVersionDays { get; internal set; }
     }
 }

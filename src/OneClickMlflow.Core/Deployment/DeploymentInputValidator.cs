@@ -41,8 +41,18 @@ namespace OneClickMlflow.Deployment
             var subnetwork = ValidateSubnetworkName(input.SubnetworkName, !string.IsNullOrWhiteSpace(input.NetworkName));
             var database = DatabaseSettings.Validate(input.DatabaseVersion, input.DatabaseTier, input.BackupRetentionDays);
             var server = ServerSettings.Validate(input);
-            return new ValidatedDeploymentInput(names, region, locationId, members, network, subnetwork, database, server);
+            var noncurrentDays = ValidateNoncurrentVersionDays(input.NoncurrentVersionDays);
+            return new ValidatedDeploymentInput(names, region, locationId, members, network, subnetwork, database, server) { NoncurrentVersionDays = noncurrentDays };
         }
+
+        /// <summary>Largest -NoncurrentVersionDays: ten years.</summary>
+        public const int MaxNoncurrentVersionDays = 3650;
+
+        public static int? ValidateNoncurrentVersionDays(int? days) =>
+            days is int value && (value < 1 || value > MaxNoncurrentVersionDays)
+                ? throw new InvalidDeploymentInputException("NoncurrentVersionDays",
+                    $"{value}: keep a deleted or overwritten artifact's old version 1 to {MaxNoncurrentVersionDays} days.")
+                : days;
 
         public static string ValidateProjectId(string? projectId)
         {

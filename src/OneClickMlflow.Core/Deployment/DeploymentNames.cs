@@ -15,7 +15,13 @@ namespace OneClickMlflow.Deployment
         public const string LabelKey = "oneclick-mlflow";
         public const string DatabaseName = "mlflow";
         public const string DatabaseUserName = "mlflow";
-        public const string LogPusherServiceAccountId = "mlflow-log-pusher";
+        /// <summary>
+        /// The log pusher account every deployment of a project once shared: now the default deployment's own (its
+        /// name derives to the same id), and migrated away from by the others on their next run.
+        /// </summary>
+        public const string SharedLogPusherServiceAccountId = "mlflow-log-pusher";
+
+        private const int MaxServiceAccountIdLength = 30;
         public const string AppEngineServiceName = "default";
         public const string ImageName = "mlflow";
 
@@ -55,7 +61,28 @@ namespace OneClickMlflow.Deployment
 
         public string ServerServiceAccountId => Name + "-server";
 
+        /// <summary>
+        /// The deployment's own log pusher, NAME-log-pusher (so the default deployment 'mlflow' keeps the original
+        /// tool's mlflow-log-pusher); NAME-pusher when that would pass the 30 characters of an account id.
+        /// </summary>
+        public string LogPusherServiceAccountId =>
+            (Name + "-log-pusher").Length <= MaxServiceAccountIdLength ? Name + "-log-pusher" : Name + "-pusher";
+
         public string LogPusherServiceAccountEmail => ServiceAccountEmail(LogPusherServiceAccountId);
+
+        /// <summary>The log pusher the project's deployments shared before each had its own.</summary>
+        public string SharedLogPusherServiceAccountEmail => ServiceAccountEmail(SharedLogPusherServiceAccountId);
+
+        /// <summary>
+        /// The accounts a client may sign tokens as for this deployment, in order: its own log pusher, then (while the
+        /// deployment has not moved off it yet) the one deployments once shared.
+        /// </summary>
+        public IReadOnlyList<string> LogPusherCandidates => OwnsSharedLogPusher
+            ? new[] { LogPusherServiceAccountEmail }
+            : new[] { LogPusherServiceAccountEmail, SharedLogPusherServiceAccountEmail };
+
+        /// <summary>Whether this deployment's own log pusher is the account deployments once shared (the default deployment's).</summary>
+        public bool OwnsSharedLogPusher => LogPusherServiceAccountId == SharedLogPusherServiceAccountId;
 
         public string ServerServiceAccountEmail => ServiceAccountEmail(ServerServiceAccountId);
 

@@ -21,7 +21,45 @@ namespace OneClickMlflow.Google
 
         public BucketIamConfiguration? IamConfiguration { get; set; }
 
+        public BucketLifecycle? Lifecycle { get; set; }
+
         public string? ProjectNumber { get; set; }
+    }
+
+    /// <summary>storage_v1 Bucket.lifecycle: rules Cloud Storage applies to objects by themselves.</summary>
+    public sealed class BucketLifecycle
+    {
+        public List<LifecycleRule>? Rule { get; set; }
+    }
+
+    public sealed class LifecycleRule
+    {
+        public LifecycleAction? Action { get; set; }
+
+        public LifecycleCondition? Condition { get; set; }
+    }
+
+    public sealed class LifecycleAction
+    {
+        /// <summary>"Delete", "SetStorageClass" or "AbortIncompleteMultipartUpload".</summary>
+        public string? Type { get; set; }
+
+        public string? StorageClass { get; set; }
+    }
+
+    /// <summary>The conditions the module reads and sets; a rule with others is someone else's and is kept as it is.</summary>
+    public sealed class LifecycleCondition
+    {
+        public int? Age { get; set; }
+
+        public int? DaysSinceNoncurrentTime { get; set; }
+
+        public int? NumNewerVersions { get; set; }
+
+        public bool? IsLive { get; set; }
+
+        [System.Text.Json.Serialization.JsonExtensionData]
+        public Dictionary<string, System.Text.Json.JsonElement>? Other { get; set; }
     }
 
     /// <summary>storage_v1 Object: one generation of an object.</summary>

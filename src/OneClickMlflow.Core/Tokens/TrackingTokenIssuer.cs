@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Text;
 using System.Text.Json;
 using System.Threading;
@@ -47,6 +48,27 @@ namespace OneClickMlflow.Tokens
                 : await IdTokenAsync(request.ServiceAccount, audience, cancellationToken).ConfigureAwait(false);
             cache.Store(issued);
             return issued;
+        }
+
+        /// <summary>
+        /// A token as the first of <paramref name="accounts"/> the caller may sign as: a deployment's own log pusher,
+        /// then the one deployments once shared, which its people keep until their deployment has moved off it.
+        /// </summary>
+        public async Task<IssuedToken> IssueAsFirstAllowedAsync(TrackingTokenRequest request, IReadOnlyList<string> accounts,
+            CancellationToken cancellationToken)
+        {
+            for (var i = 0; ; i++)
+            {
+                var attempt = new TrackingTokenRequest(request.TrackingUri, accounts[i]) { Audience = request.Audience, Refresh = request.Refresh };
+                try
+                {
+                    return await IssueAsync(attempt, cancellationToken).ConfigureAwait(false);
+                }
+                catch (TrackingTokenException e) when (e.Failure == TrackingTokenFailure.PermissionDenied && i + 1 < accounts.Count)
+                {
+                    Log?.Invoke($"{caller} may not sign as {accounts[i]} yet; trying {accounts[i + 1]}.");
+                }
+            }
         }
 
         private async Task<IssuedToken> SignJwtAsync(string serviceAccount, string audience, CancellationToken cancellationToken)

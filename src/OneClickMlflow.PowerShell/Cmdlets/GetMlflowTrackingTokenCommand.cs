@@ -36,7 +36,7 @@ namespace OneClickMlflow.PowerShell.Cmdlets
         [ValidateNotNull]
         public Uri? TrackingUri { get; set; }
 
-        /// <summary>The account the token speaks for; defaults to the deployment's log pusher.</summary>
+        /// <summary>The account the token speaks for; defaults to the deployment's own log pusher (or, while the deployment moves off it, the one deployments once shared).</summary>
         [Parameter]
         [ValidateNotNullOrEmpty]
         public string? ServiceAccount { get; set; }
@@ -80,12 +80,12 @@ namespace OneClickMlflow.PowerShell.Cmdlets
                     }, cancellationToken).ConfigureAwait(false);
                     Uri trackingUri = TrackingUri ?? await TrackingUriResolver.ResolveAsync(
                         session, RequireProject(session), Name, Refresh, cancellationToken).ConfigureAwait(false);
-                    string account = ServiceAccount ?? DeploymentNames.For(RequireProject(session), Name).LogPusherServiceAccountEmail;
-                    Reporter.Verbose($"Getting a token of {account} for {trackingUri} as {session.Account} ({session.CredentialSource}).");
+                    var accounts = ServiceAccount != null ? new[] { ServiceAccount } : DeploymentNames.For(RequireProject(session), Name).LogPusherCandidates;
+                    Reporter.Verbose($"Getting a token of {accounts[0]} for {trackingUri} as {session.Account} ({session.CredentialSource}).");
                     var issuer = new TrackingTokenIssuer(session);
                     issuer.Log += Reporter.Verbose;
-                    IssuedToken token = await issuer.IssueAsync(
-                        new TrackingTokenRequest(trackingUri, account) { Audience = Audience, Refresh = Refresh }, cancellationToken).ConfigureAwait(false);
+                    IssuedToken token = await issuer.IssueAsFirstAllowedAsync(
+                        new TrackingTokenRequest(trackingUri, accounts[0]) { Audience = Audience, Refresh = Refresh }, accounts, cancellationToken).ConfigureAwait(false);
                     return (trackingUri, token);
                 });
             }

@@ -69,6 +69,10 @@ namespace OneClickMlflow.PowerShell.Cmdlets
         [Parameter]
         public int? BackupRetentionDays { get; set; }
 
+        /// <summary>Days the artifacts bucket keeps an object's older versions after it is overwritten or deleted (1-3650; a new bucket: 30).</summary>
+        [Parameter]
+        public int? NoncurrentVersionDays { get; set; }
+
         /// <summary>The server image, REGISTRY/PATH:TAG (pinned to the digest the registry serves) or REGISTRY/PATH@sha256:DIGEST; omitted or empty, the module builds and publishes its own.</summary>
         [Parameter(ValueFromPipelineByPropertyName = true)]
         public string? Image { get; set; }
@@ -137,6 +141,7 @@ namespace OneClickMlflow.PowerShell.Cmdlets
                     DatabaseVersion = DatabaseVersion,
                     DatabaseTier = DatabaseTier,
                     BackupRetentionDays = BackupRetentionDays,
+                    NoncurrentVersionDays = NoncurrentVersionDays,
                     Image = Image,
                     Service = Service,
                     OAuthClientId = OAuthClientId,

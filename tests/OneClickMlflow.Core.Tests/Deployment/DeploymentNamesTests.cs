@@ -27,7 +27,7 @@ namespace OneClickMlflow.Tests.Deployment
             Assert.Matches(ComputeName, names.PeeringRangeName);
             Assert.Matches(ComputeName, names.SqlInstanceName);
             Assert.Matches(ComputeName, names.ArtifactRepositoryName);
-            foreach (var accountId in new[] { names.ServerServiceAccountId, DeploymentNames.LogPusherServiceAccountId })
+            foreach (var accountId in new[] { names.ServerServiceAccountId, names.LogPusherServiceAccountId })
             {
                 Assert.Matches(ServiceAccountId, accountId);
                 Assert.InRange(accountId.Length, 6, 30);
@@ -52,6 +52,19 @@ namespace OneClickMlflow.Tests.Deployment
             Assert.Equal("mlflow-server@my-project.iam.gserviceaccount.com", names.ServerServiceAccountEmail);
             Assert.Equal("mlflow-log-pusher@my-project.iam.gserviceaccount.com", names.LogPusherServiceAccountEmail);
             Assert.Equal("us-central1-docker.pkg.dev/my-project/mlflow/mlflow:1.0", names.ImageUri("us-central1", "1.0"));
+        }
+
+        [Theory]
+        [InlineData("mlflow", "mlflow-log-pusher")]
+        [InlineData("team-b", "team-b-log-pusher")]
+        [InlineData("nineteen-char-name1", "nineteen-char-name1-log-pusher")]
+        [InlineData("a-twenty-char-name-9", "a-twenty-char-name-9-pusher")]
+        public void Each_deployment_has_its_own_log_pusher_and_the_default_one_keeps_the_original_name(string name, string accountId)
+        {
+            var names = DeploymentNames.For("my-project", name);
+
+            Assert.Equal(accountId, names.LogPusherServiceAccountId);
+            Assert.Equal(name == "mlflow", names.OwnsSharedLogPusher);
         }
 
         [Fact]

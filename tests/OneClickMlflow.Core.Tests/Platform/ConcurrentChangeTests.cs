@@ -49,6 +49,6 @@ public sealed class ConcurrentChangeTests : PlatformDeploymentTestBase
         Assert.Equal(2, Host.Requests.Count(r => r.Method == "PUT" && r.Path.EndsWith("/iam")));
         using var session = await SessionAsync();
         var policy = await session.Storage.GetIamPolicyAsync(Names.BucketName, CancellationToken.None);
-        Assert.True(policy.HasMember("roles/storage.objectAdmin", "serviceAccount:" + Names.ServerServiceAccountEmail));
+        Assert.True(policy.HasMember("roles/storage.objectUser", "serviceAccount:" + Names.ServerServiceAccountEmail));
     }
 }

@@ -49,6 +49,15 @@ public abstract class PlatformDeploymentTestBase : EmulatedSessionTestBase
         }
     }
 
+    /// <summary>Changes the emulator's state under its lock, as Google would behind the deployment's back.</summary>
+    protected void Edit(Action<EmulatorState> edit)
+    {
+        lock (Host.State.Gate)
+        {
+            edit(Host.State);
+        }
+    }
+
     protected List<string> Networks() => Read(s => s.ApiState<ComputeState>().Networks.Keys.Where(k => k.Project == Project).Select(k => k.Name).ToList());
 
     protected List<string> PeeringRanges() => Read(s => s.ApiState<ComputeState>().Addresses.Values

@@ -1,5 +1,6 @@
 using System;
 using System.Linq;
+using System.Text.Json.Nodes;
 using System.Threading;
 using System.Threading.Tasks;
 using OneClickMlflow.Deployment;
@@ -41,23 +42,75 @@ public sealed class PlatformDeploymentTests : PlatformDeploymentTestBase
         Assert.True(bucket.Settings["iamConfiguration"]!["uniformBucketLevelAccess"]!["enabled"]!.GetValue<bool>());
         Assert.True(bucket.Settings["versioning"]!["enabled"]!.GetValue<bool>());
         Assert.Equal("mlflow", bucket.Settings["labels"]!["oneclick-mlflow"]!.GetValue<string>());
-        Assert.Null(bucket.Settings["lifecycle"]);
+        // Versioning keeps what is overwritten or deleted, for 30 days: then the noncurrent versions go.
+        var rule = Assert.Single(bucket.Settings["lifecycle"]!["rule"]!.AsArray())!;
+        Assert.Equal("Delete", rule["action"]!["type"]!.GetValue<string>());
+        Assert.Equal(30, rule["condition"]!["daysSinceNoncurrentTime"]!.GetValue<int>());
+        Assert.Single(rule["condition"]!.AsObject());
     }
 
     [Fact]
-    public async Task Both_service_accounts_get_object_admin_on_the_bucket_and_not_on_the_project()
+    public async Task NoncurrentVersionDays_changes_the_rule_in_place_and_keeps_the_buckets_other_rules()
+    {
+        await DeployAsync();
+        Edit(s => s.ApiState<StorageState>().Buckets[Names.BucketName].Settings["lifecycle"]!["rule"]!.AsArray().Add(JsonNode.Parse(
+            """{"action": {"type": "SetStorageClass", "storageClass": "NEARLINE"}, "condition": {"age": 90}}""")));
+        using var session = await SessionAsync();
+        var spec = MlflowDeploymentSpec.From(new DeploymentInput
+        {
+            ProjectId = Project, Region = Region, Image = Server.TestImages.First, NoncurrentVersionDays = 7,
+        });
+        var engine = new DeploymentEngine();
+        var plan = await engine.PlanAsync(DeploymentGraphBuilder.Build(spec, session).Resources, CancellationToken.None);
+        Assert.Contains("lifecycle.noncurrentVersionDays is 30, want 7", plan.Changes.Single(c => c.ResourceId == "bucket").Reason);
+        await engine.ApplyAsync(plan.ApproveAll(), CancellationToken.None);
+
+        var rules = Read(s => s.ApiState<StorageState>().Buckets[Names.BucketName].Settings["lifecycle"]!["rule"]!.AsArray().ToList());
+        Assert.Equal(2, rules.Count);
+        Assert.Contains(rules, r => r!["condition"]!["daysSinceNoncurrentTime"]?.GetValue<int>() == 7);
+        Assert.Contains(rules, r => r!["action"]!["type"]!.GetValue<string>() == "SetStorageClass");
+        // Left out, the rule the bucket has is kept.
+        Host.ClearRequests();
+        await DeployAsync();
+        Assert.DoesNotContain(MutatingRequests(), r => r.Api == "storage");
+    }
+
+    [Fact]
+    public async Task Only_the_server_account_may_use_the_bucket_with_object_user_and_nothing_on_the_project()
     {
         await DeployAsync();
 
         using var session = await SessionAsync();
         var bucketPolicy = await session.Storage.GetIamPolicyAsync(Names.BucketName, CancellationToken.None);
         var projectPolicy = await session.ResourceManager.GetIamPolicyAsync(Project, CancellationToken.None);
+        var principals = bucketPolicy.Bindings.SelectMany(b => b.Members.Select(m => (b.Role, Member: m)))
+            .Where(g => !g.Member.StartsWith("project", StringComparison.Ordinal)).ToList();
+        Assert.Equal(new[] { ("roles/storage.objectUser", "serviceAccount:" + Names.ServerServiceAccountEmail) }, principals);
         foreach (var email in new[] { Names.LogPusherServiceAccountEmail, Names.ServerServiceAccountEmail })
         {
-            Assert.True(bucketPolicy.HasMember("roles/storage.objectAdmin", "serviceAccount:" + email));
             Assert.DoesNotContain(projectPolicy.Bindings, b => b.Role.StartsWith("roles/storage.", StringComparison.Ordinal)
                                                                && b.Members.Contains("serviceAccount:" + email));
         }
+    }
+
+    [Fact]
+    public async Task An_extra_grant_on_the_bucket_is_drift_and_a_rerun_takes_it_off()
+    {
+        await DeployAsync();
+        using var session = await SessionAsync();
+        await session.Storage.PolicyEditor(Names.BucketName).EditAsync(
+            p => p.AddMember("roles/storage.objectAdmin", "serviceAccount:" + Names.LogPusherServiceAccountEmail), CancellationToken.None);
+
+        var plan = await PlanAsync();
+        var change = plan.Changes.Single(c => c.ResourceId == "bucket-iam");
+        Assert.Equal(ChangeAction.Update, change.Action);
+        Assert.Contains($"extra grant: roles/storage.objectAdmin for serviceAccount:{Names.LogPusherServiceAccountEmail}", change.Reason);
+        await DeployAsync();
+
+        var policy = await session.Storage.GetIamPolicyAsync(Names.BucketName, CancellationToken.None);
+        Assert.DoesNotContain(policy.Bindings, b => b.Members.Contains("serviceAccount:" + Names.LogPusherServiceAccountEmail));
+        Assert.True(policy.HasMember("roles/storage.objectUser", "serviceAccount:" + Names.ServerServiceAccountEmail));
+        Assert.Contains(policy.Bindings, b => b.Members.Any(m => m.StartsWith("projectOwner:", StringComparison.Ordinal)));
     }
 
     [Fact]

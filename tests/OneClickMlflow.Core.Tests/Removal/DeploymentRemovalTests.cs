@@ -200,22 +200,4 @@ public sealed class DeploymentRemovalTests : RemovalTestBase
         Assert.True(removal.Complete);
         Assert.Empty(Networks());
     }
-
-    [Fact]
-    public async Task The_shared_log_pusher_account_stays_while_another_deployment_of_the_project_exists()
-    {
-        await DeployAsync();
-        using (var session = await SessionAsync())
-        {
-            var other = DeploymentGraphBuilder.Build(
-                MlflowDeploymentSpec.From(new DeploymentInput { ProjectId = Project, Region = Region, Name = "other" }), session);
-            await new DeploymentEngine().ApplyAsync(
-                (await new DeploymentEngine().PlanAsync(new Resource[] { other.Bucket }, CancellationToken.None)).ApproveAll(), CancellationToken.None);
-        }
-
-        var removal = await RemoveAsync();
-
-        Assert.Equal(new[] { Names.LogPusherServiceAccountEmail }, ServiceAccountEmails());
-        Assert.Contains(removal.Kept, k => k.ResourceId == "log-pusher-account" && k.Reason.Contains("deployment 'other'"));
-    }
 }

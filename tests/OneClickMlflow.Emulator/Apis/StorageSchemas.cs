@@ -29,6 +29,13 @@ public static class StorageSchemas
     private static readonly MessageSchema Website = new MessageSchema("storage.Bucket.WebsiteValue")
         .String("mainPageSuffix").String("notFoundPage");
 
+    private static readonly MessageSchema LifecycleRule = new MessageSchema("storage.Bucket.LifecycleValue.RuleValueListEntry")
+        .Message("action", new MessageSchema("storage.Bucket.LifecycleValue.RuleValueListEntry.ActionValue").String("type").String("storageClass"))
+        .Message("condition", new MessageSchema("storage.Bucket.LifecycleValue.RuleValueListEntry.ConditionValue")
+            .Int32("age").String("createdBefore").String("customTimeBefore").Int32("daysSinceCustomTime").Int32("daysSinceNoncurrentTime")
+            .Bool("isLive").String("matchesPattern").Strings("matchesPrefix").Strings("matchesStorageClass").Strings("matchesSuffix")
+            .String("noncurrentTimeBefore").Int32("numNewerVersions"));
+
     public static readonly MessageSchema Bucket = new MessageSchema("storage.Bucket")
         .String("kind").String("id").String("selfLink").String("name").String("projectNumber").String("etag")
         .Int64("metageneration").Int64("generation").String("timeCreated").String("updated")
@@ -42,7 +49,7 @@ public static class StorageSchemas
         .Message("hierarchicalNamespace", new MessageSchema("storage.Bucket.HierarchicalNamespaceValue").Bool("enabled"))
         .Message("objectRetention", new MessageSchema("storage.Bucket.ObjectRetentionValue").String("mode"))
         .Message("customPlacementConfig", new MessageSchema("storage.Bucket.CustomPlacementConfigValue").Strings("dataLocations"))
-        .AnyJson("lifecycle").AnyJson("cors").AnyJson("acl").AnyJson("defaultObjectAcl").AnyJson("owner").AnyJson("ipFilter");
+        .Message("lifecycle", new MessageSchema("storage.Bucket.LifecycleValue").Messages("rule", LifecycleRule)).AnyJson("cors").AnyJson("acl").AnyJson("defaultObjectAcl").AnyJson("owner").AnyJson("ipFilter");
 
     public static readonly MessageSchema Policy = new MessageSchema("storage.Policy")
         .String("kind").String("resourceId").Int32("version").String("etag").Messages("bindings", IamSchemas.Binding);

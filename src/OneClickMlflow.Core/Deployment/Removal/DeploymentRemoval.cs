@@ -35,21 +35,13 @@ namespace OneClickMlflow.Deployment.Removal
         public DeploymentPlan Plan { get; }
 
         /// <summary>
-        /// Observes the deployment and plans its removal; changes nothing. The log pusher account is shared by the
-        /// project's deployments, so it is kept while another deployment's label is on a bucket of the project.
+        /// Observes the deployment and plans its removal; changes nothing. Each deployment's accounts are its own (the
+        /// default deployment's log pusher is kept while deployments that once shared it still list it).
         /// </summary>
         public static async Task<DeploymentRemoval> PlanAsync(GoogleCloudSession session, MlflowDeploymentGraph graph, DeploymentEngine engine,
             RemovalOptions options, CancellationToken cancellationToken)
         {
             options.Validate();
-            var name = graph.Spec.Names.Name;
-            var others = await DeploymentDiscovery.FindAsync(session, graph.Spec.ProjectId, other => other != name, cancellationToken)
-                .ConfigureAwait(false);
-            if (others.Count > 0)
-            {
-                graph.LogPusher.KeepOnRemoval("shared with " + string.Join(", ", others.Select(o => $"deployment '{o.Name}'")));
-            }
-
             graph.Bucket.DeleteOnRemoval = options.DeleteData;
             graph.DatabaseInstance.FinalBackupRetentionDays = options.DeleteData ? (int?)null : options.FinalBackupRetentionDays;
             var plan = await engine.PlanAsync(graph.Resources, DeploymentIntent.Remove, cancellationToken).ConfigureAwait(false);

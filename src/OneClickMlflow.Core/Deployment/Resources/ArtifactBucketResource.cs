@@ -9,7 +9,9 @@ namespace OneClickMlflow.Deployment.Resources
 {
     /// <summary>
     /// The artifacts bucket in the deployment's region: uniform bucket-level access, public access prevention
-    /// enforced, versioning on, the deployment's label. Settings changed behind the deployment's back are put
+    /// enforced, versioning on with a lifecycle rule that deletes noncurrent versions after a number of days (so a
+    /// deleted or overwritten artifact can be got back for that long, and the bill does not grow forever), the
+    /// deployment's label. Settings changed behind the deployment's back are put
     /// back. It also records the OAuth client the deployment relies on (<see cref="OAuthClientLabel"/>). It holds the
     /// artifacts: a removal keeps it (and only takes the deployment's labels off, so the project no longer lists the
     /// deployment), unless told to delete the data, when its objects go and then the bucket.
@@ -22,21 +24,31 @@ namespace OneClickMlflow.Deployment.Resources
         private readonly string projectId;
         private readonly string region;
         private readonly IReadOnlyDictionary<string, string> labels;
+        private readonly int? noncurrentVersionDays;
         private StorageBucket? live;
         private bool ownedElsewhere;
+
+        /// <summary>Days a noncurrent object version is kept when the bucket has no rule yet and none is given.</summary>
+        public const int DefaultNoncurrentVersionDays = 30;
 
         /// <summary>Whether a removal deletes the bucket and every object in it (-DeleteData) instead of keeping it.</summary>
         public bool DeleteOnRemoval { get; set; }
 
+        /// <param name="noncurrentVersionDays">-NoncurrentVersionDays; null keeps the bucket's rule (or sets the default on a bucket without one).</param>
         public ArtifactBucketResource(StorageClient storage, string projectId, string bucketName, string region,
-            IReadOnlyDictionary<string, string> labels, Resource apis)
+            IReadOnlyDictionary<string, string> labels, int? noncurrentVersionDays, Resource apis)
             : base("bucket", "Artifacts bucket", bucketName, apis)
         {
             this.storage = storage;
             this.projectId = projectId;
             this.region = region;
             this.labels = labels;
+            this.noncurrentVersionDays = noncurrentVersionDays;
         }
+
+        /// <summary>How many days noncurrent versions are kept (as wanted; Get-MlflowDeployment: as the bucket has it).</summary>
+        public int NoncurrentVersionDays => noncurrentVersionDays ?? (live == null ? null : OwnRule(live)?.Condition?.DaysSinceNoncurrentTime)
+                                            ?? DefaultNoncurrentVersionDays;
 
         /// <summary>Where MLflow writes artifacts: gs://BUCKET.</summary>
         public string ArtifactDestination => "gs://" + Name; // as DeploymentNames.ArtifactDestination, for this bucket
@@ -79,6 +91,7 @@ namespace OneClickMlflow.Deployment.Resources
                     ["uniformBucketLevelAccess"] = "true",
                     ["publicAccessPrevention"] = Enforced,
                     ["versioning"] = "true",
+                    ["lifecycle"] = $"delete noncurrent versions after {NoncurrentVersionDays} days",
                     ["labels"] = string.Join(",", labels.Select(l => $"{l.Key}={l.Value}")),
                 });
             }
@@ -185,12 +198,31 @@ namespace OneClickMlflow.Deployment.Resources
             StorageClass = withLocation ? "STANDARD" : null,
             Labels = labels.ToDictionary(l => l.Key, l => l.Value),
             Versioning = new BucketVersioning { Enabled = true },
+            // The lifecycle is replaced as a whole: the bucket's other rules go back as they are, with the deployment's.
+            Lifecycle = new BucketLifecycle
+            {
+                Rule = (live?.Lifecycle?.Rule ?? new List<LifecycleRule>()).Where(r => !IsOwnRule(r))
+                    .Concat(new[] { NoncurrentRule(NoncurrentVersionDays) }).ToList(),
+            },
             IamConfiguration = new BucketIamConfiguration
             {
                 UniformBucketLevelAccess = new BucketToggle { Enabled = true },
                 PublicAccessPrevention = Enforced,
             },
         };
+
+        private static LifecycleRule NoncurrentRule(int days) => new LifecycleRule
+        {
+            Action = new LifecycleAction { Type = "Delete" },
+            Condition = new LifecycleCondition { DaysSinceNoncurrentTime = days },
+        };
+
+        private static LifecycleRule? OwnRule(StorageBucket bucket) => bucket.Lifecycle?.Rule?.FirstOrDefault(IsOwnRule);
+
+        /// <summary>The deployment's rule: delete, on the days since a version became noncurrent alone.</summary>
+        private static bool IsOwnRule(LifecycleRule rule) =>
+            rule.Action?.Type == "Delete" && rule.Condition?.DaysSinceNoncurrentTime != null && rule.Condition.Age == null
+            && rule.Condition.NumNewerVersions == null && rule.Condition.IsLive == null && (rule.Condition.Other == null || rule.Condition.Other.Count == 0);
 
         private Dictionary<string, (string Actual, string Wanted)> Drift(StorageBucket bucket)
         {
@@ -209,6 +241,12 @@ namespace OneClickMlflow.Deployment.Resources
             if (bucket.Versioning?.Enabled != true)
             {
                 drift["versioning"] = ("false", "true");
+            }
+
+            var days = OwnRule(bucket)?.Condition?.DaysSinceNoncurrentTime;
+            if (days != NoncurrentVersionDays)
+            {
+                drift["lifecycle.noncurrentVersionDays"] = (days?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "none", NoncurrentVersionDays.ToString(System.Globalization.CultureInfo.InvariantCulture));
             }
 
             foreach (var label in labels)

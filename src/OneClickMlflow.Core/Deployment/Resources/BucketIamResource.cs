@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 using System.Linq;
 using System.Threading;
@@ -7,27 +8,31 @@ using OneClickMlflow.Google;
 namespace OneClickMlflow.Deployment.Resources
 {
     /// <summary>
-    /// roles/storage.objectAdmin for the deployment's service accounts, granted on the bucket (not the project),
-    /// by read-modify-write of the bucket's policy with its etag.
+    /// Who may use the artifacts bucket: the server account alone, with roles/storage.objectUser (read, create and
+    /// delete objects; no bucket settings, no IAM). Clients reach artifacts only through the server, which proxies them
+    /// (--serve-artifacts), so the log pusher and the people who may act as it hold nothing here. Any other grant is
+    /// drift, taken off by a re-run; the project convenience bindings Google puts on every bucket stay.
     /// </summary>
     public sealed class BucketIamResource : Resource
     {
-        public const string Role = "roles/storage.objectAdmin";
+        public const string Role = "roles/storage.objectUser";
 
         private readonly StorageClient storage;
         private readonly ArtifactBucketResource bucket;
-        private readonly IReadOnlyList<ServiceAccountResource> accounts;
-        private IReadOnlyList<string> missing = new List<string>();
+        private readonly ServiceAccountResource server;
+        private IamPolicy? live;
 
-        public BucketIamResource(StorageClient storage, ArtifactBucketResource bucket, params ServiceAccountResource[] accounts)
-            : base("bucket-iam", "Bucket IAM binding", $"{bucket.Name} {Role}", new Resource[] { bucket }.Concat(accounts).ToArray())
+        public BucketIamResource(StorageClient storage, ArtifactBucketResource bucket, ServiceAccountResource server)
+            : base("bucket-iam", "Bucket IAM policy", $"{bucket.Name} {Role}", bucket, server)
         {
             this.storage = storage;
             this.bucket = bucket;
-            this.accounts = accounts;
+            this.server = server;
         }
 
-        protected override bool Exists => missing.Count < accounts.Count;
+        private bool Granted => live?.HasMember(Role, server.Member) == true;
+
+        protected override bool Exists => Granted;
 
         public override ResourcePermissions Permissions { get; } = new ResourcePermissions(
             read: new[] { "storage.buckets.getIamPolicy" },
@@ -38,34 +43,49 @@ namespace OneClickMlflow.Deployment.Resources
         {
             try
             {
-                var policy = await storage.GetIamPolicyAsync(bucket.Name, cancellationToken).ConfigureAwait(false);
-                missing = Members.Where(m => !policy.HasMember(Role, m)).ToList();
+                live = await storage.GetIamPolicyAsync(bucket.Name, cancellationToken).ConfigureAwait(false);
             }
             catch (GoogleApiException e) when (e.IsNotFound)
             {
-                missing = Members.ToList(); // no bucket (seen by a removal): nothing is granted on it
+                live = null; // no bucket (seen by a removal): nothing is granted on it
             }
         }
 
-        public override PlannedChange Plan() => missing.Count == 0
-            ? Unchanged("granted")
-            : Update($"{Role} not granted on the bucket to {string.Join(", ", missing)}",
-                missing.ToDictionary(m => m, _ => Role));
+        public override PlannedChange Plan()
+        {
+            var extra = PolicyGrants.Extra(live, Wanted);
+            if (Granted && extra.Count == 0)
+            {
+                return Unchanged($"only {server.Member} may use the objects");
+            }
+            var details = extra.ToDictionary(g => g.Member + " " + g.Role, _ => "revoke");
+            if (!Granted)
+            {
+                details[server.Member] = Role;
+            }
+            return Update(MemberSet.Sentence(Granted ? null : $"{Role} not granted on the bucket to {server.Member}",
+                extra.Count > 0 ? PolicyGrants.Sentence(extra) : null), details);
+        }
 
-        /// <summary>A removal revokes the accounts' access, so a kept bucket does not list accounts that are gone.</summary>
-        public override PlannedChange PlanRemoval() => Exists
-            ? Delete($"{Role} granted on the bucket to {string.Join(", ", Members.Except(missing))}")
+        /// <summary>A removal revokes the server's access, so a kept bucket does not list an account that is gone.</summary>
+        public override PlannedChange PlanRemoval() => Granted
+            ? Delete($"{Role} granted on the bucket to {server.Member}")
             : Unchanged("not granted");
 
         public override Task ApplyAsync(ResourceApplyContext context)
         {
             var revoke = context.Change.Action == ChangeAction.Delete;
-            return MissingIsRemoved.DeleteAsync(() => storage.PolicyEditor(bucket.Name).EditAsync(
-                policy => Members.Aggregate(false, (changed, member) =>
-                    (revoke ? policy.RemoveMember(Role, member) : policy.AddMember(Role, member)) | changed),
+            return MissingIsRemoved.DeleteAsync(() => storage.PolicyEditor(bucket.Name).EditAsync(policy =>
+                revoke ? policy.RemoveMember(Role, server.Member)
+                    : PolicyGrants.Remove(policy, PolicyGrants.Extra(policy, Wanted)) | policy.AddMember(Role, server.Member),
                 context.CancellationToken));
         }
 
-        private IEnumerable<string> Members => accounts.Select(a => a.Member);
+        /// <summary>The server's role, and Google's project convenience bindings (projectOwner:, projectEditor:, projectViewer:).</summary>
+        private bool Wanted(PolicyGrant grant) =>
+            (grant.Condition == null && grant.Role == Role && string.Equals(grant.Member, server.Member, StringComparison.OrdinalIgnoreCase))
+            || grant.Member.StartsWith("projectOwner:", StringComparison.Ordinal)
+            || grant.Member.StartsWith("projectEditor:", StringComparison.Ordinal)
+            || grant.Member.StartsWith("projectViewer:", StringComparison.Ordinal);
     }
 }

@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 using System.Linq;
 using System.Threading;
@@ -7,9 +8,11 @@ using OneClickMlflow.Google;
 namespace OneClickMlflow.Deployment.Resources
 {
     /// <summary>
-    /// Who passes IAP to the deployment's service: roles/iap.httpsResourceAccessor on that service granted to exactly
-    /// the -WebAppUser members and the log pusher. A member dropped from the list loses access on the next run;
-    /// other roles and other services' policies are never touched.
+    /// Who passes IAP to the deployment's service: roles/iap.httpsResourceAccessor on that service for exactly the
+    /// -WebAppUser members and the deployment's own log pusher. A member dropped from the list loses access on the next
+    /// run; another deployment's log pusher and any other grant on the service's policy are drift, taken off. While the
+    /// deployment moves off the log pusher deployments once shared, that account stays on the list until its people
+    /// may sign as the new one (<see cref="SharedLogPusherResource"/> takes it off).
     /// </summary>
     public sealed class IapAccessResource : Resource
     {
@@ -20,27 +23,28 @@ namespace OneClickMlflow.Deployment.Resources
         private readonly ServerSettings settings;
         private readonly IReadOnlyList<string> webUsers;
         private readonly ServiceAccountResource logPusher;
+        private readonly DeploymentNames names;
         private ServerServiceState? service;
-        private HashSet<string>? live;
+        private IamPolicy? live;
 
-        /// <param name="keylessLogging">Reads the members before this resource changes them, so it comes first.</param>
         public IapAccessResource(IapClient iap, ServerServiceLocator locator, ServerSettings settings, IReadOnlyList<string> webUsers,
-            ServiceAccountResource logPusher, ServerVersionResource version, KeylessLoggingResource keylessLogging)
-            : base("iap-access", "IAP access", AccessorRole, version, logPusher, keylessLogging)
+            ServiceAccountResource logPusher, DeploymentNames names, ServerVersionResource version)
+            : base("iap-access", "IAP access", AccessorRole, version, logPusher)
         {
             this.iap = iap;
             this.locator = locator;
             this.settings = settings;
             this.webUsers = webUsers;
             this.logPusher = logPusher;
+            this.names = names;
         }
 
-        /// <summary>The web users let through (Get-MlflowDeployment: as granted now, without the log pusher).</summary>
+        /// <summary>The web users let through (Get-MlflowDeployment: as granted now, without log pushers).</summary>
         public IReadOnlyList<string> WebUsers => settings.FollowLive && live != null
-            ? live.Where(m => !string.Equals(m, logPusher.Member, System.StringComparison.OrdinalIgnoreCase)).OrderBy(m => m).ToList()
+            ? Accessors(live).Where(m => !IsLogPusher(m)).OrderBy(m => m, StringComparer.Ordinal).ToList()
             : webUsers;
 
-        protected override bool Exists => live?.Count > 0;
+        protected override bool Exists => Accessors(live).Count > 0;
 
         public override ResourcePermissions Permissions { get; } = new ResourcePermissions(
             read: new[] { "iap.web.getIamPolicy" },
@@ -50,43 +54,81 @@ namespace OneClickMlflow.Deployment.Resources
         public override async Task ObserveAsync(CancellationToken cancellationToken)
         {
             service = await locator.ObserveAsync(cancellationToken).ConfigureAwait(false);
-            live = service.Exists
-                ? MemberSet.Of(await iap.GetServicePolicyAsync(service.Service, cancellationToken).ConfigureAwait(false), AccessorRole)
-                : new HashSet<string>();
+            live = service.Exists ? await iap.GetServicePolicyAsync(service.Service, cancellationToken).ConfigureAwait(false) : null;
         }
 
         public override PlannedChange Plan()
         {
-            var wanted = Wanted();
-            var add = wanted.Except(live!, System.StringComparer.OrdinalIgnoreCase).ToList();
-            var remove = live!.Except(wanted, System.StringComparer.OrdinalIgnoreCase).ToList();
-            if (add.Count == 0 && remove.Count == 0)
+            var current = Accessors(live);
+            var wanted = Wanted(current);
+            var add = wanted.Where(m => !current.Contains(m)).ToList();
+            var extra = PolicyGrants.Extra(live, g => Kept(g, wanted));
+            if (add.Count == 0 && extra.Count == 0)
             {
                 return Unchanged($"{wanted.Count} member(s) on service '{service!.ServiceId}'");
             }
             return Update($"service '{service!.ServiceId}': " + MemberSet.Sentence(
                 add.Count > 0 ? "grant " + MemberSet.List(add) : null,
-                remove.Count > 0 ? "revoke " + MemberSet.List(remove) : null), MemberSet.Details(add, remove));
+                extra.Count > 0 ? "revoke " + string.Join("; ", extra.Select(g => g.Role == AccessorRole && g.Condition == null ? g.Member : g.ToString())) : null),
+                MemberSet.Details(add, extra.Select(g => g.Member)));
         }
 
-        public override PlannedChange PlanRemoval() => live?.Count > 0
-            ? Delete($"revokes {AccessorRole} of {MemberSet.List(live)} on service '{service!.ServiceId}'")
-            : Unchanged("no member granted");
+        public override PlannedChange PlanRemoval()
+        {
+            var current = Accessors(live);
+            return current.Count > 0
+                ? Delete($"revokes {AccessorRole} of {MemberSet.List(current)} on service '{service!.ServiceId}'")
+                : Unchanged("no member granted");
+        }
 
         public override async Task ApplyAsync(ResourceApplyContext context)
         {
             var removing = context.Change.Action == ChangeAction.Delete;
-            var wanted = removing ? new HashSet<string>() : Wanted();
+            var observed = Accessors(live);
             await iap.ServicePolicyEditor(service!.Service).EditAsync(policy =>
             {
-                var current = MemberSet.Of(policy, AccessorRole);
-                var remove = removing ? live!.Where(current.Contains).ToList() : current.Except(wanted, System.StringComparer.OrdinalIgnoreCase).ToList();
-                return MemberSet.Edit(policy, AccessorRole, wanted.Except(current, System.StringComparer.OrdinalIgnoreCase), remove);
+                var current = Accessors(policy);
+                if (removing)
+                {
+                    return MemberSet.Edit(policy, AccessorRole, Array.Empty<string>(), observed.Where(current.Contains));
+                }
+                var wanted = Wanted(current);
+                var changed = PolicyGrants.Remove(policy, PolicyGrants.Extra(policy, g => Kept(g, wanted)));
+                return MemberSet.Edit(policy, AccessorRole, wanted.Where(m => !current.Contains(m)), Array.Empty<string>()) | changed;
             }, context.CancellationToken).ConfigureAwait(false);
         }
 
-        private HashSet<string> Wanted() => settings.FollowLive
-            ? MemberSet.Of(live!.Count == 0 ? new[] { logPusher.Member } : live.Union(new[] { logPusher.Member }))
-            : MemberSet.Of(webUsers.Concat(new[] { logPusher.Member }));
+        /// <summary>
+        /// The web users (Get-MlflowDeployment: those granted now, but no other deployment's log pusher) and the own log
+        /// pusher; the shared one stays while it is listed, until the move off it ends.
+        /// </summary>
+        private HashSet<string> Wanted(HashSet<string> current)
+        {
+            var users = settings.FollowLive ? current.Where(m => !IsLogPusher(m)) : webUsers;
+            var wanted = MemberSet.Of(users.Concat(new[] { logPusher.Member }));
+            var shared = "serviceAccount:" + names.SharedLogPusherServiceAccountEmail;
+            if (current.Contains(shared))
+            {
+                wanted.Add(shared);
+            }
+            return wanted;
+        }
+
+        private static bool Kept(PolicyGrant grant, HashSet<string> wanted) =>
+            grant.Condition == null && grant.Role == AccessorRole && wanted.Contains(grant.Member);
+
+        private static HashSet<string> Accessors(IamPolicy? policy) => MemberSet.Of(policy, AccessorRole);
+
+        /// <summary>A log pusher account of a deployment of this project (NAME-log-pusher or NAME-pusher).</summary>
+        private bool IsLogPusher(string member)
+        {
+            var domain = "@" + names.LogPusherServiceAccountEmail.Split('@')[1];
+            if (!member.StartsWith("serviceAccount:", StringComparison.OrdinalIgnoreCase) || !member.EndsWith(domain, StringComparison.OrdinalIgnoreCase))
+            {
+                return false;
+            }
+            var id = member.Substring("serviceAccount:".Length, member.Length - "serviceAccount:".Length - domain.Length);
+            return id.EndsWith("-log-pusher", StringComparison.Ordinal) || id.EndsWith("-pusher", StringComparison.Ordinal);
+        }
     }
 }

@@ -8,11 +8,11 @@ using OneClickMlflow.Google;
 namespace OneClickMlflow.Deployment.Resources
 {
     /// <summary>
-    /// Keyless logging: each user: or group: web user may mint tokens as the log pusher
-    /// (roles/iam.serviceAccountTokenCreator on that account only), so runs are logged with people's own
-    /// credentials and no key file. The web users of the last run are read from the service's IAP policy before it
-    /// changes: a member dropped from -WebAppUser, or everyone when keyless logging is turned off, loses the grant;
-    /// grants this deployment did not make (another deployment's users, administrators) stay.
+    /// The policy of the deployment's own log pusher: keyless logging lets each user: or group: web user mint tokens as
+    /// it (roles/iam.serviceAccountTokenCreator on that account only), so runs are logged with people's own credentials
+    /// and no key file, and only this deployment's IAP list names the account. Any other grant on the account is drift,
+    /// taken off by a re-run. The default deployment's log pusher is the account the project's deployments once shared:
+    /// the people of deployments still on it keep their grants until those move to their own.
     /// </summary>
     public sealed class KeylessLoggingResource : Resource
     {
@@ -25,12 +25,15 @@ namespace OneClickMlflow.Deployment.Resources
         private readonly ServerSettings settings;
         private readonly IReadOnlyList<string> webUsers;
         private readonly ServiceAccountResource logPusher;
-        private HashSet<string> previousUsers = MemberSet.Of(Array.Empty<string>());
-        private HashSet<string> granted = MemberSet.Of(Array.Empty<string>());
+        private readonly SharedLogPusherUse? sharedUse;
+        private IamPolicy? live;
+        private HashSet<string> listed = MemberSet.Of(Array.Empty<string>());
+        private HashSet<string> relied = MemberSet.Of(Array.Empty<string>());
 
+        /// <param name="sharedUse">Given when the deployment's own log pusher is the account deployments once shared.</param>
         public KeylessLoggingResource(IamClient iam, IapClient iap, string projectId, ServerServiceLocator locator, ServerSettings settings,
-            IReadOnlyList<string> webUsers, ServiceAccountResource logPusher, ServerVersionResource version)
-            : base("keyless-logging", "Token creator grants", logPusher.Email, version, logPusher)
+            IReadOnlyList<string> webUsers, ServiceAccountResource logPusher, SharedLogPusherUse? sharedUse, IapAccessResource iapAccess)
+            : base("keyless-logging", "Log pusher IAM policy", logPusher.Email, logPusher, iapAccess)
         {
             this.iam = iam;
             this.iap = iap;
@@ -39,80 +42,93 @@ namespace OneClickMlflow.Deployment.Resources
             this.settings = settings;
             this.webUsers = webUsers;
             this.logPusher = logPusher;
+            this.sharedUse = sharedUse;
         }
 
         /// <summary>Whether web users may mint log pusher tokens (as wanted, or for Get-MlflowDeployment as granted).</summary>
-        public bool Enabled => settings.FollowLive ? previousUsers.Any(granted.Contains) : settings.KeylessLogging;
+        public bool Enabled => settings.FollowLive ? TokenCreators.Any(listed.Contains) : settings.KeylessLogging;
 
-        protected override bool Exists => previousUsers.Any(granted.Contains);
+        protected override bool Exists => TokenCreators.Count > 0;
 
         public override ResourcePermissions Permissions { get; } = new ResourcePermissions(
             read: new[] { "iap.web.getIamPolicy", "iam.serviceAccounts.getIamPolicy" },
             update: new[] { "iam.serviceAccounts.setIamPolicy" },
             delete: new[] { "iam.serviceAccounts.setIamPolicy" });
 
+        private HashSet<string> TokenCreators => MemberSet.Of(live, TokenCreatorRole);
+
         public override async Task ObserveAsync(CancellationToken cancellationToken)
         {
             var service = await locator.ObserveAsync(cancellationToken).ConfigureAwait(false);
-            previousUsers = service.Exists
+            listed = service.Exists
                 ? MemberSet.Of(MemberSet.Of(await iap.GetServicePolicyAsync(service.Service, cancellationToken).ConfigureAwait(false),
                     IapAccessResource.AccessorRole).Where(IsPerson))
                 : MemberSet.Of(Array.Empty<string>());
+            relied = sharedUse == null ? MemberSet.Of(Array.Empty<string>()) : (await sharedUse.ObserveAsync(cancellationToken).ConfigureAwait(false)).People;
             try
             {
-                granted = MemberSet.Of(await iam.GetServiceAccountPolicyAsync(projectId, logPusher.Email, cancellationToken).ConfigureAwait(false),
-                    TokenCreatorRole);
+                live = await iam.GetServiceAccountPolicyAsync(projectId, logPusher.Email, cancellationToken).ConfigureAwait(false);
             }
             catch (GoogleApiException e) when (e.IsNotFound)
             {
-                granted = MemberSet.Of(Array.Empty<string>());
+                live = null;
             }
         }
 
         public override PlannedChange Plan()
         {
-            if (settings.FollowLive)
+            var wanted = Wanted(TokenCreators);
+            var add = wanted.Where(m => !TokenCreators.Contains(m)).ToList();
+            var extra = PolicyGrants.Extra(live, g => Kept(g, wanted));
+            if (add.Count == 0 && extra.Count == 0)
             {
-                return Unchanged(Enabled ? "web users may mint log pusher tokens" : "off");
-            }
-            var (add, remove) = Changes(granted);
-            if (add.Count == 0 && remove.Count == 0)
-            {
-                return Unchanged(settings.KeylessLogging ? $"{Wanted().Count} web user(s) may mint log pusher tokens" : "off");
+                return Unchanged(Enabled ? $"{wanted.Count} web user(s) may mint log pusher tokens" : "off");
             }
             return Update(MemberSet.Sentence(
-                add.Count > 0 ? $"grant {TokenCreatorRole} on the log pusher to {MemberSet.List(add)}" : null,
-                remove.Count > 0 ? $"revoke it from {MemberSet.List(remove)}" : null), MemberSet.Details(add, remove));
+                    add.Count > 0 ? $"grant {TokenCreatorRole} on the log pusher to {MemberSet.List(add)}" : null,
+                    extra.Count > 0 ? PolicyGrants.Sentence(extra) : null),
+                MemberSet.Details(add, extra.Select(g => g.Member)));
         }
 
+        /// <summary>A removal takes the deployment's people off; those of deployments still on the shared account stay.</summary>
         public override PlannedChange PlanRemoval()
         {
-            var remove = previousUsers.Where(granted.Contains).ToList();
+            var remove = TokenCreators.Where(m => !relied.Contains(m)).ToList();
             return remove.Count == 0 ? Unchanged("no grant to remove") : Delete($"revokes {TokenCreatorRole} on the log pusher from {MemberSet.List(remove)}");
         }
 
-        public override async Task ApplyAsync(ResourceApplyContext context)
+        public override Task ApplyAsync(ResourceApplyContext context)
         {
             var removing = context.Change.Action == ChangeAction.Delete;
-            await iam.ServiceAccountPolicyEditor(projectId, logPusher.Email).EditAsync(policy =>
+            return MissingIsRemoved.DeleteAsync(() => iam.ServiceAccountPolicyEditor(projectId, logPusher.Email).EditAsync(policy =>
             {
                 var current = MemberSet.Of(policy, TokenCreatorRole);
-                var (add, remove) = removing ? (new List<string>(), previousUsers.Where(current.Contains).ToList()) : Changes(current);
-                return MemberSet.Edit(policy, TokenCreatorRole, add, remove);
-            }, context.CancellationToken).ConfigureAwait(false);
+                if (removing)
+                {
+                    return MemberSet.Edit(policy, TokenCreatorRole, Array.Empty<string>(), current.Where(m => !relied.Contains(m)));
+                }
+                var wanted = Wanted(current);
+                var changed = PolicyGrants.Remove(policy, PolicyGrants.Extra(policy, g => Kept(g, wanted)));
+                return MemberSet.Edit(policy, TokenCreatorRole, wanted.Where(m => !current.Contains(m)), Array.Empty<string>()) | changed;
+            }, context.CancellationToken));
         }
 
-        private (List<string> Add, List<string> Remove) Changes(HashSet<string> current)
+        /// <summary>
+        /// The web users that are people (when keyless logging is on), and the people of deployments still on the shared
+        /// account. Get-MlflowDeployment adds nobody: it keeps those the IAP list lets through.
+        /// </summary>
+        private HashSet<string> Wanted(HashSet<string> current)
         {
-            var wanted = Wanted();
-            var add = wanted.Where(m => !current.Contains(m)).ToList();
-            var remove = previousUsers.Where(m => current.Contains(m) && !wanted.Contains(m)).ToList();
-            return (add, remove);
+            var people = settings.FollowLive
+                ? current.Where(listed.Contains)
+                : settings.KeylessLogging ? webUsers.Where(IsPerson) : Array.Empty<string>();
+            return MemberSet.Of(people.Concat(settings.FollowLive ? current.Where(relied.Contains) : relied));
         }
 
-        private HashSet<string> Wanted() => settings.KeylessLogging ? MemberSet.Of(webUsers.Where(IsPerson)) : MemberSet.Of(Array.Empty<string>());
+        private static bool Kept(PolicyGrant grant, HashSet<string> wanted) =>
+            grant.Condition == null && grant.Role == TokenCreatorRole && wanted.Contains(grant.Member);
 
-        private static bool IsPerson(string member) =>
+        internal static bool IsPerson(string member) =>
             member.StartsWith("user:", StringComparison.OrdinalIgnoreCase) || member.StartsWith("group:", StringComparison.OrdinalIgnoreCase);
     }
 }

@@ -80,10 +80,11 @@ namespace OneClickMlflow.Deployment.Resources
             var serviceId = requestedService ?? OwnService(services, versions) ?? (services.Count == 0 ? DefaultService : deploymentName);
             var chosen = services.FirstOrDefault(s => s.Id == serviceId);
             var serviceVersions = versions.TryGetValue(serviceId, out var list) ? list : Array.Empty<AppEngineVersion>();
-            // IAP names the service with the project's number; only needed once the service exists.
-            var number = chosen == null ? "" : (await resourceManager.GetProjectAsync(projectId, cancellationToken).ConfigureAwait(false)).ProjectNumber;
-            return new ServerServiceState(new AppEngineServiceRef(number, projectId, serviceId), chosen != null, serviceVersions,
-                serviceVersions.Where(IsOwn).ToList(), chosen?.Split?.Allocations ?? new Dictionary<string, double>());
+            // IAP names a service with the project's number; only needed once a service exists.
+            var number = services.Count == 0 ? "" : (await resourceManager.GetProjectAsync(projectId, cancellationToken).ConfigureAwait(false)).ProjectNumber;
+            var others = services.Where(s => s.Id != null && s.Id != serviceId).Select(s => new AppEngineServiceRef(number, projectId, s.Id!)).ToList();
+            return new ServerServiceState(new AppEngineServiceRef(chosen == null ? "" : number, projectId, serviceId), chosen != null, serviceVersions,
+                serviceVersions.Where(IsOwn).ToList(), chosen?.Split?.Allocations ?? new Dictionary<string, double>()) { OtherServices = others };
         }
 
         /// <summary>The service serving one of the deployment's versions (the one with most of its traffic first).</summary>
@@ -121,6 +122,9 @@ namespace OneClickMlflow.Deployment.Resources
         public IReadOnlyList<AppEngineVersion> OwnVersions { get; }
 
         public IReadOnlyDictionary<string, double> Allocations { get; }
+
+        /// <summary>The application's other services (other deployments', or not the module's at all).</summary>
+        public IReadOnlyList<AppEngineServiceRef> OtherServices { get; internal set; } = Array.Empty<AppEngineServiceRef>();
 
         public bool IsDefault => ServiceId == ServerServiceLocator.DefaultService;
 

@@ -1,3 +1,4 @@
+using System;
 using System.Threading;
 using System.Threading.Tasks;
 using OneClickMlflow.Google;
@@ -35,11 +36,19 @@ namespace OneClickMlflow.Deployment.Resources
         public override ResourcePermissions Permissions { get; } = new ResourcePermissions(
             read: new[] { "iam.serviceAccounts.get" },
             create: new[] { "iam.serviceAccounts.create" },
-            update: new[] { "iam.serviceAccounts.enable" },
             delete: new[] { "iam.serviceAccounts.delete" });
 
-        public override async Task ObserveAsync(CancellationToken cancellationToken) =>
+        public override async Task ObserveAsync(CancellationToken cancellationToken)
+        {
             live = await iam.GetServiceAccountAsync(projectId, Email, cancellationToken).ConfigureAwait(false);
+            if (KeepWhile != null)
+            {
+                keepReason = await KeepWhile(cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        /// <summary>Read with the account: why a removal must keep it (another deployment still relies on it), or null.</summary>
+        public Func<CancellationToken, Task<string?>>? KeepWhile { get; set; }
 
         public override PlannedChange Plan()
         {
@@ -50,9 +59,6 @@ namespace OneClickMlflow.Deployment.Resources
 
             return live == null ? Create() : Unchanged("exists");
         }
-
-        /// <summary>Makes a removal keep the account, e.g. the log pusher while other deployments of the project use it.</summary>
-        public void KeepOnRemoval(string reason) => keepReason = reason;
 
         public override PlannedChange PlanRemoval() =>
             live == null ? Unchanged("does not exist")
