@@ -53,4 +53,39 @@ public sealed class GcloudServerReadbackTests
             .SelectMany(b => b!["members"]!.AsArray().Select(m => (string)m!)).OrderBy(m => m);
         Assert.Equal(new[] { "serviceAccount:" + deployment.LogPusherServiceAccount, "user:alice@example.com" }, members);
     }
+
+    [Fact]
+    public async Task The_custom_role_gcloud_makes_from_docs_roles_lets_an_account_holding_only_it_deploy()
+    {
+        if (GcloudCli.Missing(output))
+        {
+            return;
+        }
+        const string project = "ps-gcloud-role";
+        emulator.Host.State.AddProject(project).EnabledServices.Add("iam.googleapis.com");
+        emulator.Host.State.Grant(project, "roles/owner", emulator.Deployer);
+        string[] permissions;
+        using (var session = await OneClickMlflow.Google.GoogleCloudSession.CreateAsync(
+                   new OneClickMlflow.Google.GoogleCloudSessionOptions { ProjectId = project }, System.Threading.CancellationToken.None))
+        {
+            permissions = OneClickMlflow.Prerequisites.PrerequisiteChecker.RequiredPermissions(session, project).ToArray();
+        }
+        using var gcloud = new GcloudCli(emulator.Host);
+        await gcloud.RunAsync("auth", "activate-service-account", "--key-file", emulator.Host.ServiceAccountKeyPath);
+        // The command docs/roles.md prints (DeployerRole.CreateCommand), with --quiet for no prompt.
+        await gcloud.RunAsync("iam", "roles", "create", OneClickMlflow.Prerequisites.DeployerRole.RoleId, "--project=" + project,
+            "--title=" + OneClickMlflow.Prerequisites.DeployerRole.Title, "--stage=GA", "--permissions=" + string.Join(",", permissions), "--quiet");
+        var narrow = $"narrow@{project}.iam.gserviceaccount.com";
+        emulator.Host.State.AddServiceAccount(narrow, project);
+        emulator.Host.State.Grant(project, $"projects/{project}/roles/{OneClickMlflow.Prerequisites.DeployerRole.RoleId}", "serviceAccount:" + narrow);
+
+        var result = PowerShellRunner.Run(
+            $"New-MlflowDeployment -Image europe-west1-docker.pkg.dev/{project}/mlflow/mlflow@sha256:{new string('7', 64)} -ProjectId {project} " +
+            $"-Region europe-west1 -ImpersonateServiceAccount {narrow}");
+
+        Assert.Empty(result.Errors.Select(e => e.ToString()));
+        var role = JsonNode.Parse(await gcloud.RunAsync("iam", "roles", "describe", OneClickMlflow.Prerequisites.DeployerRole.RoleId,
+            "--project=" + project, "--format=json"))!;
+        Assert.Equal(permissions, role["includedPermissions"]!.AsArray().Select(p => (string)p!).ToArray());
+    }
 }

@@ -63,9 +63,10 @@ namespace OneClickMlflow.Deployment
             var locator = new ServerServiceLocator(appEngine, session.ResourceManager, project, spec.Names.Name, Bucket.ArtifactDestination, server.Service);
             ImageReadAccess = new ImageReadAccessResource(session.ArtifactRegistry, project, spec.Region, Image, server.Image, ImageRepository,
                 Server, locator, Apis);
+            ServerAccountUser = new ServerAccountUserResource(session.Iam, project, Server, session.CallerMemberAsync, server.FollowLive);
             Version = new ServerVersionResource(appEngine, locator, server, Network, App, Iap, Image, DatabaseInstance,
                 DatabasePasswordSecret, Bucket, Server, Database, DatabaseUser, DatabasePasswordAccess, SqlClientRole, BucketAccess,
-                ImageReadAccess, LogWriterRole, MetricWriterRole);
+                ImageReadAccess, LogWriterRole, MetricWriterRole, ServerAccountUser);
             Traffic = new ServerTrafficResource(appEngine, project, locator, Version);
             OldVersions = new OldVersionsResource(appEngine, project, locator, Version, Traffic);
             var names = spec.Names;
@@ -150,6 +151,8 @@ namespace OneClickMlflow.Deployment
 
         public ImageReadAccessResource ImageReadAccess { get; private set; } = null!;
 
+        public ServerAccountUserResource ServerAccountUser { get; private set; } = null!;
+
         public AppEngineAppResource App { get; private set; } = null!;
 
         public ProjectOrganizationResource Organization { get; private set; } = null!;
@@ -176,7 +179,7 @@ namespace OneClickMlflow.Deployment
         {
             Apis, Network, PeeringRange, PrivateServicesAccess, Bucket, LogPusher, Server, BucketAccess, ImageRepository,
             DatabaseInstance, Database, DatabasePasswordSecret, DatabaseUser, DatabasePasswordAccess, SqlClientRole, LogWriterRole,
-            MetricWriterRole, App, Organization, Iap, Image, ImageReadAccess, Version, Traffic, OldVersions, IapAccess, KeylessLogging,
+            MetricWriterRole, App, Organization, Iap, Image, ImageReadAccess, ServerAccountUser, Version, Traffic, OldVersions, IapAccess, KeylessLogging,
             SharedLogPusher,
         }.Where(r => r != null).Select(r => r!).ToList();
 

@@ -107,6 +107,17 @@ namespace OneClickMlflow.Google
 
         public ResourceManagerClient ResourceManager { get; }
 
+        private Task<string?>? callerMember;
+
+        /// <summary>The IAM member the calls run as ("user:..." or "serviceAccount:..."), asked of Google once; null when it does not say.</summary>
+        public Task<string?> CallerMemberAsync(CancellationToken cancellationToken)
+        {
+            lock (Pipeline)
+            {
+                return callerMember ??= CallerIdentity.MemberAsync(Credential, Configuration, cancellationToken);
+            }
+        }
+
         /// <summary>The project id, or an error telling how to set one.</summary>
         public string RequireProjectId() => ProjectId ?? throw new ProjectNotConfiguredException(ProjectResolver.NoProjectMessage);
 

@@ -1,3 +1,4 @@
+using System.Collections.Generic;
 using System.Net.Http;
 using System.Threading;
 using System.Threading.Tasks;
@@ -58,9 +59,23 @@ namespace OneClickMlflow.Google
             SendAsync<IamPolicy>(HttpMethod.Post, $"projects/{Escape(projectId)}/serviceAccounts/{Escape(email)}:setIamPolicy",
                 new { policy }, RequestRetry.Never, cancellationToken);
 
+        /// <summary>The subset of <paramref name="permissions"/> the caller holds on the account.</summary>
+        public async Task<IReadOnlyList<string>> TestServiceAccountPermissionsAsync(string projectId, string email, IReadOnlyList<string> permissions,
+            CancellationToken cancellationToken)
+        {
+            var answer = await SendAsync<PermissionsAnswer>(HttpMethod.Post, $"projects/{Escape(projectId)}/serviceAccounts/{Escape(email)}:testIamPermissions",
+                new { permissions }, RequestRetry.Safe, cancellationToken).ConfigureAwait(false);
+            return answer.Permissions ?? new List<string>();
+        }
+
         public IamPolicyEditor ServiceAccountPolicyEditor(string projectId, string email) => new IamPolicyEditor(
             ct => GetServiceAccountPolicyAsync(projectId, email, ct),
             (policy, ct) => SetServiceAccountPolicyAsync(projectId, email, policy, ct));
+
+        private sealed class PermissionsAnswer
+        {
+            public List<string>? Permissions { get; set; }
+        }
 
         private sealed class CreateRequest
         {

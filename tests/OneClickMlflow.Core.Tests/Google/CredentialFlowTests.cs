@@ -104,6 +104,20 @@ public sealed class CredentialFlowTests : EmulatedSessionTestBase
     }
 
     [Fact]
+    public async Task The_caller_is_named_by_google_not_by_gclouds_account_setting()
+    {
+        const string user = "ada@example.com";
+        var json = JsonNode.Parse(Host.IssueAuthorizedUser(user))!.AsObject();
+        using var asUser = await SessionWithCredentialFileAsync(json.ToJsonString(), ("CLOUDSDK_CORE_ACCOUNT", "someone-else@example.com"));
+        using var impersonating = await SessionAsync(configure: o => o.ImpersonateServiceAccount = AddServiceAccountWithRole("runner", "roles/viewer"));
+        using var withKey = await SessionAsync();
+
+        Assert.Equal("user:" + user, await asUser.CallerMemberAsync(CancellationToken.None));
+        Assert.Equal($"serviceAccount:runner@{Project}.iam.gserviceaccount.com", await impersonating.CallerMemberAsync(CancellationToken.None));
+        Assert.Equal("serviceAccount:" + Deployer, await withKey.CallerMemberAsync(CancellationToken.None));
+    }
+
+    [Fact]
     public async Task The_quota_project_of_the_credential_file_is_sent_as_x_goog_user_project_and_checked_by_google()
     {
         const string user = "ada@example.com";

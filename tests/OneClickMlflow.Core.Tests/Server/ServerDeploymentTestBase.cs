@@ -44,9 +44,17 @@ public abstract class ServerDeploymentTestBase : PlatformDeploymentTestBase
     protected static List<PlannedChange> Drift(DeploymentPlan plan) => plan.Changes.Where(c => c.Action != ChangeAction.None).ToList();
 
     /// <summary>Plans and applies everything; returns the deployment as New-MlflowDeployment reports it.</summary>
-    protected async Task<MlflowDeployment> DeployAsync(DeploymentInput input, List<string>? debug = null)
+    /// <param name="impersonate">A service account to deploy as, instead of the emulator's deployer.</param>
+    protected async Task<MlflowDeployment> DeployAsync(DeploymentInput input, List<string>? debug = null, string? impersonate = null)
     {
-        using var session = await SessionAsync(configure: debug == null ? null : o => o.Log = line => { lock (debug) { debug.Add(line); } });
+        using var session = await SessionAsync(configure: o =>
+        {
+            o.ImpersonateServiceAccount = impersonate;
+            if (debug != null)
+            {
+                o.Log = line => { lock (debug) { debug.Add(line); } };
+            }
+        });
         var graph = DeploymentGraphBuilder.Build(MlflowDeploymentSpec.From(input), session);
         var engine = new DeploymentEngine();
         var plan = await engine.PlanAsync(graph.Resources, CancellationToken.None);
@@ -61,9 +69,9 @@ public abstract class ServerDeploymentTestBase : PlatformDeploymentTestBase
             intent, CancellationToken.None);
     }
 
-    protected async Task<DeploymentRunReport> RemoveAsync(DeploymentInput input)
+    protected async Task<DeploymentRunReport> RemoveAsync(DeploymentInput input, string? impersonate = null)
     {
-        using var session = await SessionAsync();
+        using var session = await SessionAsync(configure: o => o.ImpersonateServiceAccount = impersonate);
         var engine = new DeploymentEngine();
         var plan = await engine.PlanAsync(DeploymentGraphBuilder.Build(MlflowDeploymentSpec.From(input), session).Resources,
             DeploymentIntent.Remove, CancellationToken.None);

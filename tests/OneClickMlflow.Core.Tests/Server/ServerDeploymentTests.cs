@@ -57,6 +57,8 @@ public sealed class ServerDeploymentTests : ServerDeploymentTestBase
         Assert.Equal("gs://" + Names.BucketName, env["ARTIFACT_DESTINATION"]);
         Assert.Equal($"{hostname},*-dot-{hostname}", env["ALLOWED_HOSTS"]);
         Assert.Equal(instance.ServerCaCert!.Cert, env["DB_SERVER_CA_PEM"]);
+        var number = Read(s => s.GetProject(Project).ProjectNumber);
+        Assert.Equal($"/projects/{number}/apps/{Project}", env["IAP_AUDIENCE"]);
     }
 
     [Fact]

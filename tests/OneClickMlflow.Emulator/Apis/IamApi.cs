@@ -44,8 +44,26 @@ public sealed class IamApi : IEmulatedApi
     public ApiDescriptor Descriptor { get; } = new(
         "iam", "iam", RequiresAuthentication: true, EndpointOverride: "iam", ServiceName: ServiceName);
 
+    private static readonly string[] RoleStages = { "ALPHA", "BETA", "GA", "DEPRECATED", "DISABLED", "EAP" };
+
+    private static readonly MessageSchema Role = new MessageSchema("google.iam.admin.v1.Role")
+        .String("name").String("title").String("description").Strings("includedPermissions")
+        .Enum("stage", "google.iam.admin.v1.Role.RoleLaunchStage", RoleStages).Bytes("etag").Bool("deleted");
+
+    private static readonly MessageSchema CreateRoleRequest = new MessageSchema("google.iam.admin.v1.CreateRoleRequest")
+        .String("roleId", required: true).Message("role", Role);
+
     public void Map(IEndpointRouteBuilder routes, EmulatorState state)
     {
+        // Custom roles of a project (gcloud iam roles create --project P): what a role grants is exactly its permissions.
+        routes.MapPost("/iam/v1/projects/{project}/roles", context => CreateRole(context, state));
+        routes.MapGet("/iam/v1/projects/{project}/roles/{role}", context =>
+        {
+            var project = Project(context, state, "iam.roles.get");
+            var name = $"projects/{project.ProjectId}/roles/{context.Route("role")}";
+            var permissions = RoleCatalog.CustomRolePermissions(name) ?? throw GoogleApiError.NotFound($"The role named {name} was not found.");
+            return context.WriteJsonAsync(RoleJson(name, permissions));
+        });
         var accounts = routes.MapGroup("/iam/v1/projects/{project}/serviceAccounts");
         accounts.MapPost("", context => Create(context, state));
         accounts.MapGet("", context => List(context, state));
@@ -58,7 +76,42 @@ public sealed class IamApi : IEmulatedApi
             IamPolicyEndpoints.GetByQueryAsync(context, state, Propagated(state, Find(context, state, "iam.serviceAccounts.getIamPolicy")).Policy));
         accounts.MapPost("/{account}:setIamPolicy", context =>
             IamPolicyEndpoints.SetAsync(context, state, Propagated(state, Find(context, state, "iam.serviceAccounts.setIamPolicy")).Policy));
+        // Which of the asked permissions the caller holds on the account (its own policy or its project's); no permission needed.
+        accounts.MapPost("/{account}:testIamPermissions", context =>
+        {
+            var account = state.FindServiceAccount(context.Route("account")) ?? throw GoogleApiError.NotFound("Unknown service account");
+            return IamPolicyEndpoints.TestAsync(context, permission => state.HasPermission(context.Caller(), account, permission));
+        });
     }
+
+    private static async Task CreateRole(HttpContext context, EmulatorState state)
+    {
+        var project = Project(context, state, "iam.roles.create");
+        var body = await context.ReadBodyAsync(CreateRoleRequest);
+        var roleId = body["roleId"]!.GetValue<string>();
+        if (!System.Text.RegularExpressions.Regex.IsMatch(roleId, "^[a-zA-Z0-9_.]{3,64}$"))
+        {
+            throw GoogleApiError.InvalidArgument($"The role id {roleId} is invalid: use 3 to 64 letters, digits, underscores and periods.", "role_id");
+        }
+        var permissions = (body["role"]?["includedPermissions"] as JsonArray)?.Select(p => p!.GetValue<string>()).ToList() ?? new System.Collections.Generic.List<string>();
+        var name = $"projects/{project.ProjectId}/roles/{roleId}";
+        if (RoleCatalog.CustomRolePermissions(name) is not null)
+        {
+            throw GoogleApiError.AlreadyExists($"A role named {roleId} in projects/{project.ProjectId} already exists.");
+        }
+        RoleCatalog.DefineCustomRole(name, permissions);
+        var json = RoleJson(name, permissions);
+        json["title"] = body["role"]?["title"]?.GetValue<string>() ?? roleId;
+        json["stage"] = body["role"]?["stage"]?.GetValue<string>() ?? "ALPHA";
+        await context.WriteJsonAsync(json);
+    }
+
+    private static JsonObject RoleJson(string name, System.Collections.Generic.IEnumerable<string> permissions) => new()
+    {
+        ["name"] = name,
+        ["includedPermissions"] = new JsonArray(permissions.Select(p => (JsonNode?)p).ToArray()),
+        ["etag"] = "BwYAAAAAAAA=",
+    };
 
     private static async Task Create(HttpContext context, EmulatorState state)
     {

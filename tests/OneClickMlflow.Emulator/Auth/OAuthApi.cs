@@ -23,6 +23,9 @@ public sealed class OAuthApi : IEmulatedApi
     {
         routes.MapPost("/oauth2/token", context => Token(context, state));
         routes.MapPost("/oauth2/v4/token", context => Token(context, state));
+        // tokeninfo (oauth2.googleapis.com/tokeninfo): who an access token speaks for, as Google answers it.
+        routes.MapPost("/oauth2/tokeninfo", context => TokenInfo(context, state));
+        routes.MapGet("/oauth2/tokeninfo", context => TokenInfo(context, state));
         routes.MapGet("/oauth2/v3/certs", context => context.WriteJsonAsync(new JsonObject
         {
             ["keys"] = new JsonArray(JsonSerializer.SerializeToNode(state.Keys.EmulatorKey.PublicJwk())),
@@ -45,6 +48,26 @@ public sealed class OAuthApi : IEmulatedApi
                 await OAuthError(context, 400, "unsupported_grant_type", $"Invalid grant_type: {grantType}");
                 return;
         }
+    }
+
+    private static async Task TokenInfo(HttpContext context, EmulatorState state)
+    {
+        var form = context.Request.Method == "POST" ? await ReadParametersAsync(context) : new Dictionary<string, string>();
+        var token = form.GetValueOrDefault("access_token") ?? context.Request.Query["access_token"].ToString();
+        if (string.IsNullOrEmpty(token) || state.Tokens.Resolve(token) is not { } principal)
+        {
+            await context.WriteJsonAsync(new JsonObject { ["error"] = "invalid_token", ["error_description"] = "Invalid Value" }, 400);
+            return;
+        }
+        await context.WriteJsonAsync(new JsonObject
+        {
+            ["azp"] = "emulator",
+            ["aud"] = "emulator",
+            ["scope"] = "https://www.googleapis.com/auth/cloud-platform",
+            ["email"] = principal.Id,
+            ["email_verified"] = "true",
+            ["access_type"] = "online",
+        });
     }
 
     private static async Task JwtBearer(HttpContext context, EmulatorState state, string assertionText)

@@ -107,6 +107,13 @@ public static class RoleCatalog
 
     public static IReadOnlyCollection<string> KnownRoles => Roles.Keys;
 
+    /// <summary>Custom roles by full name (projects/P/roles/R), as iam.projects.roles.create made them: their exact permissions.</summary>
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, string[]> CustomRoles = new(StringComparer.Ordinal);
+
+    public static void DefineCustomRole(string name, IEnumerable<string> permissions) => CustomRoles[name] = permissions.ToArray();
+
+    public static IReadOnlyList<string>? CustomRolePermissions(string name) => CustomRoles.TryGetValue(name, out var permissions) ? permissions : null;
+
     /// <summary>A predefined role in the catalogue, or a custom role (<c>projects/P/roles/R</c>, <c>organizations/O/roles/R</c>).</summary>
     public static bool Exists(string role) =>
         Roles.ContainsKey(role)
@@ -115,6 +122,10 @@ public static class RoleCatalog
 
     public static bool Grants(string role, string permission)
     {
+        if (CustomRoles.TryGetValue(role, out var included))
+        {
+            return included.Contains(permission, StringComparer.Ordinal);
+        }
         if (!Roles.TryGetValue(role, out var patterns))
         {
             return false;

@@ -80,10 +80,10 @@ namespace OneClickMlflow.Deployment.Resources
             var serviceId = requestedService ?? OwnService(services, versions) ?? (services.Count == 0 ? DefaultService : deploymentName);
             var chosen = services.FirstOrDefault(s => s.Id == serviceId);
             var serviceVersions = versions.TryGetValue(serviceId, out var list) ? list : Array.Empty<AppEngineVersion>();
-            // IAP names a service with the project's number; only needed once a service exists.
-            var number = services.Count == 0 ? "" : (await resourceManager.GetProjectAsync(projectId, cancellationToken).ConfigureAwait(false)).ProjectNumber;
+            // IAP names a service with the project's number, and signs its header for the app with it.
+            var number = (await resourceManager.GetProjectAsync(projectId, cancellationToken).ConfigureAwait(false)).ProjectNumber;
             var others = services.Where(s => s.Id != null && s.Id != serviceId).Select(s => new AppEngineServiceRef(number, projectId, s.Id!)).ToList();
-            return new ServerServiceState(new AppEngineServiceRef(chosen == null ? "" : number, projectId, serviceId), chosen != null, serviceVersions,
+            return new ServerServiceState(new AppEngineServiceRef(number, projectId, serviceId), chosen != null, serviceVersions,
                 serviceVersions.Where(IsOwn).ToList(), chosen?.Split?.Allocations ?? new Dictionary<string, double>()) { OtherServices = others };
         }
 

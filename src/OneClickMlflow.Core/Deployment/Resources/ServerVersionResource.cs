@@ -63,8 +63,8 @@ namespace OneClickMlflow.Deployment.Resources
 
         public override ResourcePermissions Permissions { get; } = new ResourcePermissions(
             read: new[] { "appengine.services.list", "appengine.versions.list", "appengine.operations.list", "resourcemanager.projects.get" },
-            create: new[] { "appengine.versions.create", "appengine.versions.delete", "appengine.operations.get", "iam.serviceAccounts.actAs" },
-            update: new[] { "appengine.versions.update", "appengine.versions.create", "appengine.versions.delete", "appengine.operations.get", "iam.serviceAccounts.actAs" },
+            create: new[] { "appengine.versions.create", "appengine.versions.delete", "appengine.operations.get" },
+            update: new[] { "appengine.versions.update", "appengine.versions.create", "appengine.versions.delete", "appengine.operations.get" },
             delete: new[] { "appengine.versions.delete", "appengine.versions.update", "appengine.services.delete", "appengine.operations.get" });
 
         public override async Task ObserveAsync(CancellationToken cancellationToken)
@@ -247,7 +247,7 @@ namespace OneClickMlflow.Deployment.Resources
                 return null;
             }
             var environment = ServerVersionSpec.Environment(instance.PrivateIp ?? "", secret.ResourceName, bucket.ArtifactDestination,
-                app.DefaultHostname, ServiceId, instance.ServerCaPem);
+                app.DefaultHostname, ServiceId, instance.ServerCaPem, ServerVersionSpec.AppEngineIapAudience(live.Service.ProjectNumber, app.Name));
             var followServing = settings.FollowLive && serving?.Resources != null && serving.AutomaticScaling != null;
             var resources = followServing ? serving!.Resources! : ServerVersionSpec.Resources(settings.Cpu, settings.MemoryGb, settings.DiskGb);
             var scaling = followServing

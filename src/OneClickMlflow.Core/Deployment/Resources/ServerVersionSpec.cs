@@ -46,8 +46,9 @@ namespace OneClickMlflow.Deployment.Resources
         }
 
         /// <summary>The environment of docs/image.md's contract.</summary>
+        /// <param name="iapAudience">What IAP signs its header for: /projects/NUMBER/apps/PROJECT_ID on App Engine.</param>
         public static IReadOnlyDictionary<string, string> Environment(string databaseIp, string databasePasswordSecret,
-            string artifactDestination, string defaultHostname, string serviceId, string? serverCaPem)
+            string artifactDestination, string defaultHostname, string serviceId, string? serverCaPem, string iapAudience)
         {
             var hosts = new List<string> { defaultHostname, "*-dot-" + defaultHostname };
             if (serviceId != ServerServiceLocator.DefaultService)
@@ -62,6 +63,8 @@ namespace OneClickMlflow.Deployment.Resources
                 ["DB_PASSWORD_SECRET"] = databasePasswordSecret + "/versions/latest",
                 [ServerServiceLocator.ArtifactDestinationVariable] = artifactDestination,
                 ["ALLOWED_HOSTS"] = string.Join(",", hosts),
+                // The server refuses a request whose x-goog-iap-jwt-assertion is not signed by IAP for this app.
+                ["IAP_AUDIENCE"] = iapAudience,
             };
             if (!string.IsNullOrEmpty(serverCaPem))
             {
@@ -93,5 +96,8 @@ namespace OneClickMlflow.Deployment.Resources
             var hash = sha.ComputeHash(Encoding.UTF8.GetBytes(value));
             return string.Concat(hash.Take(3).Select(b => b.ToString("x2")));
         }
+
+        /// <summary>The audience of IAP's signed header for an App Engine app (IAP "signed headers" docs).</summary>
+        public static string AppEngineIapAudience(string projectNumber, string projectId) => $"/projects/{projectNumber}/apps/{projectId}";
     }
 }
