@@ -21,6 +21,13 @@ public sealed class IamState
     /// consistency does (<c>iam.serviceAccounts.propagation</c> in the latency table, times the scale).
     /// </summary>
     public bool SimulatePropagationDelay { get; set; }
+
+    /// <summary>
+    /// The custom roles this emulator made. What a role grants lives in the process-wide <see cref="RoleCatalog"/>
+    /// (policies resolve roles without the state), so existence is answered from here: another emulator in the same
+    /// process never makes a role "already exist" or be found.
+    /// </summary>
+    public System.Collections.Concurrent.ConcurrentDictionary<string, bool> CustomRoles { get; } = new(StringComparer.Ordinal);
 }
 
 /// <summary>
@@ -61,7 +68,8 @@ public sealed class IamApi : IEmulatedApi
         {
             var project = Project(context, state, "iam.roles.get");
             var name = $"projects/{project.ProjectId}/roles/{context.Route("role")}";
-            var permissions = RoleCatalog.CustomRolePermissions(name) ?? throw GoogleApiError.NotFound($"The role named {name} was not found.");
+            var permissions = (state.ApiState<IamState>().CustomRoles.ContainsKey(name) ? RoleCatalog.CustomRolePermissions(name) : null)
+                ?? throw GoogleApiError.NotFound($"The role named {name} was not found.");
             return context.WriteJsonAsync(RoleJson(name, permissions));
         });
         var accounts = routes.MapGroup("/iam/v1/projects/{project}/serviceAccounts");
@@ -95,7 +103,7 @@ public sealed class IamApi : IEmulatedApi
         }
         var permissions = (body["role"]?["includedPermissions"] as JsonArray)?.Select(p => p!.GetValue<string>()).ToList() ?? new System.Collections.Generic.List<string>();
         var name = $"projects/{project.ProjectId}/roles/{roleId}";
-        if (RoleCatalog.CustomRolePermissions(name) is not null)
+        if (!state.ApiState<IamState>().CustomRoles.TryAdd(name, true))
         {
             throw GoogleApiError.AlreadyExists($"A role named {roleId} in projects/{project.ProjectId} already exists.");
         }
