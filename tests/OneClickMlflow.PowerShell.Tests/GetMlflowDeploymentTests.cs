@@ -33,6 +33,15 @@ public sealed class GetMlflowDeploymentTests
     private static MlflowDeployment[] Deployments(PowerShellResult result) =>
         result.Output.Select(o => Assert.IsType<MlflowDeployment>(o.BaseObject)).ToArray();
 
+    /// <summary>The deployment's bucket settings under the emulator's lock: changed as Google would behind its back, or read.</summary>
+    private void WithBucket(string project, Action<JsonObject> change)
+    {
+        lock (emulator.Host.State.Gate)
+        {
+            change(emulator.Host.State.ApiState<StorageState>().Buckets[DeploymentNames.For(project).BucketName].Settings);
+        }
+    }
+
     private int MutatingRequestCount() => emulator.Host.Requests.Count(r => r.Mutating);
 
     [Fact]
@@ -66,13 +75,8 @@ public sealed class GetMlflowDeploymentTests
     public void Reports_drift_and_piping_into_New_MlflowDeployment_converges_it()
     {
         var project = NewProject("ps-get-drift");
-        var names = DeploymentNames.For(project);
         Deploy(project, "mlflow", "us-central1");
-        lock (emulator.Host.State.Gate)
-        {
-            var bucket = emulator.Host.State.ApiState<StorageState>().Buckets[names.BucketName];
-            ((JsonObject)bucket.Settings["iamConfiguration"]!)["publicAccessPrevention"] = "inherited";
-        }
+        WithBucket(project, settings => ((JsonObject)settings["iamConfiguration"]!)["publicAccessPrevention"] = "inherited");
         emulator.Host.ClearRequests();
 
         var drifted = Assert.Single(Deployments(PowerShellRunner.Run($"Get-MlflowDeployment -ProjectId {project}")));
@@ -89,6 +93,28 @@ public sealed class GetMlflowDeploymentTests
         Assert.Empty(converged.Errors);
         Assert.Equal(1, ((MlflowDeployment)converged.Output.Single().BaseObject).ChangeCount);
         Assert.True(Assert.Single(Deployments(PowerShellRunner.Run($"Get-MlflowDeployment -ProjectId {project}"))).InSync);
+    }
+
+    [Fact]
+    public void Reports_bucket_versioning_turned_off_as_drift_and_a_rerun_turns_it_on_again()
+    {
+        var project = NewProject("ps-get-versioning");
+        Deploy(project, "mlflow", "europe-west1");
+        WithBucket(project, settings => settings["versioning"] = new JsonObject { ["enabled"] = false });
+        emulator.Host.ClearRequests();
+
+        var drifted = Assert.Single(Deployments(PowerShellRunner.Run($"Get-MlflowDeployment -ProjectId {project}")));
+        Assert.Equal(0, MutatingRequestCount());
+        var rerun = Deploy(project, "mlflow", "europe-west1");
+        var converged = Assert.Single(Deployments(PowerShellRunner.Run($"Get-MlflowDeployment -ProjectId {project}")));
+
+        Assert.False(drifted.InSync);
+        var change = Assert.Single(drifted.Drift);
+        Assert.Equal("bucket", change.ResourceId);
+        Assert.Contains("versioning is false, want true", change.Reason);
+        Assert.Equal(1, rerun.ChangeCount);
+        Assert.True(converged.InSync, string.Join("; ", converged.Drift));
+        WithBucket(project, settings => Assert.True(settings["versioning"]!["enabled"]!.GetValue<bool>()));
     }
 
     [Fact]

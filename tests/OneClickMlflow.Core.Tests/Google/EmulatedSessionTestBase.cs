@@ -25,9 +25,12 @@ public abstract class EmulatedSessionTestBase : IAsyncLifetime
 
     protected List<string> DebugLines { get; } = new();
 
+    /// <summary>Whether the emulator keeps each request's body (<see cref="EmulatorHost.Exchanges"/>), for tests of what was sent.</summary>
+    protected virtual bool RecordExchanges => false;
+
     public async Task InitializeAsync()
     {
-        Host = await EmulatorHost.StartAsync(new EmulatorOptions { Projects = { Project } });
+        Host = await EmulatorHost.StartAsync(new EmulatorOptions { Projects = { Project }, RecordExchanges = RecordExchanges });
         ConfigDirectory = Directory.CreateTempSubdirectory("oneclickmlflow-gcloud-").FullName;
     }
 

@@ -171,6 +171,27 @@ public sealed class PlatformDeploymentTests : PlatformDeploymentTestBase
     }
 
     [Fact]
+    public async Task Versioning_turned_off_behind_its_back_is_planned_as_an_update_and_turned_on_again()
+    {
+        await DeployAsync();
+        using (var session = await SessionAsync())
+        {
+            await session.Storage.PatchBucketAsync(Names.BucketName,
+                new OneClickMlflow.Google.StorageBucket { Versioning = new BucketVersioning { Enabled = false } }, CancellationToken.None);
+        }
+
+        var plan = await PlanAsync();
+        var bucketChange = plan.Changes.Single(c => c.ResourceId == "bucket");
+        Assert.Equal(ChangeAction.Update, bucketChange.Action);
+        Assert.Equal("false -> true", bucketChange.Details["versioning"]);
+        Assert.Equal(1, plan.Changes.Count(c => c.Action != ChangeAction.None));
+
+        await DeployAsync();
+        var bucket = Read(s => s.ApiState<StorageState>().Buckets[Names.BucketName]);
+        Assert.True(bucket.Settings["versioning"]!["enabled"]!.GetValue<bool>());
+    }
+
+    [Fact]
     public async Task A_run_cancelled_half_way_and_run_again_ends_with_exactly_one_of_each_resource()
     {
         using var cancellation = new CancellationTokenSource();

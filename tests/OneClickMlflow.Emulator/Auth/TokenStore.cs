@@ -37,6 +37,15 @@ public sealed class TokenStore
         }
     }
 
+    /// <summary>Every token issued so far (tests that look for a token where it must never appear).</summary>
+    public IReadOnlyList<string> Issued()
+    {
+        lock (gate)
+        {
+            return new List<string>(tokens.Keys);
+        }
+    }
+
     /// <summary>Makes a token expire now (tests of refresh-after-401).</summary>
     public void Expire(string token)
     {
