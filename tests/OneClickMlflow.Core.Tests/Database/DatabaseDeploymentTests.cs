@@ -116,6 +116,25 @@ public sealed class DatabaseDeploymentTests : DatabaseDeploymentTestBase
     }
 
     [Fact]
+    public async Task A_run_stopped_before_the_password_is_stored_leaves_no_version_and_the_rerun_sets_then_stores_a_new_one()
+    {
+        await AddFaultAsync("""{"api": "secretmanager", "method": "POST", "pathContains": ":addVersion", "script": [403]}""");
+        await Assert.ThrowsAsync<DeploymentFailedException>(() => DeployAsync(Input()));
+        Assert.Empty(Read(s => s.ApiState<SecretManagerState>().Secrets[(Project, Names.DatabasePasswordSecretName)].Versions));
+        var firstRun = MutatingRequests();
+        Host.ClearRequests();
+
+        await DeployAsync(Input());
+
+        // Both runs: the user has the password before the secret may hand it to the server.
+        var userInsert = firstRun.Single(r => r.Api == "sql" && r.Method == "POST" && r.Path.EndsWith("/users", StringComparison.Ordinal));
+        Assert.True(userInsert.Time < firstRun.Single(r => r.Path.EndsWith(":addVersion", StringComparison.Ordinal)).Time);
+        var rerun = MutatingRequests().Where(r => r.Api is "sql" or "secretmanager").Select(r => $"{r.Method} {r.Path[(r.Path.LastIndexOf('/') + 1)..]}");
+        Assert.Equal(new[] { "PUT users", $"POST {Names.DatabasePasswordSecretName}:addVersion" }, rerun);
+        Assert.True(UserPasswordIs(await StoredPasswordAsync()));
+    }
+
+    [Fact]
     public async Task A_secret_left_without_an_enabled_version_by_an_interrupted_run_is_repaired()
     {
         await DeployAsync(Input());

@@ -17,17 +17,18 @@ public sealed class OperationPollerTests
 
     private static (OperationPoller Poller, GoogleHttpPipeline Pipeline) PollerFor(ScriptedServer server)
     {
-        var environment = new Dictionary<string, string>
-        {
-            ["CLOUDSDK_CONFIG"] = "/nonexistent-gcloud-config",
-            ["CLOUDSDK_API_ENDPOINT_OVERRIDES_COMPUTE"] = server.BaseUri + "compute/compute/v1/",
-            ["CLOUDSDK_API_ENDPOINT_OVERRIDES_SQL"] = server.BaseUri + "sql/",
-            ["CLOUDSDK_API_ENDPOINT_OVERRIDES_SERVICENETWORKING"] = server.BaseUri + "servicenetworking/",
-        };
-        var endpoints = ApiEndpoints.FromConfiguration(GcloudConfiguration.Load(environment));
         var pipeline = new GoogleHttpPipeline(null, "test", new RetrySettings { BaseDelay = TimeSpan.FromMilliseconds(10) });
-        return (new OperationPoller(pipeline, endpoints, Quick), pipeline);
+        return (new OperationPoller(pipeline, EndpointsFor(server), Quick), pipeline);
     }
+
+    /// <summary>Compute, Cloud SQL and Service Networking at the scripted server.</summary>
+    private static ApiEndpoints EndpointsFor(ScriptedServer server) => ApiEndpoints.FromConfiguration(GcloudConfiguration.Load(new Dictionary<string, string>
+    {
+        ["CLOUDSDK_CONFIG"] = "/nonexistent-gcloud-config",
+        ["CLOUDSDK_API_ENDPOINT_OVERRIDES_COMPUTE"] = server.BaseUri + "compute/compute/v1/",
+        ["CLOUDSDK_API_ENDPOINT_OVERRIDES_SQL"] = server.BaseUri + "sql/",
+        ["CLOUDSDK_API_ENDPOINT_OVERRIDES_SERVICENETWORKING"] = server.BaseUri + "servicenetworking/",
+    }));
 
     /// <summary>Answers "RUNNING" <paramref name="runningPolls"/> times, then the final state.</summary>
     private static Func<string, string, (int, string)> Countdown(int runningPolls, string running, string done)
@@ -119,6 +120,42 @@ public sealed class OperationPollerTests
         Assert.Equal(9, error.Code);
         Assert.StartsWith("Cannot modify allocated ranges", error.Message);
         Assert.All(server.Requests, r => Assert.Equal("GET /servicenetworking/v1/operations/c.1", r));
+    }
+
+    [Fact]
+    public async Task A_connection_whose_operation_fails_makes_the_client_call_fail_with_googles_reason()
+    {
+        using var server = new ScriptedServer((method, _) => method == "POST"
+            ? (200, """{"name": "operations/c.2", "done": false}""")
+            : (200, """{"name": "operations/c.2", "done": true, "error": {"code": 9, "message": "Allocated IP range 'mlflow-range' not found in network."}}"""));
+        var (poller, pipeline) = PollerFor(server);
+        using var _ = pipeline;
+        var client = new ServiceNetworkingClient(pipeline, EndpointsFor(server), poller);
+
+        var error = await Assert.ThrowsAsync<OperationFailedException>(() => client.CreateConnectionAsync(
+            "projects/123/global/networks/mlflow-network", new[] { "mlflow-range" }, null, CancellationToken.None));
+
+        Assert.Equal(9, error.Code);
+        Assert.Equal("Allocated IP range 'mlflow-range' not found in network.", error.Message);
+        Assert.Equal("GET /servicenetworking/v1/operations/c.2", server.Requests[^1]);
+    }
+
+    [Fact]
+    public async Task An_instance_patch_whose_operation_fails_makes_the_client_call_fail_with_googles_reason()
+    {
+        const string link = "https://sqladmin.googleapis.com/sql/v1beta4/projects/proj-one/operations/op-5";
+        using var server = new ScriptedServer((method, _) => method == "PATCH"
+            ? (200, $$"""{"kind": "sql#operation", "name": "op-5", "status": "PENDING", "selfLink": "{{link}}"}""")
+            : (200, $$$"""{"kind": "sql#operation", "name": "op-5", "status": "DONE", "selfLink": "{{{link}}}", "error": {"kind": "sql#operationErrors", "errors": [{"kind": "sql#operationError", "code": "INVALID_TIER", "message": "Invalid tier."}]}}"""));
+        var (poller, pipeline) = PollerFor(server);
+        using var _ = pipeline;
+        var client = new CloudSqlClient(pipeline, EndpointsFor(server), poller);
+
+        var error = await Assert.ThrowsAsync<OperationFailedException>(() => client.PatchInstanceAsync(
+            "proj-one", "mlflow-db", new DatabaseInstance { Settings = new DatabaseInstanceSettings { Tier = "db-x" } }, null, CancellationToken.None));
+
+        Assert.Equal(("INVALID_TIER", "Invalid tier."), (error.Status, error.Message));
+        Assert.Equal("GET /sql/sql/v1beta4/projects/proj-one/operations/op-5", server.Requests[^1]);
     }
 
     [Fact]
