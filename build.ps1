@@ -11,19 +11,29 @@ Package   publishes the built module to a temporary local PSResource repository:
 Emulator  runs the Google API emulator in the foreground and writes out/emulator.env.
 Demo      builds, starts the emulator, and in a fresh pwsh deploys the whole server on it (-Image by digest), takes a
           token and logs a metric through the IAP front door, then stops the emulator.
+Mutation  mutation testing of OneClickMlflow.Core with Stryker.NET (tests/Mutation/stryker-config.json): mutates the
+          engine, the resources and the Google HTTP pipeline (or the files -Mutate names), runs the xunit tests
+          against each mutant one at a time, and prints the mutation score per area. Slow (hours): not part of Test.
+          The report is out/mutation/reports/mutation-report.html.
 Clean     removes out/ and the build output.
 
 .EXAMPLE
 dotnet tool restore; dotnet pwsh ./build.ps1 Test
+
+.EXAMPLE
+dotnet pwsh ./build.ps1 Mutation -Mutate '**/Google/GoogleHttpPipeline.cs', '**/Google/OperationPoller.cs'
 #>
 [CmdletBinding()]
 param(
     [Parameter(Position = 0)]
-    [ValidateSet('Build', 'Test', 'Demo', 'Package', 'Emulator', 'Clean')]
+    [ValidateSet('Build', 'Test', 'Demo', 'Package', 'Emulator', 'Mutation', 'Clean')]
     [string] $Task = 'Build',
 
     [ValidateSet('Debug', 'Release')]
-    [string] $Configuration = 'Release'
+    [string] $Configuration = 'Release',
+
+    # Mutation: the files to mutate (Stryker globs, '!' excludes); default the "mutate" list of tests/Mutation/stryker-config.json.
+    [string[]] $Mutate = @()
 )
 
 $ErrorActionPreference = 'Stop'
@@ -219,6 +229,55 @@ function Invoke-Emulator {
     Invoke-Native dotnet $EmulatorDll --port 0 --env-file $envFile
 }
 
+# Mutation: the areas a score is given for, by path under src/OneClickMlflow.Core.
+$MutationAreas = [ordered]@{
+    'Engine'          = '^Deployment/(DeploymentEngine[^/]*|ResourceGraph|Resource)\.cs$'
+    'Resources'       = '^Deployment/Resources/'
+    'Google pipeline' = '^Google/(GoogleHttpPipeline|GoogleErrorParser|OperationPoller|IamPolicyEditor)\.cs$'
+}
+
+function Invoke-Mutation {
+    # Stryker builds the test projects and leaves a mutated OneClickMlflow.Core.dll in their output: it runs on a
+    # copy of the sources (tracked and new files, as they are now), so the working tree's own build stays as built.
+    $reports = Join-Path $Out 'mutation'
+    $copy = Join-Path $reports 'source'
+    Remove-Item -LiteralPath $copy -Recurse -Force -ErrorAction SilentlyContinue
+    foreach ($file in (& git -C $Root ls-files --cached --others --exclude-standard)) {
+        $source = Join-Path $Root $file
+        if (-not (Test-Path -LiteralPath $source -PathType Leaf)) { continue } # deleted, not yet committed
+        $target = Join-Path $copy $file
+        $null = New-Item -ItemType Directory -Path (Split-Path $target) -Force
+        Copy-Item -LiteralPath $source -Destination $target
+    }
+    $arguments = @('tool', 'run', 'dotnet-stryker', '--', '--config-file', 'stryker-config.json', '--output', $reports, '--configuration', $Configuration)
+    foreach ($glob in $Mutate) { $arguments += @('--mutate', $glob) }
+    Push-Location (Join-Path $copy 'tests/Mutation')
+    try { Invoke-Native dotnet @arguments } finally { Pop-Location }
+    Write-MutationScores (Join-Path $reports 'reports/mutation-report.json')
+}
+
+function Write-MutationScores([string] $ReportFile) {
+    # Score = detected / (detected + undetected): killed and timed-out mutants against survivors and uncovered ones;
+    # mutants that did not compile or were filtered out do not count (Stryker's own definition).
+    $report = Get-Content -LiteralPath $ReportFile -Raw | ConvertFrom-Json -AsHashtable
+    $rows = foreach ($area in $MutationAreas.Keys) {
+        $mutants = foreach ($file in $report.files.Keys) {
+            $relative = ($file -replace '\\', '/') -replace '^.*/src/OneClickMlflow\.Core/', ''
+            if ($relative -match $MutationAreas[$area]) { $report.files[$file].mutants }
+        }
+        $detected = @($mutants | Where-Object { $_.status -in 'Killed', 'Timeout' }).Count
+        $undetected = @($mutants | Where-Object { $_.status -in 'Survived', 'NoCoverage' }).Count
+        if ($detected + $undetected -eq 0) { continue }
+        [pscustomobject]@{
+            Area = $area; Killed = $detected; Survived = @($mutants | Where-Object status -eq 'Survived').Count
+            NoCoverage = @($mutants | Where-Object status -eq 'NoCoverage').Count
+            Score = [math]::Round(100 * $detected / ($detected + $undetected), 1)
+        }
+    }
+    $rows | Format-Table -AutoSize | Out-Host
+    Write-Host "Report: $([System.IO.Path]::ChangeExtension($ReportFile, '.html'))"
+}
+
 function Invoke-Clean {
     Remove-Item -LiteralPath $Out -Recurse -Force -ErrorAction SilentlyContinue
     Invoke-Native dotnet clean (Join-Path $Root 'OneClickMlflow.slnx') --nologo -v quiet '-clp:NoSummary'
@@ -230,5 +289,6 @@ switch ($Task) {
     'Demo' { Invoke-Demo }
     'Package' { Invoke-Package }
     'Emulator' { Invoke-Emulator }
+    'Mutation' { Invoke-Mutation }
     'Clean' { Invoke-Clean }
 }
