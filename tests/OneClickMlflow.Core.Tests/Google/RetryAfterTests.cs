@@ -1,6 +1,5 @@
 using System;
 using System.Collections.Generic;
-using System.Diagnostics;
 using System.Net;
 using System.Net.Http;
 using System.Net.Http.Headers;
@@ -18,23 +17,6 @@ namespace OneClickMlflow.Tests.Google;
 public sealed class RetryAfterTests
 {
     private static readonly Uri Services = new("https://serviceusage.googleapis.com/v1/projects/proj-one/services");
-
-    /// <summary>Answers each attempt with the next response and notes when it arrived.</summary>
-    private sealed class AnsweringHandler : HttpMessageHandler
-    {
-        private readonly Queue<Func<HttpResponseMessage>> answers;
-        private readonly Stopwatch clock = Stopwatch.StartNew();
-
-        public AnsweringHandler(params Func<HttpResponseMessage>[] answers) => this.answers = new Queue<Func<HttpResponseMessage>>(answers);
-
-        public List<TimeSpan> Arrivals { get; } = new();
-
-        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
-        {
-            Arrivals.Add(clock.Elapsed);
-            return Task.FromResult(answers.Dequeue()());
-        }
-    }
 
     private static HttpResponseMessage Ok() => new(HttpStatusCode.OK) { Content = new StringContent("""{"services": []}""") };
 
