@@ -21,6 +21,12 @@ internal sealed class AnsweringHandler : HttpMessageHandler
     {
     }
 
+    /// <summary>A request the pipeline sends through this handler: Service Usage's list of a project's services.</summary>
+    public static readonly Uri Services = new("https://serviceusage.googleapis.com/v1/projects/proj-one/services");
+
+    /// <summary>200 with a list of no services.</summary>
+    public static HttpResponseMessage Ok() => new(System.Net.HttpStatusCode.OK) { Content = new StringContent("""{"services": []}""") };
+
     /// <summary>Time since the handler was made, at each attempt.</summary>
     public List<TimeSpan> Arrivals { get; } = new();
 

@@ -11,10 +11,6 @@ namespace OneClickMlflow.Tests.Google;
 /// <summary>An answer that never comes: an attempt is given up after its own timeout, a call after the total one, with an error that says so.</summary>
 public sealed class PipelineTimeoutTests
 {
-    private static readonly Uri Services = new("https://serviceusage.googleapis.com/v1/projects/proj-one/services");
-
-    private static HttpResponseMessage Ok() => new(HttpStatusCode.OK) { Content = new StringContent("""{"services": []}""") };
-
     private static GoogleHttpPipeline Pipeline(AnsweringHandler handler, TimeSpan attemptTimeout, TimeSpan totalTimeout, int maxAttempts = 6) =>
         new(null, "test", new RetrySettings
         {
@@ -25,10 +21,10 @@ public sealed class PipelineTimeoutTests
     [Fact]
     public async Task A_read_whose_first_attempt_hangs_is_sent_again_after_the_attempt_timeout()
     {
-        var handler = new AnsweringHandler(AnsweringHandler.Hang, _ => Task.FromResult(Ok()));
+        var handler = new AnsweringHandler(AnsweringHandler.Hang, _ => Task.FromResult(AnsweringHandler.Ok()));
         using var pipeline = Pipeline(handler, TimeSpan.FromMilliseconds(300), TimeSpan.FromSeconds(30));
 
-        await pipeline.SendAsync(new GoogleRequest(GoogleApis.ServiceUsage, HttpMethod.Get, Services), CancellationToken.None);
+        await pipeline.SendAsync(new GoogleRequest(GoogleApis.ServiceUsage, HttpMethod.Get, AnsweringHandler.Services), CancellationToken.None);
 
         Assert.Equal(2, handler.Arrivals.Count);
         Assert.InRange(handler.Arrivals[1] - handler.Arrivals[0], TimeSpan.FromMilliseconds(250), TimeSpan.FromSeconds(10));
@@ -41,7 +37,7 @@ public sealed class PipelineTimeoutTests
         using var pipeline = Pipeline(handler, TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(1));
 
         var error = await Assert.ThrowsAsync<GoogleApiException>(() =>
-            pipeline.SendAsync(new GoogleRequest(GoogleApis.ServiceUsage, HttpMethod.Get, Services), CancellationToken.None));
+            pipeline.SendAsync(new GoogleRequest(GoogleApis.ServiceUsage, HttpMethod.Get, AnsweringHandler.Services), CancellationToken.None));
 
         Assert.Equal(("DEADLINE_EXCEEDED", 0), (error.Status, error.HttpStatus));
         Assert.True(error.IsTransient);
@@ -56,7 +52,7 @@ public sealed class PipelineTimeoutTests
         using var pipeline = Pipeline(handler, TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(30));
 
         var error = await Assert.ThrowsAsync<GoogleApiException>(() => pipeline.SendAsync(
-            new GoogleRequest(GoogleApis.ServiceUsage, HttpMethod.Post, new Uri(Services + "/compute.googleapis.com:enable"), new { }, RequestRetry.Never),
+            new GoogleRequest(GoogleApis.ServiceUsage, HttpMethod.Post, new Uri(AnsweringHandler.Services + "/compute.googleapis.com:enable"), new { }, RequestRetry.Never),
             CancellationToken.None));
 
         Assert.Equal("UNAVAILABLE", error.Status);
@@ -67,11 +63,11 @@ public sealed class PipelineTimeoutTests
     [Fact]
     public async Task With_one_attempt_allowed_a_503_is_not_sent_again()
     {
-        var handler = new AnsweringHandler(() => new HttpResponseMessage(HttpStatusCode.ServiceUnavailable) { Content = new StringContent("") }, Ok);
+        var handler = new AnsweringHandler(() => new HttpResponseMessage(HttpStatusCode.ServiceUnavailable) { Content = new StringContent("") }, AnsweringHandler.Ok);
         using var pipeline = Pipeline(handler, TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(30), maxAttempts: 1);
 
         var error = await Assert.ThrowsAsync<GoogleApiException>(() =>
-            pipeline.SendAsync(new GoogleRequest(GoogleApis.ServiceUsage, HttpMethod.Get, Services), CancellationToken.None));
+            pipeline.SendAsync(new GoogleRequest(GoogleApis.ServiceUsage, HttpMethod.Get, AnsweringHandler.Services), CancellationToken.None));
 
         Assert.Equal(503, error.HttpStatus);
         Assert.Single(handler.Arrivals);

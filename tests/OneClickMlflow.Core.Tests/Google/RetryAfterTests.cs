@@ -16,10 +16,6 @@ namespace OneClickMlflow.Tests.Google;
 /// </summary>
 public sealed class RetryAfterTests
 {
-    private static readonly Uri Services = new("https://serviceusage.googleapis.com/v1/projects/proj-one/services");
-
-    private static HttpResponseMessage Ok() => new(HttpStatusCode.OK) { Content = new StringContent("""{"services": []}""") };
-
     private static HttpResponseMessage Busy(HttpStatusCode status, RetryConditionHeaderValue retryAfter)
     {
         var response = new HttpResponseMessage(status) { Content = new StringContent("""{"error": {"code": 503, "message": "busy", "status": "UNAVAILABLE"}}""") };
@@ -30,7 +26,7 @@ public sealed class RetryAfterTests
     private static async Task<List<TimeSpan>> SendAsync(AnsweringHandler handler, TimeSpan maxDelay)
     {
         using var pipeline = new GoogleHttpPipeline(null, "test", new RetrySettings { BaseDelay = TimeSpan.FromMilliseconds(10), MaxDelay = maxDelay }, handler);
-        await pipeline.SendAsync(new GoogleRequest(GoogleApis.ServiceUsage, HttpMethod.Get, Services), CancellationToken.None);
+        await pipeline.SendAsync(new GoogleRequest(GoogleApis.ServiceUsage, HttpMethod.Get, AnsweringHandler.Services), CancellationToken.None);
         return handler.Arrivals;
     }
 
@@ -39,7 +35,7 @@ public sealed class RetryAfterTests
     {
         var handler = new AnsweringHandler(
             () => Busy(HttpStatusCode.ServiceUnavailable, new RetryConditionHeaderValue(DateTimeOffset.UtcNow.AddSeconds(3))),
-            Ok);
+            AnsweringHandler.Ok);
 
         var arrivals = await SendAsync(handler, TimeSpan.FromSeconds(30));
 
@@ -53,7 +49,7 @@ public sealed class RetryAfterTests
     {
         var handler = new AnsweringHandler(
             () => Busy(HttpStatusCode.TooManyRequests, new RetryConditionHeaderValue(TimeSpan.FromHours(1))),
-            Ok);
+            AnsweringHandler.Ok);
 
         var arrivals = await SendAsync(handler, TimeSpan.FromMilliseconds(500));
 
