@@ -56,6 +56,7 @@ public static class EmulatorPipeline
         {
             state.Operations.Settle();
             var fault = state.Faults.Decide(apiName, method, path);
+            fault.Before?.Invoke();
             if (fault.Drop)
             {
                 dropped = true;

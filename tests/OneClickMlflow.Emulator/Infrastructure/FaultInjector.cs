@@ -7,7 +7,8 @@ namespace OneClickMlflow.Emulator.Infrastructure;
 /// <summary>What to do with one request: answer normally, answer with an error status, or drop the connection.</summary>
 /// <param name="Drop">The connection is dropped before the request is handled.</param>
 /// <param name="LoseAnswer">The request is handled (Google acted), then the connection is dropped: the caller never hears.</param>
-public readonly record struct FaultAction(int Status, bool Drop, int? RetryAfterSeconds, bool LoseAnswer = false)
+/// <param name="Before">A change made to the state just before the request is handled (another client's, racing it).</param>
+public readonly record struct FaultAction(int Status, bool Drop, int? RetryAfterSeconds, bool LoseAnswer = false, Action? Before = null)
 {
     public static readonly FaultAction None = new(0, false, null);
     public bool IsNone => !Drop && !LoseAnswer && Status is 0 or (>= 200 and < 300);
@@ -28,6 +29,12 @@ public sealed class FaultRule
     /// <summary>Steps: an HTTP status (2xx passes the request through), "drop" (-1) or "lost" (-2: handled, answer dropped).</summary>
     public IReadOnlyList<int>? Script { get; init; }
     public int? RetryAfterSeconds { get; init; }
+
+    /// <summary>
+    /// Set from C# only: runs when a script step matches, before the request is handled (with a 2xx step it then goes
+    /// through), to make the change another client would make at exactly that moment. It takes the state's gate itself.
+    /// </summary>
+    public Action? Before { get; init; }
 
     internal int NextStep { get; set; }
 
@@ -91,9 +98,9 @@ public sealed class FaultInjector
                     var step = rule.Script[rule.NextStep++];
                     return step switch
                     {
-                        DropStep => new FaultAction(0, true, null),
-                        LostAnswerStep => new FaultAction(0, false, null, LoseAnswer: true),
-                        _ => new FaultAction(step, false, rule.RetryAfterSeconds),
+                        DropStep => new FaultAction(0, true, null, Before: rule.Before),
+                        LostAnswerStep => new FaultAction(0, false, null, LoseAnswer: true, Before: rule.Before),
+                        _ => new FaultAction(step, false, rule.RetryAfterSeconds, Before: rule.Before),
                     };
                 }
                 if (rule.Rate is double rate && random.NextDouble() < rate)

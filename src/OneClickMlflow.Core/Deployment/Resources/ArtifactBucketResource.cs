@@ -129,8 +129,11 @@ namespace OneClickMlflow.Deployment.Resources
                 : Unchanged("kept: it holds the artifacts");
         }
 
-        /// <summary>The labels that make the bucket a deployment's: its name, and the OAuth client it relies on.</summary>
-        private static readonly string[] DeploymentLabelKeys = { DeploymentNames.LabelKey, OAuthClientLabel.Key };
+        /// <summary>The labels that make the bucket a deployment's: its name, the OAuth client it relies on, keyless logging.</summary>
+        private static readonly string[] DeploymentLabelKeys = { DeploymentNames.LabelKey, OAuthClientLabel.Key, DeploymentNames.KeylessLoggingLabelKey };
+
+        /// <summary>A label of the bucket as last read (null when the bucket or the label is missing).</summary>
+        public string? LiveLabel(string key) => live?.Labels != null && live.Labels.TryGetValue(key, out var value) ? value : null;
 
         private bool LabelledAsDeployment => live?.Labels?.ContainsKey(DeploymentNames.LabelKey) == true;
 
