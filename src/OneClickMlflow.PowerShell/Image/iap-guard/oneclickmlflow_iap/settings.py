@@ -21,8 +21,8 @@ DEFAULT_KEYS_URL = "https://www.gstatic.com/iap/verify/public_key-jwk"
 
 # App Engine flexible sets these in every instance's container (GAE_INSTANCE is how Google's own client libraries
 # detect env: flex, google-cloud-logging's environment_vars.py; the runtime docs list GAE_SERVICE and GAE_VERSION
-# next to it: https://cloud.google.com/appengine/docs/flexible/python/runtime#environment_variables). A deployment
-# cannot override them, so they tell App Engine from a local `docker run`.
+# next to it: https://cloud.google.com/appengine/docs/flexible/python/runtime#environment_variables). They tell
+# App Engine from a local `docker run`.
 APP_ENGINE_VARIABLES = ("GAE_INSTANCE", "GAE_SERVICE", "GAE_VERSION")
 
 # The App Engine form of IAP's audience (the signed-headers doc); the project ID may carry a legacy domain prefix.
