@@ -157,11 +157,12 @@ namespace OneClickMlflow.Google
         public Task<IamPolicy> GetIamPolicyAsync(string bucket, CancellationToken cancellationToken) =>
             GetAsync<IamPolicy>($"b/{Escape(bucket)}/iam?optionsRequestedPolicyVersion=3", cancellationToken);
 
-        /// <summary>Writes the policy; a stale etag fails with 412 (use <see cref="PolicyEditor"/>).</summary>
+        /// <summary>Writes the policy; a stale etag fails with 412 (<see cref="PolicyEditor"/> re-reads before it writes again).</summary>
         public Task<IamPolicy> SetIamPolicyAsync(string bucket, IamPolicy policy, CancellationToken cancellationToken) =>
-            SendAsync<IamPolicy>(HttpMethod.Put, $"b/{Escape(bucket)}/iam", policy, RequestRetry.ByMethod, cancellationToken);
+            SendAsync<IamPolicy>(HttpMethod.Put, $"b/{Escape(bucket)}/iam", policy, RequestRetry.Never, cancellationToken);
 
         public IamPolicyEditor PolicyEditor(string bucket) => new IamPolicyEditor(
+            Pipeline,
             ct => GetIamPolicyAsync(bucket, ct),
             (policy, ct) => SetIamPolicyAsync(bucket, policy, ct));
 

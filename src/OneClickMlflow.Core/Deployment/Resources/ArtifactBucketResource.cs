@@ -156,6 +156,7 @@ namespace OneClickMlflow.Deployment.Resources
             }
 
             live = await CreateOnce.EnsureAsync(
+                storage, $"{Kind} '{Name}'",
                 ct => storage.GetBucketAsync(Name, ct),
                 ct => storage.InsertBucketAsync(projectId, Wanted(withLocation: true), ct),
                 cancellationToken).ConfigureAwait(false);
