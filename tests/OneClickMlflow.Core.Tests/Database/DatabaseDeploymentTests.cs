@@ -126,11 +126,12 @@ public sealed class DatabaseDeploymentTests : DatabaseDeploymentTestBase
 
         await DeployAsync(Input());
 
-        // Both runs: the user has the password before the secret may hand it to the server.
+        // Both runs: the user has the password before the secret may hand it to the server, and the secret then
+        // records which version that is (the PATCH of its annotations).
         var userInsert = firstRun.Single(r => r.Api == "sql" && r.Method == "POST" && r.Path.EndsWith("/users", StringComparison.Ordinal));
         Assert.True(userInsert.Time < firstRun.Single(r => r.Path.EndsWith(":addVersion", StringComparison.Ordinal)).Time);
         var rerun = MutatingRequests().Where(r => r.Api is "sql" or "secretmanager").Select(r => $"{r.Method} {r.Path[(r.Path.LastIndexOf('/') + 1)..]}");
-        Assert.Equal(new[] { "PUT users", $"POST {Names.DatabasePasswordSecretName}:addVersion" }, rerun);
+        Assert.Equal(new[] { "PUT users", $"POST {Names.DatabasePasswordSecretName}:addVersion", $"PATCH {Names.DatabasePasswordSecretName}" }, rerun);
         Assert.True(UserPasswordIs(await StoredPasswordAsync()));
     }
 

@@ -8,7 +8,7 @@ using Xunit;
 namespace OneClickMlflow.Tests.Google;
 
 /// <summary>The read-modify-write cycle on its own, with a policy store the test scripts: version 3 for conditions, and where it gives up.</summary>
-public sealed class IamPolicyCycleTests
+public sealed class IamPolicyCycleTests : IDisposable
 {
     private const string Role = "roles/storage.objectUser";
     private const string Member = "serviceAccount:mlflow-server@proj-one.iam.gserviceaccount.com";
@@ -16,7 +16,13 @@ public sealed class IamPolicyCycleTests
     private readonly List<IamPolicy> written = new();
     private int reads;
 
+    // The cycles run on the pipeline's retry schedule: three attempts, a millisecond apart.
+    private readonly GoogleHttpPipeline pipeline = new(null, "test", new RetrySettings { MaxAttempts = 3, BaseDelay = TimeSpan.FromMilliseconds(1) });
+
+    public void Dispose() => pipeline.Dispose();
+
     private IamPolicyEditor Editor(Func<IamPolicy> read, Func<int, GoogleApiException?> failWrite) => new(
+        pipeline,
         _ =>
         {
             reads++;
@@ -26,8 +32,7 @@ public sealed class IamPolicyCycleTests
         {
             written.Add(policy);
             return failWrite(written.Count) is { } error ? Task.FromException<IamPolicy>(error) : Task.FromResult(policy);
-        })
-    { BaseDelay = TimeSpan.FromMilliseconds(1) };
+        });
 
     private static GoogleApiException Error(int status, string? code) => new(status, code, null, "refused", "storage", "POST", "https://storage/b/x/iam");
 
@@ -47,10 +52,9 @@ public sealed class IamPolicyCycleTests
     }
 
     [Fact]
-    public async Task Conflicts_on_every_write_give_up_after_max_cycles_with_the_last_conflict()
+    public async Task Conflicts_on_every_write_give_up_after_the_pipelines_attempts_with_the_last_conflict()
     {
         var editor = Editor(() => new IamPolicy(), _ => Error(409, "ABORTED"));
-        editor.MaxCycles = 3;
 
         var error = await Assert.ThrowsAsync<GoogleApiException>(() => editor.EditAsync(p => p.AddMember(Role, Member), CancellationToken.None));
 
