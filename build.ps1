@@ -22,6 +22,9 @@ dotnet tool restore; dotnet pwsh ./build.ps1 Test
 
 .EXAMPLE
 dotnet pwsh ./build.ps1 Mutation -Mutate '**/Google/GoogleHttpPipeline.cs', '**/Google/OperationPoller.cs'
+
+.EXAMPLE
+dotnet pwsh ./build.ps1 Mutation -Mutate '**/Google/IamPolicyEditor.cs' -TestFilter 'FullyQualifiedName~OneClickMlflow.Tests.Google'
 #>
 [CmdletBinding()]
 param(
@@ -33,7 +36,10 @@ param(
     [string] $Configuration = 'Release',
 
     # Mutation: the files to mutate (Stryker globs, '!' excludes); default the "mutate" list of tests/Mutation/stryker-config.json.
-    [string[]] $Mutate = @()
+    [string[]] $Mutate = @(),
+
+    # Mutation: only the tests this `dotnet test --filter` expression selects are run (default all of OneClickMlflow.Core.Tests).
+    [string] $TestFilter = ''
 )
 
 $ErrorActionPreference = 'Stop'
@@ -249,8 +255,12 @@ function Invoke-Mutation {
         $null = New-Item -ItemType Directory -Path (Split-Path $target) -Force
         Copy-Item -LiteralPath $source -Destination $target
     }
-    $arguments = @('tool', 'run', 'dotnet-stryker', '--', '--config-file', 'stryker-config.json', '--output', $reports, '--configuration', $Configuration)
-    foreach ($glob in $Mutate) { $arguments += @('--mutate', $glob) }
+    # No version check: the build machines may have no internet.
+    $arguments = @('tool', 'run', 'dotnet-stryker', '--', '--config-file', 'stryker-config.json', '--output', $reports,
+        '--configuration', $Configuration, '--skip-version-check')
+    # From sh, `-Mutate 'a','b'` arrives as one string: a comma outside braces separates globs.
+    foreach ($glob in ($Mutate -split ',(?![^{]*\})' | Where-Object { $_ })) { $arguments += @('--mutate', $glob.Trim()) }
+    if ($TestFilter) { $arguments += @('--test-case-filter', $TestFilter) }
     Push-Location (Join-Path $copy 'tests/Mutation')
     try { Invoke-Native dotnet @arguments } finally { Pop-Location }
     Write-MutationScores (Join-Path $reports 'reports/mutation-report.json')
@@ -269,7 +279,9 @@ function Write-MutationScores([string] $ReportFile) {
         $undetected = @($mutants | Where-Object { $_.status -in 'Survived', 'NoCoverage' }).Count
         if ($detected + $undetected -eq 0) { continue }
         [pscustomobject]@{
-            Area = $area; Killed = $detected; Survived = @($mutants | Where-Object status -eq 'Survived').Count
+            Area = $area; Killed = @($mutants | Where-Object status -eq 'Killed').Count
+            Timeout = @($mutants | Where-Object status -eq 'Timeout').Count
+            Survived = @($mutants | Where-Object status -eq 'Survived').Count
             NoCoverage = @($mutants | Where-Object status -eq 'NoCoverage').Count
             Score = [math]::Round(100 * $detected / ($detected + $undetected), 1)
         }
