@@ -23,7 +23,12 @@ namespace OneClickMlflow.Deployment
             PeeringRange = new PeeringRangeResource(session.Compute, names.PeeringRangeName, Network, names.Labels);
             PrivateServicesAccess = new PrivateServicesConnectionResource(session.ServiceNetworking, session.ResourceManager, Network, PeeringRange);
             Bucket = new ArtifactBucketResource(session.Storage, spec.ProjectId, names.BucketName, spec.Region, BucketLabels(spec),
-                spec.Input.NoncurrentVersionDays, Apis);
+                spec.Input.NoncurrentVersionDays, Apis)
+            {
+                LabelDefaults = !spec.Input.Server.FollowLive && spec.Input.Server.KeepsKeylessLogging
+                    ? new Dictionary<string, string> { [DeploymentNames.KeylessLoggingLabelKey] = "on" }
+                    : new Dictionary<string, string>(),
+            };
             LogPusher = new ServiceAccountResource(session.Iam, "log-pusher-account", spec.ProjectId, names.LogPusherServiceAccountId,
                 names.LogPusherServiceAccountEmail, $"MLflow log pusher ({names.Name})",
                 $"Signs the tokens people and jobs log to deployment '{names.Name}' with (one-click-mlflow).", Apis);
@@ -61,10 +66,13 @@ namespace OneClickMlflow.Deployment
             App = new AppEngineAppResource(appEngine, project, spec.Input.AppEngineLocationId, Apis);
             Organization = new ProjectOrganizationResource(session.ResourceManager, project, server, spec.Input.WebAppUsers);
             Iap = new IapResource(appEngine, session.Storage, App, project, spec.Names.Name, server);
+            var locator = ImageRepository.Locator!;
             Image = server.Image != null || server.FollowLive || builtInImage == null
                 ? new GivenImageResource(server.Image, required: !server.FollowLive, GoogleAccessToken(session))
-                : new PublishedImageResource(PublishRequest(spec, builtInImage), builtInImage.Options, ImageRepository);
-            var locator = ImageRepository.Locator!;
+                : new PublishedImageResource(PublishRequest(spec, builtInImage), builtInImage.Options, ImageRepository)
+                {
+                    KeepServing = server.KeepsImage ? locator : null,
+                };
             Service = new ServerServiceResource(locator, server);
             ImageReadAccess = new ImageReadAccessResource(session.ArtifactRegistry, project, spec.Region, Image, server.Image, ImageRepository,
                 Server, locator, Apis);
@@ -103,7 +111,10 @@ namespace OneClickMlflow.Deployment
             if (!spec.Input.Server.FollowLive)
             {
                 labels[OAuthClientLabel.Key] = OAuthClientLabel.ValueOf(spec.Input.Server.OAuthClient?.ClientId ?? "");
-                labels[DeploymentNames.KeylessLoggingLabelKey] = spec.Input.Server.KeylessLogging ? "on" : "off";
+                if (!spec.Input.Server.KeepsKeylessLogging)
+                {
+                    labels[DeploymentNames.KeylessLoggingLabelKey] = spec.Input.Server.KeylessLogging ? "on" : "off";
+                }
             }
             return labels;
         }

@@ -1,5 +1,6 @@
 using System;
 using System.Security;
+using OneClickMlflow.Google;
 using System.Text.RegularExpressions;
 
 namespace OneClickMlflow.Deployment
@@ -53,6 +54,24 @@ namespace OneClickMlflow.Deployment
 
         public int MaxInstances { get; private set; } = DefaultMaxInstances;
 
+        /// <summary>-WebAppUser left out: the users IAP lets through now stay as they are (none on a first deployment).</summary>
+        public bool KeepsWebUsers { get; private set; }
+
+        /// <summary>
+        /// -Image and -RebuildImage left out: the image the deployment serves stays; only a deployment that serves
+        /// nothing yet gets the module's own image.
+        /// </summary>
+        public bool KeepsImage { get; private set; }
+
+        /// <summary>-NoKeylessLogging left out: keyless logging stays as the bucket's label records it (on for a new deployment).</summary>
+        public bool KeepsKeylessLogging { get; private set; }
+
+        private double? givenCpu;
+        private double? givenMemoryGb;
+        private double? givenDiskGb;
+        private int? givenMinInstances;
+        private int? givenMaxInstances;
+
         /// <summary>
         /// True when the wanted server is whatever runs now (Get-MlflowDeployment, which does not know the caller's
         /// image, users or client): drift is then reported only for what the deployment itself determines.
@@ -64,9 +83,16 @@ namespace OneClickMlflow.Deployment
             var settings = new ServerSettings
             {
                 FollowLive = input.ServerSettingsFromLive,
-                KeylessLogging = !input.NoKeylessLogging,
+                KeepsWebUsers = input.ServerSettingsFromLive || input.WebAppUsers == null,
+                KeepsImage = input.ServerSettingsFromLive || (string.IsNullOrWhiteSpace(input.Image) && !input.RebuildImage),
+                KeylessLogging = input.NoKeylessLogging != true,
+                KeepsKeylessLogging = input.ServerSettingsFromLive || input.NoKeylessLogging == null,
                 ChangeSharedOAuthClient = input.ChangeSharedOAuthClient,
             };
+            if (input.RebuildImage && !string.IsNullOrWhiteSpace(input.Image))
+            {
+                throw new InvalidDeploymentInputException("RebuildImage", "-RebuildImage builds the module's own image, -Image names another: pass one of them.");
+            }
             if (!string.IsNullOrWhiteSpace(input.Image))
             {
                 settings.Image = ServerImageReference.TryParse(input.Image, out var image) ? image : throw new InvalidDeploymentInputException("Image",
@@ -111,40 +137,87 @@ namespace OneClickMlflow.Deployment
             return new OAuthClient(id, secret!);
         }
 
+        /// <summary>
+        /// The values given are checked now, alone and against each other; a value left out is the serving version's
+        /// (or the default), so how it fits the given ones is checked again by <see cref="Machine"/> once that is read.
+        /// </summary>
         private static void ValidateResources(ServerSettings settings, DeploymentInput input)
         {
-            var cpu = input.Cpu ?? DefaultCpu;
-            if (cpu != 1 && (cpu < 2 || cpu > MaxCpu || cpu % 2 != 0))
+            settings.givenCpu = input.Cpu;
+            settings.givenMemoryGb = input.MemoryGb;
+            settings.givenDiskGb = input.DiskGb;
+            settings.givenMinInstances = input.MinInstances;
+            settings.givenMaxInstances = input.MaxInstances;
+            var machine = settings.Merge(null);
+            settings.Check(machine, beforeReading: true, fromServing: false);
+            settings.Cpu = machine.Cpu;
+            settings.MemoryGb = machine.MemoryGb;
+            settings.DiskGb = machine.DiskGb;
+            settings.MinInstances = machine.Min;
+            settings.MaxInstances = machine.Max;
+        }
+
+        /// <summary>
+        /// The version's machine and scaling: each value as given, else as the serving version has it, else the default;
+        /// refused, naming the parameter, when the given values do not fit the kept ones.
+        /// </summary>
+        public (VersionResources Resources, AutomaticScaling Scaling) Machine(AppEngineVersion? serving)
+        {
+            var machine = Merge(serving);
+            Check(machine, beforeReading: false, fromServing: serving != null);
+            return (Deployment.Resources.ServerVersionSpec.Resources(machine.Cpu, machine.MemoryGb, machine.DiskGb),
+                Deployment.Resources.ServerVersionSpec.Scaling(machine.Min, machine.Max));
+        }
+
+        private (double Cpu, double MemoryGb, double DiskGb, int Min, int Max) Merge(AppEngineVersion? serving)
+        {
+            var resources = serving?.Resources;
+            var scaling = serving?.AutomaticScaling;
+            var min = givenMinInstances ?? scaling?.MinTotalInstances ?? DefaultMinInstances;
+            return (givenCpu ?? resources?.Cpu ?? DefaultCpu, givenMemoryGb ?? resources?.MemoryGb ?? DefaultMemoryGb,
+                givenDiskGb ?? resources?.DiskGb ?? DefaultDiskGb, min,
+                givenMaxInstances ?? Math.Max(scaling?.MaxTotalInstances ?? DefaultMaxInstances, min));
+        }
+
+        /// <summary>
+        /// Google's flexible-environment rules; a pair is checked where one of its values was given, and before the
+        /// serving version is read only where both were (the other may be the serving version's).
+        /// </summary>
+        private void Check((double Cpu, double MemoryGb, double DiskGb, int Min, int Max) machine, bool beforeReading, bool fromServing)
+        {
+            bool Pair(object? a, object? b) => beforeReading ? a != null && b != null : a != null || b != null;
+            var kept = fromServing ? " (the value left out is the serving version's)" : "";
+            var cpu = machine.Cpu;
+            if (givenCpu != null && cpu != 1 && (cpu < 2 || cpu > MaxCpu || cpu % 2 != 0))
             {
                 throw new InvalidDeploymentInputException("Cpu", $"{cpu} CPUs: App Engine flexible takes 1 or an even number from 2 to {MaxCpu}.");
             }
-            var memory = input.MemoryGb ?? DefaultMemoryGb;
+            var memory = machine.MemoryGb;
             double low = Math.Round(0.9 * cpu - 0.4, 2), high = Math.Round(6.5 * cpu - 0.4, 2);
-            if (memory < low || memory > high)
+            if (Pair(givenCpu, givenMemoryGb) && (memory < low || memory > high))
             {
-                throw new InvalidDeploymentInputException("MemoryGb",
-                    $"{memory} GB for {cpu} CPU(s): App Engine flexible needs {low} to {high} GB (0.9 to 6.5 GB per CPU, less 0.4 GB it keeps for itself).");
+                throw new InvalidDeploymentInputException(givenMemoryGb != null ? "MemoryGb" : "Cpu",
+                    $"{memory} GB for {cpu} CPU(s){kept}: App Engine flexible needs {low} to {high} GB (0.9 to 6.5 GB per CPU, less 0.4 GB it keeps for itself).");
             }
-            var disk = input.DiskGb ?? DefaultDiskGb;
-            if (disk < 10 || disk > 10240)
+            double least = Math.Round(0.9 - 0.4, 2), most = Math.Round(6.5 * MaxCpu - 0.4, 2);
+            if (givenMemoryGb != null && (memory < least || memory > most))
+            {
+                throw new InvalidDeploymentInputException("MemoryGb", $"{memory} GB: App Engine flexible instances have {least} to {most} GB.");
+            }
+            var disk = machine.DiskGb;
+            if (givenDiskGb != null && (disk < 10 || disk > 10240))
             {
                 throw new InvalidDeploymentInputException("DiskGb", $"{disk} GB: App Engine flexible disks have 10 to 10240 GB.");
             }
-            var min = input.MinInstances ?? DefaultMinInstances;
-            if (min < 1)
+            if (givenMinInstances != null && machine.Min < 1)
             {
-                throw new InvalidDeploymentInputException("MinInstances", $"{min}: App Engine flexible always runs at least 1 instance.");
+                throw new InvalidDeploymentInputException("MinInstances", $"{machine.Min}: App Engine flexible always runs at least 1 instance.");
             }
-            var max = input.MaxInstances ?? Math.Max(DefaultMaxInstances, min);
-            if (max < min)
+            if (Pair(givenMinInstances, givenMaxInstances) && machine.Max < machine.Min)
             {
-                throw new InvalidDeploymentInputException("MaxInstances", $"{max} is below -MinInstances {min}.");
+                throw new InvalidDeploymentInputException(givenMaxInstances != null ? "MaxInstances" : "MinInstances",
+                    $"-MaxInstances {machine.Max} is below -MinInstances {machine.Min}{kept}.");
             }
-            settings.Cpu = cpu;
-            settings.MemoryGb = memory;
-            settings.DiskGb = disk;
-            settings.MinInstances = min;
-            settings.MaxInstances = max;
         }
     }
 }

@@ -53,9 +53,9 @@ namespace OneClickMlflow.PowerShell.Cmdlets
         [Parameter(ValueFromPipelineByPropertyName = true)]
         public string? SubnetworkName { get; set; }
 
-        /// <summary>IAM members let through IAP: user:, group:, serviceAccount: or domain:.</summary>
+        /// <summary>IAM members let through IAP: user:, group:, serviceAccount: or domain:. Left out, those let through now stay; @() revokes them all (asked as a High-impact change).</summary>
         [Parameter(ValueFromPipelineByPropertyName = true)]
-        public string[] WebAppUser { get; set; } = Array.Empty<string>();
+        public string[]? WebAppUser { get; set; }
 
         /// <summary>The Cloud SQL MySQL version (MYSQL_8_0 or MYSQL_8_4); an existing instance is only ever upgraded.</summary>
         [Parameter]
@@ -74,9 +74,13 @@ namespace OneClickMlflow.PowerShell.Cmdlets
         [Parameter]
         public int? NoncurrentVersionDays { get; set; }
 
-        /// <summary>The server image, REGISTRY/PATH:TAG (pinned to the digest the registry serves) or REGISTRY/PATH@sha256:DIGEST; omitted or empty, the module builds and publishes its own.</summary>
+        /// <summary>The server image, REGISTRY/PATH:TAG (pinned to the digest the registry serves) or REGISTRY/PATH@sha256:DIGEST; omitted, the image that serves stays (a new deployment: the module builds and publishes its own).</summary>
         [Parameter(ValueFromPipelineByPropertyName = true)]
         public string? Image { get; set; }
+
+        /// <summary>Build and publish the module's own image again and serve it (when its content changed), instead of keeping the serving image.</summary>
+        [Parameter]
+        public SwitchParameter RebuildImage { get; set; }
 
         /// <summary>The App Engine service; by default 'default' in a project without services, else one named after the deployment.</summary>
         [Parameter(ValueFromPipelineByPropertyName = true)]
@@ -95,7 +99,7 @@ namespace OneClickMlflow.PowerShell.Cmdlets
         [Parameter]
         public SwitchParameter ChangeSharedOAuthClient { get; set; }
 
-        /// <summary>Do not let web users mint tokens as the log pusher (and remove such grants made before).</summary>
+        /// <summary>Do not let web users mint tokens as the log pusher (and remove such grants made before); -NoKeylessLogging:$false turns it back on; left out, it stays as it is (on for a new deployment).</summary>
         [Parameter]
         public SwitchParameter NoKeylessLogging { get; set; }
 
@@ -144,11 +148,12 @@ namespace OneClickMlflow.PowerShell.Cmdlets
                     BackupRetentionDays = BackupRetentionDays,
                     NoncurrentVersionDays = NoncurrentVersionDays,
                     Image = Image,
+                    RebuildImage = RebuildImage,
                     Service = Service,
                     OAuthClientId = OAuthClientId,
                     OAuthClientSecret = OAuthClientSecret,
                     ChangeSharedOAuthClient = ChangeSharedOAuthClient,
-                    NoKeylessLogging = NoKeylessLogging,
+                    NoKeylessLogging = MyInvocation.BoundParameters.ContainsKey(nameof(NoKeylessLogging)) ? NoKeylessLogging.IsPresent : null,
                     Cpu = Cpu,
                     MemoryGb = MemoryGb,
                     DiskGb = DiskGb,

@@ -59,6 +59,9 @@ namespace OneClickMlflow.PowerShell.Infrastructure
             DeploymentFailedException failed when failed.InnerException is not null and not DeploymentFailedException =>
                 Describe(Unwrap(failed.InnerException)) with { Message = failed.Message },
             TrackingTokenException token => DescribeToken(token),
+            ConfirmationUnavailableException => Shape(
+                "ConfirmationUnavailable", ErrorCategory.InvalidOperation, exception.Message,
+                "Pass -Force (or -Confirm:$false) to go ahead without asking, or -WhatIf to see first what would change."),
             Deployment.Lease.DeploymentBusyException busy => Shape(
                 "DeploymentBusy", ErrorCategory.ResourceBusy, exception.Message, busy.RecommendedAction + "; nothing was changed."),
             Deployment.Lease.DeploymentRemovedWhileWaitingException => Shape(

@@ -34,7 +34,7 @@ public sealed class ServerSettingsTests
             case "Image": input.Image = value; break;
             case "Service": input.Service = value; break;
             case "Cpu": input.Cpu = double.Parse(value); break;
-            case "MemoryGb": input.MemoryGb = double.Parse(value); break;
+            case "MemoryGb": input.Cpu = 1; input.MemoryGb = double.Parse(value); break;
             case "DiskGb": input.DiskGb = double.Parse(value); break;
             case "MinInstances": input.MinInstances = int.Parse(value); break;
             case "MaxInstances": input.MinInstances = 3; input.MaxInstances = int.Parse(value); break;
@@ -68,5 +68,47 @@ public sealed class ServerSettingsTests
         input.MemoryGb = 25.6;
 
         Assert.Equal(25.6, MlflowDeploymentSpec.From(input).Input.Server.MemoryGb);
+    }
+
+    private static OneClickMlflow.Google.AppEngineVersion Serving(double cpu, double memoryGb, int min, int max) => new()
+    {
+        Resources = new OneClickMlflow.Google.VersionResources { Cpu = cpu, MemoryGb = memoryGb, DiskGb = 20 },
+        AutomaticScaling = new OneClickMlflow.Google.AutomaticScaling { MinTotalInstances = min, MaxTotalInstances = max },
+    };
+
+    [Fact]
+    public void Values_left_out_are_the_serving_versions()
+    {
+        var input = Valid();
+        input.MemoryGb = 10;
+
+        var (resources, scaling) = MlflowDeploymentSpec.From(input).Input.Server.Machine(Serving(2, 4, 2, 5));
+
+        Assert.Equal((2.0, 10.0, 20.0), (resources.Cpu!.Value, resources.MemoryGb!.Value, resources.DiskGb!.Value));
+        Assert.Equal((2, 5), (scaling.MinTotalInstances!.Value, scaling.MaxTotalInstances!.Value));
+    }
+
+    [Fact]
+    public void Given_cpus_that_the_serving_memory_does_not_fit_are_refused_naming_the_parameter()
+    {
+        var input = Valid();
+        input.Cpu = 4;
+        var server = MlflowDeploymentSpec.From(input).Input.Server;
+
+        var refused = Assert.Throws<InvalidDeploymentInputException>(() => server.Machine(Serving(1, 2, 1, 2)));
+
+        Assert.Equal("Cpu", refused.ParameterName);
+        Assert.Contains("serving version", refused.Message, System.StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_minimum_above_the_serving_maximum_raises_the_maximum_with_it()
+    {
+        var input = Valid();
+        input.MinInstances = 4;
+
+        var (_, scaling) = MlflowDeploymentSpec.From(input).Input.Server.Machine(Serving(1, 2, 1, 2));
+
+        Assert.Equal((4, 4), (scaling.MinTotalInstances!.Value, scaling.MaxTotalInstances!.Value));
     }
 }
