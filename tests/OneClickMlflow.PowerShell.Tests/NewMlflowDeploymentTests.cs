@@ -54,9 +54,10 @@ public sealed class NewMlflowDeploymentTests
         Assert.Equal($"europe-west1-docker.pkg.dev/{project}/{names.ArtifactRepositoryName}", deployment.ImageRepository);
         Assert.Equal(new[] { names.LogPusherServiceAccountEmail, names.ServerServiceAccountEmail }, deployment.ServiceAccounts);
         Assert.Equal(new[] { "user:alice@example.com" }, deployment.WebAppUser);
-        // All but five: the image is given (in a public repository the server may already read), the new service's
-        // first version takes its traffic, no older version exists, and the project's organization is only read.
-        Assert.Equal(deployment.Changes.Count - 5, deployment.ChangeCount);
+        // All but six: the image is given (in a public repository the server may already read), the new service's
+        // first version takes its traffic, no older version exists, the project's organization is only read, and the
+        // deployer (an owner) may already act as the server account.
+        Assert.Equal(deployment.Changes.Count - 6, deployment.ChangeCount);
         Assert.True(Read(s => s.ApiState<StorageState>().Buckets.ContainsKey(names.BucketName)));
 
         emulator.Host.ClearRequests();
@@ -90,7 +91,7 @@ public sealed class NewMlflowDeploymentTests
 
         Assert.Empty(result.Errors);
         var changes = result.Output.Select(o => Assert.IsType<PlannedChange>(o.BaseObject)).ToList();
-        Assert.Equal(new[] { "apis", "network", "bucket", "log-pusher-account", "server-account", "peering-range", "private-services-access", "bucket-iam", "image-repository",
+        Assert.Equal(new[] { "apis", "network", "bucket", "log-pusher-account", "server-account", "server-account-user", "peering-range", "private-services-access", "bucket-iam", "image-repository",
                 "sql-instance", "sql-database", "sql-user", "db-password-secret", "db-password-access", "sql-client-role", "log-writer-role",
                 "metric-writer-role", "app-engine-app", "organization", "iap", "server-image", "image-read-access", "server-version", "server-traffic",
                 "old-versions", "keyless-logging", "iap-access" }.OrderBy(i => i),

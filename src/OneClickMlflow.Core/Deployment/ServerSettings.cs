@@ -19,7 +19,18 @@ namespace OneClickMlflow.Deployment
         public const double TargetCpuUtilization = 0.6;
         public const int MaxCpu = 80;
 
-        private static readonly Regex ServiceIdPattern = new Regex("^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$", RegexOptions.CultureInvariant);
+        /// <summary>
+        /// The most instances -MinInstances and -MaxInstances take. App Engine's definitions bound them only by their
+        /// type (appengine_v1_messages.py AutomaticScaling.minTotalInstances and maxTotalInstances are INT32) and
+        /// gcloud's app.yaml check asks for at least 1 (googlecloudsdk/appengine/api/appinfo.py, min_num_instances and
+        /// max_num_instances: Range(1, sys.maxsize)); the flexible app.yaml reference leaves the maximum to the
+        /// project's quota. Each flexible instance is a Compute Engine VM of the version's regional managed instance
+        /// group, and "a regional managed instance group can contain up to 2000 instances" (Compute Engine API
+        /// reference, regionInstanceGroupManagers.insert): no version runs more.
+        /// </summary>
+        public const int MaxInstancesLimit = 2000;
+
+        private static readonly Regex ServiceIdPattern = ParameterChecks.WholeValue("[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?");
 
         private ServerSettings()
         {
@@ -67,16 +78,15 @@ namespace OneClickMlflow.Deployment
                 KeylessLogging = !input.NoKeylessLogging,
                 ChangeSharedOAuthClient = input.ChangeSharedOAuthClient,
             };
-            if (!string.IsNullOrWhiteSpace(input.Image))
+            if (ParameterChecks.Optional("Image", input.Image) is { } imageReference)
             {
-                settings.Image = ServerImageReference.TryParse(input.Image, out var image) ? image : throw new InvalidDeploymentInputException("Image",
-                    $"'{input.Image}' is not an image reference. Pass REGISTRY/PATH:TAG (e.g. europe-west1-docker.pkg.dev/my-project/mlflow/mlflow:3.1.0; " +
+                settings.Image = ServerImageReference.TryParse(imageReference, out var image) ? image : throw new InvalidDeploymentInputException("Image",
+                    $"'{ParameterChecks.Shown(imageReference)}' is not an image reference. Pass REGISTRY/PATH:TAG (e.g. europe-west1-docker.pkg.dev/my-project/mlflow/mlflow:3.1.0; " +
                     "no tag means 'latest'), pinned to the digest the registry serves for it before anything changes, or REGISTRY/PATH@sha256:DIGEST " +
                     "(Publish-MlflowImage's ImageUri). REGISTRY is a host name with a dot or a port; PATH is lowercase.");
             }
-            if (!string.IsNullOrWhiteSpace(input.Service))
+            if (ParameterChecks.Optional("Service", input.Service) is { } service)
             {
-                var service = input.Service!.Trim();
                 settings.Service = ServiceIdPattern.IsMatch(service) && !service.StartsWith("ah-", StringComparison.Ordinal) ? service
                     : throw new InvalidDeploymentInputException("Service",
                         $"'{service}' is not an App Engine service id: 1 to 63 lowercase letters, digits and hyphens, not starting with 'ah-'.");
@@ -88,13 +98,17 @@ namespace OneClickMlflow.Deployment
 
         private static OAuthClient? ValidateOAuthClient(string? clientId, SecureString? secret)
         {
-            var id = clientId?.Trim() ?? "";
-            var hasSecret = secret != null && secret.Length > 0;
-            if (id.Length == 0 && !hasSecret)
+            var id = ParameterChecks.Optional("OAuthClientId", clientId);
+            if (secret != null && secret.Length == 0)
+            {
+                throw new InvalidDeploymentInputException("OAuthClientSecret", "an empty secret was given. Pass the client's secret (Read-Host -AsSecureString), or leave out both -OAuthClientId and -OAuthClientSecret for Google's managed client.");
+            }
+            var hasSecret = secret != null;
+            if (id == null && !hasSecret)
             {
                 return null;
             }
-            if (id.Length == 0)
+            if (id == null)
             {
                 throw new InvalidDeploymentInputException("OAuthClientId", "-OAuthClientSecret was given without -OAuthClientId: pass both, or neither for Google's managed client.");
             }
@@ -113,32 +127,38 @@ namespace OneClickMlflow.Deployment
 
         private static void ValidateResources(ServerSettings settings, DeploymentInput input)
         {
-            var cpu = input.Cpu ?? DefaultCpu;
+            var cpu = ParameterChecks.Finite("Cpu", input.Cpu ?? DefaultCpu);
             if (cpu != 1 && (cpu < 2 || cpu > MaxCpu || cpu % 2 != 0))
             {
                 throw new InvalidDeploymentInputException("Cpu", $"{cpu} CPUs: App Engine flexible takes 1 or an even number from 2 to {MaxCpu}.");
             }
-            var memory = input.MemoryGb ?? DefaultMemoryGb;
+            var memory = ParameterChecks.Finite("MemoryGb", input.MemoryGb ?? DefaultMemoryGb);
             double low = Math.Round(0.9 * cpu - 0.4, 2), high = Math.Round(6.5 * cpu - 0.4, 2);
             if (memory < low || memory > high)
             {
                 throw new InvalidDeploymentInputException("MemoryGb",
                     $"{memory} GB for {cpu} CPU(s): App Engine flexible needs {low} to {high} GB (0.9 to 6.5 GB per CPU, less 0.4 GB it keeps for itself).");
             }
-            var disk = input.DiskGb ?? DefaultDiskGb;
+            var disk = ParameterChecks.Finite("DiskGb", input.DiskGb ?? DefaultDiskGb);
             if (disk < 10 || disk > 10240)
             {
                 throw new InvalidDeploymentInputException("DiskGb", $"{disk} GB: App Engine flexible disks have 10 to 10240 GB.");
             }
             var min = input.MinInstances ?? DefaultMinInstances;
-            if (min < 1)
+            if (min < 1 || min > MaxInstancesLimit)
             {
-                throw new InvalidDeploymentInputException("MinInstances", $"{min}: App Engine flexible always runs at least 1 instance.");
+                throw new InvalidDeploymentInputException("MinInstances",
+                    $"{min} is out of range: App Engine flexible always runs at least 1 instance, and a version at most {MaxInstancesLimit}.");
             }
             var max = input.MaxInstances ?? Math.Max(DefaultMaxInstances, min);
+            if (max < 1 || max > MaxInstancesLimit)
+            {
+                throw new InvalidDeploymentInputException("MaxInstances",
+                    $"{max} is out of range: a version of App Engine flexible runs 1 to {MaxInstancesLimit} instances.");
+            }
             if (max < min)
             {
-                throw new InvalidDeploymentInputException("MaxInstances", $"{max} is below -MinInstances {min}.");
+                throw new InvalidDeploymentInputException("MaxInstances", $"{max} is below -MinInstances {min}: pass at least {min}, or a smaller -MinInstances.");
             }
             settings.Cpu = cpu;
             settings.MemoryGb = memory;

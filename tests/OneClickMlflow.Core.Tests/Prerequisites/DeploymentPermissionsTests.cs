@@ -25,6 +25,8 @@ public sealed class DeploymentPermissionsTests : ServerDeploymentTestBase
             .Where(c => c.Member == "serviceAccount:" + Deployer).Select(c => c.Permission).Distinct().OrderBy(p => p).ToList());
 
         Assert.NotEmpty(checkedForDeployer);
-        Assert.Empty(checkedForDeployer.Except(required));
+        // actAs is needed on the server account alone, which the deployment grants there itself (server-account-user);
+        // the emulator asks the project for it when the account's own policy does not grant it (an owner deploys here).
+        Assert.Empty(checkedForDeployer.Except(required).Except(new[] { "iam.serviceAccounts.actAs" }));
     }
 }

@@ -59,7 +59,6 @@ public static class EmulatorPipeline
             if (fault.Drop)
             {
                 dropped = true;
-                context.Abort();
                 return;
             }
             if (!fault.IsNone && !fault.LoseAnswer)
@@ -95,7 +94,6 @@ public static class EmulatorPipeline
                 context.Response.Body = System.IO.Stream.Null;
                 await RenderErrorsAsync(context, next);
                 dropped = true;
-                context.Abort();
                 return;
             }
             await RenderErrorsAsync(context, next);
@@ -116,6 +114,11 @@ public static class EmulatorPipeline
                 Math.Round(stopwatch.Elapsed.TotalMilliseconds, 3),
                 caller?.Id,
                 QuotaProject(context)));
+            if (dropped)
+            {
+                // Aborted only once logged: a caller that sees the connection drop finds the request in the log.
+                context.Abort();
+            }
         }
     }
 

@@ -29,6 +29,12 @@ public sealed class FaultRule
     public IReadOnlyList<int>? Script { get; init; }
     public int? RetryAfterSeconds { get; init; }
 
+    /// <summary>
+    /// Test control for in-process hosts: runs before each matching request is handled (a script step of 200 lets it
+    /// through), e.g. Google finishing an operation between two of a client's calls.
+    /// </summary>
+    public Action? Before { get; init; }
+
     internal int NextStep { get; set; }
 
     internal bool Exhausted => Script is not null && NextStep >= Script.Count;
@@ -82,10 +88,25 @@ public sealed class FaultInjector
 
     public FaultAction Decide(string api, string method, string path)
     {
+        var before = new List<Action>();
+        var action = Decide(api, method, path, before);
+        foreach (var run in before)
+        {
+            run();
+        }
+        return action;
+    }
+
+    private FaultAction Decide(string api, string method, string path, List<Action> before)
+    {
         lock (gate)
         {
             foreach (var rule in rules.Where(r => !r.Exhausted && r.Matches(api, method, path)))
             {
+                if (rule.Before is not null)
+                {
+                    before.Add(rule.Before);
+                }
                 if (rule.Script is not null)
                 {
                     var step = rule.Script[rule.NextStep++];
