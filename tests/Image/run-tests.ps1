@@ -1,5 +1,5 @@
 #Requires -Version 7.0
-# Runs the image tests (tests/Pester/Image.Tests.ps1) with Pester 5, taken from the installed
+# Runs the image tests (tests/Pester/Image*.Tests.ps1) with Pester 5, taken from the installed
 # modules or else from the NuGet package cache (the Pester package's tools/ folder is the module).
 [CmdletBinding()]
 param(
@@ -19,7 +19,7 @@ if (-not $pester) {
 Import-Module $pester -Force
 
 $configuration = New-PesterConfiguration
-$configuration.Run.Path = Join-Path $PSScriptRoot '../Pester/Image.Tests.ps1'
+$configuration.Run.Path = @('Image.Tests.ps1', 'ImageIapCheck.Tests.ps1') | ForEach-Object { Join-Path $PSScriptRoot "../Pester/$_" }
 $configuration.Run.Exit = $true
 $configuration.Output.Verbosity = $Output
 Invoke-Pester -Configuration $configuration

@@ -23,14 +23,26 @@ public abstract class AppEngineTestBase : PlatformTestBase
         return operation;
     }
 
-    /// <summary>A flexible version of a service with the fields the module sends (network and service account made first).</summary>
-    protected static string FlexVersion(string id, string network = "mlflow-net", string account = ServerAccount) => $$$"""
+    /// <summary>IAP's audience for the app, /projects/NUMBER/apps/ID: what the module sets as the version's IAP_AUDIENCE.</summary>
+    protected string AppAudience => $"/projects/{Host.State.GetProject(Project).ProjectNumber}/apps/{Project}";
+
+    /// <summary>Stands for <see cref="AppAudience"/> as <see cref="FlexVersion"/>'s default (null leaves IAP_AUDIENCE out).</summary>
+    protected const string OwnAudience = "(the app's)";
+
+    /// <summary>
+    /// A flexible version of a service with the fields the module sends (network and service account made first),
+    /// with the app's IAP_AUDIENCE unless another (or none, null) is given.
+    /// </summary>
+    protected string FlexVersion(string id, string network = "mlflow-net", string account = ServerAccount, string? iapAudience = OwnAudience) =>
+        FlexVersionWith(id, network, account, iapAudience == OwnAudience ? AppAudience : iapAudience);
+
+    private static string FlexVersionWith(string id, string network, string account, string? iapAudience) => $$$"""
         {"id": "{{{id}}}", "env": "flex", "runtime": "custom",
          "deployment": {"container": {"image": "europe-west1-docker.pkg.dev/mlflow-demo/mlflow/server:1"}},
          "network": {"name": "{{{network}}}", "instanceIpMode": "INTERNAL"},
          "resources": {"cpu": 1, "memoryGb": 2, "diskGb": 10},
          "automaticScaling": {"minTotalInstances": 1, "maxTotalInstances": 2, "cpuUtilization": {"targetUtilization": 0.6}},
-         "envVariables": {"ARTIFACT_ROOT": "gs://mlflow-demo-artifacts"},
+         "envVariables": {"ARTIFACT_ROOT": "gs://mlflow-demo-artifacts"{{{(iapAudience is null ? "" : $", \"IAP_AUDIENCE\": \"{iapAudience}\"")}}} },
          "livenessCheck": {"path": "/health"}, "readinessCheck": {"path": "/health"},
          "serviceAccount": "{{{account}}}", "betaSettings": {"cloud_sql_instances": "mlflow-demo:europe-west1:mlflow"}}
         """;
@@ -55,10 +67,10 @@ public abstract class AppEngineTestBase : PlatformTestBase
         }
     }
 
-    protected async Task<(HttpStatusCode Status, JsonObject Body)> DeployAsync(string service, string version)
+    protected async Task<(HttpStatusCode Status, JsonObject Body)> DeployAsync(string service, string version, string? iapAudience = OwnAudience)
     {
         SeedNetworkAndAccount();
-        return await CallAsync(HttpMethod.Post, $"{App}/services/{service}/versions", FlexVersion(version));
+        return await CallAsync(HttpMethod.Post, $"{App}/services/{service}/versions", FlexVersion(version, iapAudience: iapAudience));
     }
 
     protected async Task<string> DefaultHostnameAsync()

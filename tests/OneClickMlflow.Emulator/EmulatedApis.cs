@@ -26,6 +26,7 @@ public static class EmulatedApis
         new AppEngineApi(),
         new IapApi(),
         new AppFrontDoor(),
+        new GstaticApi(),
         new Registry.RegistryTokenApi(),
     };
 }

@@ -42,7 +42,7 @@ public sealed class EmulatorHost : IAsyncDisposable
 
     public Uri BaseUri { get; }
 
-    /// <summary>What the env file exports: endpoint overrides, credentials, project, token host, EMULATOR_URL.</summary>
+    /// <summary>What the env file exports: endpoint overrides, credentials, project, token host, EMULATOR_URL, IAP_PUBLIC_KEYS_URL.</summary>
     public IReadOnlyDictionary<string, string> Environment { get; }
 
     /// <summary>The deployer's key file (in a temp directory deleted on dispose).</summary>
@@ -67,6 +67,7 @@ public sealed class EmulatorHost : IAsyncDisposable
         state.ApiState<Apis.IamState>().SimulatePropagationDelay = options.ServiceAccountPropagationDelay;
         state.ApiState<Apis.CloudSqlState>().MissingInstanceAnswers403 = options.SqlMissingInstanceAnswers403;
         state.ApiState<Apis.CloudSqlState>().ProducerHoldAfterDelete = options.SqlProducerHoldAfterDelete;
+        state.ApiState<Apis.AppEngineState>().IapAudienceOptional = options.IapAudienceOptional;
         var projects = options.Projects.Count > 0 ? options.Projects.Distinct().ToList() : new List<string> { EmulatorOptions.DefaultProject };
         foreach (var projectId in projects)
         {
@@ -102,6 +103,8 @@ public sealed class EmulatorHost : IAsyncDisposable
             ["CLOUDSDK_AUTH_TOKEN_HOST"] = new Uri(baseUri, "oauth2/token").ToString(),
             // The module's serving override: an app's https://{host}/ is reached at {emulator}appspot/{host}/.
             [AppFrontDoor.EndpointOverrideVariable] = new Uri(baseUri, AppFrontDoor.PathPrefix + "/").ToString(),
+            // For the server image under test: where the front door's signed-header keys are published.
+            [GstaticApi.IapKeysUrlVariable] = new Uri(baseUri, $"{GstaticApi.PathPrefix}/{GstaticApi.IapKeysPath}").ToString(),
         };
         foreach (var api in apis.Select(a => a.Descriptor).Where(d => d.EndpointOverride is not null))
         {

@@ -54,6 +54,9 @@ public sealed class EmulatorState
     public Recording.ExchangeLog Exchanges { get; } = new();
     public TokenStore Tokens { get; }
     public KeyStore Keys { get; } = new();
+
+    /// <summary>The keys of the IAP front door's signed headers (published at /gstatic/iap/verify/public_key-jwk).</summary>
+    public IapKeySet IapKeys { get; } = new();
     public FederationRegistry Federation { get; } = new();
     public AuthorizedUserRegistry AuthorizedUsers { get; } = new();
 

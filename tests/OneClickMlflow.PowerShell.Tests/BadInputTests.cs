@@ -32,6 +32,8 @@ public sealed class BadInputTests
         { $"{Deploy} -MinInstances 2001", "MinInstances" },
         { $"{Deploy} -MinInstances 5 -MaxInstances 4", "MaxInstances" },
         { $"{Deploy} -MinInstances 0", "MinInstances" },
+        { $"{Deploy} -LockTimeout -1", "LockTimeout" },
+        { $"{Deploy} -LockTimeout 86401", "LockTimeout" },
         // $null and empty values, never read as "use the default".
         { $"{Deploy} -Name $null", "Name" },
         { $"{Deploy} -Name ''", "Name" },
@@ -109,6 +111,7 @@ public sealed class BadInputTests
         { "Remove-MlflowDeployment -ProjectId owned-project -Name mlflow -FinalBackupRetentionDays 366 -Force", "FinalBackupRetentionDays" },
         { "Remove-MlflowDeployment -ProjectId owned-project -Name mlflow -ImpersonateServiceAccount alice@example.com -Force", "ImpersonateServiceAccount" },
         { "Remove-MlflowDeployment -InputObject $null -Force", "InputObject" },
+        { "Remove-MlflowDeployment -ProjectId owned-project -Name mlflow -LockTimeout -1 -Force", "LockTimeout" },
         { "Get-MlflowDeployment -ProjectId $null", "ProjectId" },
         { "Get-MlflowDeployment -ProjectId ''", "ProjectId" },
         { "Get-MlflowDeployment -ProjectId OWNED-PROJECT", "ProjectId" },

@@ -27,6 +27,7 @@ BeforeAll {
 
     $script:SecretName = 'projects/demo-project/secrets/mlflow-db-password/versions/latest'
     $script:AppHost = 'demo-project.ew.r.appspot.com'
+    $script:IapAudience = '/projects/123456789012/apps/demo-project'
 
     function New-WorkDir {
         $path = Join-Path ([System.IO.Path]::GetTempPath()) ('oneclickmlflow-image-' + [guid]::NewGuid().ToString('N'))
@@ -122,6 +123,7 @@ BeforeAll {
             DB_SERVER_CA         = $caFile
             ARTIFACT_DESTINATION = 'gs://demo-project-mlflow-artifacts/artifacts'
             ALLOWED_HOSTS        = $script:AppHost
+            IAP_AUDIENCE         = $script:IapAudience
         }
         foreach ($name in $Environment.Keys) {
             if ($null -eq $Environment[$name]) { $variables.Remove($name) } else { $variables[$name] = $Environment[$name] }
@@ -175,7 +177,8 @@ Describe 'Image entrypoint' -Skip:$CannotRunScripts {
                 '--workers', '3',
                 '--serve-artifacts',
                 '--artifacts-destination', 'gs://demo-project-mlflow-artifacts/artifacts',
-                '--allowed-hosts', "$AppHost,localhost,localhost:8080,127.0.0.1,127.0.0.1:8080")
+                '--allowed-hosts', "$AppHost,localhost,localhost:8080,127.0.0.1,127.0.0.1:8080",
+                '--app-name', 'oneclickmlflow-iap')
         }
 
         It 'hands mlflow the MySQL URL with TLS verified against the server CA' {
@@ -305,6 +308,43 @@ Describe 'Image entrypoint' -Skip:$CannotRunScripts {
         It 'passes on the exit code of mlflow server' {
             $run = Invoke-Entrypoint -Environment @{ STUB_MLFLOW_EXIT = '3' }
             $run.ExitCode | Should -Be 3
+        }
+    }
+
+    Context 'IAP header check' {
+        It 'hands the IAP settings to the server, whose app plugin checks the header' {
+            $run = Invoke-Entrypoint -Environment @{ IAP_PUBLIC_KEYS_URL = 'https://keys.example.com/jwk' }
+            $run.ExitCode | Should -Be 0 -Because $run.StdErr
+            $run.Mlflow[0].Env['IAP_AUDIENCE'] | Should -Be $IapAudience
+            $run.Mlflow[0].Env['IAP_PUBLIC_KEYS_URL'] | Should -Be 'https://keys.example.com/jwk'
+        }
+
+        It 'stops before reading the secret with <Case>' -TestCases @(
+            @{ Case = 'no IAP_AUDIENCE'; Environment = @{ IAP_AUDIENCE = $null }; Message = 'IAP_AUDIENCE is not set: it must be /projects/PROJECT_NUMBER/apps/PROJECT_ID' }
+            @{ Case = 'an IAP_AUDIENCE that names the project by id'; Environment = @{ IAP_AUDIENCE = '/projects/demo-project/apps/demo-project' }; Message = 'IAP_AUDIENCE must be /projects/PROJECT_NUMBER/apps/PROJECT_ID' }
+            @{ Case = 'IAP_VERIFY=maybe'; Environment = @{ IAP_VERIFY = 'maybe' }; Message = "IAP_VERIFY must be 'on' or 'off'" }
+            @{ Case = 'keys over plain HTTP from elsewhere'; Environment = @{ IAP_PUBLIC_KEYS_URL = 'http://keys.example.com/jwk' }; Message = 'IAP_PUBLIC_KEYS_URL must be an https:// URL' }
+            @{ Case = 'IAP_VERIFY=off and GAE_INSTANCE'; Environment = @{ IAP_VERIFY = 'off'; GAE_INSTANCE = 'aef-default-v1-abcd' }; Message = 'IAP_VERIFY=off is refused on App Engine' }
+            @{ Case = 'IAP_VERIFY=off and GAE_SERVICE'; Environment = @{ IAP_VERIFY = 'off'; GAE_SERVICE = 'default' }; Message = 'IAP_VERIFY=off is refused on App Engine' }
+            @{ Case = 'IAP_VERIFY=off and GAE_VERSION'; Environment = @{ IAP_VERIFY = 'off'; GAE_VERSION = 'v1' }; Message = 'IAP_VERIFY=off is refused on App Engine' }
+        ) {
+            $run = Invoke-Entrypoint -Environment $Environment
+            $run.ExitCode | Should -Not -Be 0
+            $run.StdErr | Should -Match ([regex]::Escape("mlflow-entrypoint: error: $Message"))
+            $run.Calls.Name | Should -Not -Contain 'mlflow-read-secret'
+            $run.Calls.Name | Should -Not -Contain 'mlflow'
+        }
+
+        It 'takes keys over plain HTTP from loopback (a local key server)' {
+            $run = Invoke-Entrypoint -Environment @{ IAP_PUBLIC_KEYS_URL = 'http://127.0.0.1:8123/gstatic/iap/verify/public_key-jwk' }
+            $run.ExitCode | Should -Be 0 -Because $run.StdErr
+        }
+
+        It 'starts without IAP_AUDIENCE under IAP_VERIFY=off outside App Engine, with a warning' {
+            $run = Invoke-Entrypoint -Environment @{ IAP_VERIFY = 'off'; IAP_AUDIENCE = $null }
+            $run.ExitCode | Should -Be 0 -Because $run.StdErr
+            $run.StdErr | Should -Match "warning: IAP_VERIFY=off: requests are served without checking IAP's signed header"
+            $run.Mlflow[0].Env['IAP_VERIFY'] | Should -Be 'off'
         }
     }
 
@@ -489,6 +529,11 @@ Describe 'Image Dockerfile' {
         $entrypoint = Get-Content -LiteralPath (Join-Path $ImageDir 'entrypoint.sh') -Raw
     }
 
+    It 'installs the IAP check plugin in the same resolver run as MLflow' {
+        $dockerfile | Should -Match '(?m)^COPY iap-guard /opt/oneclickmlflow/iap-guard$'
+        $dockerfile | Should -Match '(?m)pip install --no-cache-dir "mlflow==\$\{MLFLOW_VERSION\}" -r /opt/oneclickmlflow/requirements\.txt \\\s+/opt/oneclickmlflow/iap-guard$'
+    }
+
     It 'pins a MLflow 3.x release by default, overridable with MLFLOW_VERSION' {
         $dockerfile | Should -Match '(?m)^ARG MLFLOW_VERSION=3\.\d+\.\d+\s*$'
         $dockerfile | Should -Match 'pip install --no-cache-dir "mlflow==\$\{MLFLOW_VERSION\}"'
@@ -526,10 +571,13 @@ Describe 'The built module' -Skip:$NoBuiltModule {
     It 'ships the image definition, unchanged, in its image folder' {
         $shipped = Join-Path $env:ONECLICKMLFLOW_MODULE_PATH 'image'
         Test-Path -LiteralPath $shipped -PathType Container | Should -BeTrue -Because "the module needs $shipped to build the server image"
-        foreach ($file in Get-ChildItem -File -LiteralPath $ImageDir) {
-            $copy = Join-Path $shipped $file.Name
-            Test-Path -LiteralPath $copy | Should -BeTrue -Because "$($file.Name) belongs to the image"
-            (Get-FileHash -LiteralPath $copy).Hash | Should -Be (Get-FileHash -LiteralPath $file.FullName).Hash -Because "$($file.Name) must be shipped as is"
+        $files = @(Get-ChildItem -File -Recurse -LiteralPath $ImageDir)
+        $files.Name | Should -Contain 'pyproject.toml' -Because 'the IAP check plugin is part of the image'
+        foreach ($file in $files) {
+            $relative = [IO.Path]::GetRelativePath($ImageDir, $file.FullName)
+            $copy = Join-Path $shipped $relative
+            Test-Path -LiteralPath $copy | Should -BeTrue -Because "$relative belongs to the image"
+            (Get-FileHash -LiteralPath $copy).Hash | Should -Be (Get-FileHash -LiteralPath $file.FullName).Hash -Because "$relative must be shipped as is"
         }
     }
 }

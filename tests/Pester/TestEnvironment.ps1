@@ -25,3 +25,20 @@ function Enable-EmulatorGcloud([Parameter(Mandatory)] [string] $ConfigDirectory)
 function Disable-EmulatorGcloud {
     Remove-Item Env:CLOUDSDK_CONFIG, Env:CLOUDSDK_CORE_DISABLE_PROMPTS -ErrorAction SilentlyContinue
 }
+
+function Find-CryptographyPython {
+    # A python that can run the image's IAP header check (it needs the cryptography package): gcloud's bundled python
+    # has it wherever gcloud is installed (CI), python3 may have it too. Nothing when neither does.
+    $candidates = @()
+    $gcloud = Get-Command gcloud -CommandType Application -ErrorAction SilentlyContinue | Select-Object -First 1
+    if ($gcloud) {
+        $target = [System.IO.File]::ResolveLinkTarget($gcloud.Source, $true)
+        $sdk = Split-Path (Split-Path $(if ($target) { $target.FullName } else { $gcloud.Source }))
+        $candidates += Join-Path $sdk 'platform/bundledpythonunix/bin/python3'
+    }
+    $candidates += @(Get-Command python3 -CommandType Application -ErrorAction SilentlyContinue | Select-Object -ExpandProperty Source)
+    foreach ($candidate in $candidates | Where-Object { $_ -and (Test-Path -LiteralPath $_) }) {
+        & $candidate -c 'import cryptography' 2>$null
+        if ($LASTEXITCODE -eq 0) { return $candidate }
+    }
+}

@@ -48,7 +48,11 @@ namespace OneClickMlflow.Deployment
             LogWriterRole = new ProjectRoleResource(session.ResourceManager, "log-writer-role", spec.ProjectId, "roles/logging.logWriter", Server);
             MetricWriterRole = new ProjectRoleResource(session.ResourceManager, "metric-writer-role", spec.ProjectId, "roles/monitoring.metricWriter", Server);
             ImageRepository = new ArtifactRepositoryResource(session.ArtifactRegistry, spec.ProjectId, spec.Region,
-                names.ArtifactRepositoryName, names.Labels, Apis);
+                names.ArtifactRepositoryName, names.Labels, Apis)
+            {
+                Locator = new ServerServiceLocator(session.AppEngine, session.ResourceManager, spec.ProjectId, names.Name, Bucket.ArtifactDestination,
+                    spec.Input.Server.Service),
+            };
             BuildServer(spec, session, builtInImage);
         }
 
@@ -63,7 +67,8 @@ namespace OneClickMlflow.Deployment
             Image = server.Image != null || server.FollowLive || builtInImage == null
                 ? new GivenImageResource(server.Image, required: !server.FollowLive, GoogleAccessToken(session), session.Endpoints)
                 : new PublishedImageResource(PublishRequest(spec, builtInImage), builtInImage.Options, ImageRepository, session.Endpoints);
-            var locator = new ServerServiceLocator(appEngine, session.ResourceManager, project, spec.Names.Name, Bucket.ArtifactDestination, server.Service);
+            var locator = ImageRepository.Locator!;
+            Service = new ServerServiceResource(locator, server);
             ImageReadAccess = new ImageReadAccessResource(session.ArtifactRegistry, project, spec.Region, Image, server.Image, ImageRepository,
                 Server, locator, Apis);
             ServerAccountUser = new ServerAccountUserResource(session.Iam, project, Server, session.CallerMemberAsync, server.FollowLive);
@@ -76,7 +81,7 @@ namespace OneClickMlflow.Deployment
             var sharedUse = new SharedLogPusherUse(session.Iap, locator, names);
             IapAccess = new IapAccessResource(session.Iap, locator, server, spec.Input.WebAppUsers, LogPusher, names, Version);
             KeylessLogging = new KeylessLoggingResource(session.Iam, session.Iap, project, locator, server, spec.Input.WebAppUsers, LogPusher,
-                names.OwnsSharedLogPusher ? sharedUse : null, IapAccess);
+                names.OwnsSharedLogPusher ? sharedUse : null, IapAccess, Bucket);
             if (names.OwnsSharedLogPusher)
             {
                 // The default deployment's log pusher is the account deployments once shared: kept while another lists it.
@@ -94,13 +99,14 @@ namespace OneClickMlflow.Deployment
             }
         }
 
-        /// <summary>The deployment's label, and the OAuth client it relies on unless that is read rather than given.</summary>
+        /// <summary>The deployment's label, and (unless they are read rather than given) the OAuth client it relies on and whether keyless logging is on.</summary>
         private static IReadOnlyDictionary<string, string> BucketLabels(MlflowDeploymentSpec spec)
         {
             var labels = spec.Names.Labels.ToDictionary(l => l.Key, l => l.Value);
             if (!spec.Input.Server.FollowLive)
             {
                 labels[OAuthClientLabel.Key] = OAuthClientLabel.ValueOf(spec.Input.Server.OAuthClient?.ClientId ?? "");
+                labels[DeploymentNames.KeylessLoggingLabelKey] = spec.Input.Server.KeylessLogging ? "on" : "off";
             }
             return labels;
         }
@@ -164,6 +170,8 @@ namespace OneClickMlflow.Deployment
 
         public ServerImageResource Image { get; private set; } = null!;
 
+        public ServerServiceResource Service { get; private set; } = null!;
+
         public ServerVersionResource Version { get; private set; } = null!;
 
         public ServerTrafficResource Traffic { get; private set; } = null!;
@@ -182,7 +190,7 @@ namespace OneClickMlflow.Deployment
         {
             Apis, Network, PeeringRange, PrivateServicesAccess, Bucket, LogPusher, Server, BucketAccess, ImageRepository,
             DatabaseInstance, Database, DatabasePasswordSecret, DatabaseUser, DatabasePasswordAccess, SqlClientRole, LogWriterRole,
-            MetricWriterRole, App, Organization, Iap, Image, ImageReadAccess, ServerAccountUser, Version, Traffic, OldVersions, IapAccess, KeylessLogging,
+            MetricWriterRole, App, Organization, Service, Iap, Image, ImageReadAccess, ServerAccountUser, Version, Traffic, OldVersions, IapAccess, KeylessLogging,
             SharedLogPusher,
         }.Where(r => r != null).Select(r => r!).ToList();
 

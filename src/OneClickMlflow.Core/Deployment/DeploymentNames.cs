@@ -13,6 +13,9 @@ namespace OneClickMlflow.Deployment
     {
         public const string DefaultName = "mlflow";
         public const string LabelKey = "oneclick-mlflow";
+
+        /// <summary>The bucket label recording whether web users may mint log pusher tokens ("on" or "off").</summary>
+        public const string KeylessLoggingLabelKey = "oneclick-mlflow-keyless";
         public const string DatabaseName = "mlflow";
         public const string DatabaseUserName = "mlflow";
         /// <summary>
@@ -52,6 +55,16 @@ namespace OneClickMlflow.Deployment
 
         /// <summary>Where the server stores artifacts (the image's ARTIFACT_DESTINATION): the whole bucket.</summary>
         public string ArtifactDestination => "gs://" + BucketName;
+
+        /// <summary>The deployment an artifact destination (gs://NAME-artifacts-HASH) belongs to, or null for any other.</summary>
+        public static string? DeploymentOfArtifactDestination(string? destination)
+        {
+            var match = destination == null ? null : ArtifactDestinationPattern.Match(destination);
+            return match != null && match.Success ? match.Groups[1].Value : null;
+        }
+
+        private static readonly System.Text.RegularExpressions.Regex ArtifactDestinationPattern =
+            new System.Text.RegularExpressions.Regex(@"\Ags://([a-z][a-z0-9-]*)-artifacts-[0-9a-f]{8}\z");
 
         public string SqlInstanceName => Name + "-db";
 

@@ -13,9 +13,11 @@ namespace OneClickMlflow.Deployment
     {
         public static readonly ResourcePermissions None = new ResourcePermissions();
 
+        /// <param name="obtains">Permissions the resource grants the deploying account itself when it lacks them: needed, yet not a prerequisite.</param>
         public ResourcePermissions(IEnumerable<string>? read = null, IEnumerable<string>? create = null, IEnumerable<string>? update = null,
-            IEnumerable<string>? delete = null)
+            IEnumerable<string>? delete = null, IEnumerable<string>? obtains = null)
         {
+            Obtains = (obtains ?? Array.Empty<string>()).ToList();
             Read = (read ?? Array.Empty<string>()).ToList();
             Create = (create ?? Array.Empty<string>()).ToList();
             Update = (update ?? Array.Empty<string>()).ToList();
@@ -23,6 +25,9 @@ namespace OneClickMlflow.Deployment
         }
 
         public IReadOnlyList<string> Read { get; }
+
+        /// <summary>What the resource grants the deploying account when missing (e.g. actAs on the server account).</summary>
+        public IReadOnlyList<string> Obtains { get; }
 
         public IReadOnlyList<string> Create { get; }
 

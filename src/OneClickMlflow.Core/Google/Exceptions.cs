@@ -44,8 +44,14 @@ namespace OneClickMlflow.Google
         /// <summary>A stale etag: 409 ABORTED, or 412 from Cloud Storage; redo the whole read-modify-write.</summary>
         public bool IsConflictRetry => (HttpStatus == 409 && Status == "ABORTED") || HttpStatus == 412;
 
+        /// <summary>400 FAILED_PRECONDITION: Secret Manager's answer to a stale etag (https://cloud.google.com/secret-manager/docs/etags).</summary>
+        public bool IsFailedPrecondition => HttpStatus == 400 && Status == "FAILED_PRECONDITION";
+
         /// <summary>A failure that may pass on its own (no answer, 429, 5xx): re-read before trying again.</summary>
         public bool IsTransient => HttpStatus == 0 || HttpStatus == 429 || HttpStatus >= 500;
+
+        /// <summary>How long the server asked to wait before trying again (its Retry-After, bounded by the longest backoff).</summary>
+        public TimeSpan? RetryAfter { get; internal set; }
     }
 
     /// <summary>A long-running operation that finished with an error.</summary>

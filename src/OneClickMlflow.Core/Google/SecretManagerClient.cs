@@ -17,6 +17,12 @@ namespace OneClickMlflow.Google
         public SecretReplication? Replication { get; set; }
 
         public Dictionary<string, string>? Labels { get; set; }
+
+        /// <summary>Client tools' own state ("without requiring a database", as Secret Manager describes them).</summary>
+        public Dictionary<string, string>? Annotations { get; set; }
+
+        /// <summary>Changes with every patch of the secret, not when a version is added (https://cloud.google.com/secret-manager/docs/etags).</summary>
+        public string? Etag { get; set; }
     }
 
     public sealed class SecretReplication
@@ -31,6 +37,9 @@ namespace OneClickMlflow.Google
         public string? Name { get; set; }
 
         public string? State { get; set; }
+
+        /// <summary>The version's number (versions count up from 1), from the end of its name; 0 when unknown.</summary>
+        public long Number => long.TryParse(Name?.Substring(Name.LastIndexOf('/') + 1), out var number) ? number : 0;
     }
 
     /// <summary>Secret Manager v1: secrets, their versions and their own IAM policy. Values are never logged.</summary>
@@ -74,13 +83,24 @@ namespace OneClickMlflow.Google
         }
 
         /// <summary>
-        /// Stores <paramref name="value"/> as the newest version. Retried after a transient failure: a resend at worst
-        /// adds a second version with the same value, which is harmless, while giving up would leave the secret behind the user.
+        /// Stores <paramref name="value"/> as the newest version. Sent once: a version is not idempotent, and a resend
+        /// that lands late (after another write) would make a stale value the newest; the caller re-reads the versions
+        /// after a failure and decides.
         /// </summary>
         public Task<SecretVersion> AddVersionAsync(string projectId, string secretId, string value, CancellationToken cancellationToken) =>
             SendAsync<SecretVersion>(HttpMethod.Post, $"{SecretPath(projectId, secretId)}:addVersion",
                 new { payload = new { data = Convert.ToBase64String(Encoding.UTF8.GetBytes(value)) } },
-                RequestRetry.Safe, cancellationToken);
+                RequestRetry.Never, cancellationToken);
+
+        /// <summary>
+        /// Replaces the secret's annotations if its etag is still <paramref name="etag"/>; a stale one fails with 400
+        /// FAILED_PRECONDITION (<see cref="GoogleApiException.IsFailedPrecondition"/>). Sent once: the caller re-reads.
+        /// </summary>
+        public Task<Secret> SetAnnotationsAsync(string projectId, string secretId, IReadOnlyDictionary<string, string> annotations, string? etag,
+            CancellationToken cancellationToken) =>
+            SendAsync<Secret>(new HttpMethod("PATCH"), $"{SecretPath(projectId, secretId)}?updateMask=annotations",
+                new Secret { Annotations = annotations.ToDictionary(a => a.Key, a => a.Value), Etag = etag },
+                RequestRetry.Never, cancellationToken);
 
         /// <summary>The value of a version ("latest" by default).</summary>
         public async Task<string> AccessVersionAsync(string projectId, string secretId, CancellationToken cancellationToken,
@@ -100,6 +120,7 @@ namespace OneClickMlflow.Google
                 RequestRetry.Never, cancellationToken);
 
         public IamPolicyEditor PolicyEditor(string projectId, string secretId) => new IamPolicyEditor(
+            Pipeline,
             ct => GetIamPolicyAsync(projectId, secretId, ct),
             (policy, ct) => SetIamPolicyAsync(projectId, secretId, policy, ct));
 

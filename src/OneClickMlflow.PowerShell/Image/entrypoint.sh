@@ -9,6 +9,8 @@ shopt -s inherit_errexit
 
 readonly MYSQL_PORT=3306
 readonly MAX_DEFAULT_WORKERS=4
+# The mlflow.app entry point of the IAP header check (iap-guard/, installed with the image).
+readonly IAP_APP_NAME=oneclickmlflow-iap
 
 fail() {
     printf 'mlflow-entrypoint: error: %s\n' "$*" >&2
@@ -101,7 +103,38 @@ allowed_hosts() {
     printf '%slocalhost,localhost:%s,127.0.0.1,127.0.0.1:%s' "$hosts" "$PORT" "$PORT"
 }
 
+# App Engine flexible sets these in every instance (see iap-guard/oneclickmlflow_iap/settings.py for the sources).
+on_app_engine() {
+    [ -n "${GAE_INSTANCE:-}${GAE_SERVICE:-}${GAE_VERSION:-}" ]
+}
+
+# Fails unless the IAP header check is configured: IAP_AUDIENCE set, or IAP_VERIFY=off outside App Engine. The
+# server checks the same rules again when it loads the check; failing here stops the container before the secret
+# is read, with the reason on stderr.
+check_iap_settings() {
+    case "${IAP_VERIFY:-on}" in
+        on) ;;
+        off)
+            if on_app_engine; then
+                fail "IAP_VERIFY=off is refused on App Engine (GAE_INSTANCE, GAE_SERVICE or GAE_VERSION is set): it is only for a local docker run"
+            fi
+            warn "IAP_VERIFY=off: requests are served without checking IAP's signed header; use this only for a local docker run"
+            return
+            ;;
+        *) fail "IAP_VERIFY must be 'on' or 'off', got '$IAP_VERIFY'" ;;
+    esac
+    [ -n "${IAP_AUDIENCE:-}" ] ||
+        fail "IAP_AUDIENCE is not set: it must be /projects/PROJECT_NUMBER/apps/PROJECT_ID (or IAP_VERIFY=off for a local docker run)"
+    [[ "$IAP_AUDIENCE" =~ ^/projects/[0-9]+/apps/[a-z][a-z0-9.:-]*[a-z0-9]$ ]] ||
+        fail "IAP_AUDIENCE must be /projects/PROJECT_NUMBER/apps/PROJECT_ID, got '$IAP_AUDIENCE'"
+    if [ -n "${IAP_PUBLIC_KEYS_URL:-}" ] &&
+        ! [[ "$IAP_PUBLIC_KEYS_URL" =~ ^https://[^/]+ || "$IAP_PUBLIC_KEYS_URL" =~ ^http://(127\.0\.0\.1|localhost|\[::1\])(:[0-9]+)?(/|$) ]]; then
+        fail "IAP_PUBLIC_KEYS_URL must be an https:// URL (http:// only on loopback), got '$IAP_PUBLIC_KEYS_URL'"
+    fi
+}
+
 require_env DB_PRIVATE_IP DB_NAME DB_USER DB_PASSWORD_SECRET ARTIFACT_DESTINATION ALLOWED_HOSTS
+check_iap_settings
 
 PORT="${PORT:-8080}"
 is_positive_integer "$PORT" || fail "PORT must be a port number, got '$PORT'"
@@ -139,4 +172,5 @@ MLFLOW_BACKEND_STORE_URI="$backend_store_uri" exec mlflow server \
     --workers "$WORKERS" \
     --serve-artifacts \
     --artifacts-destination "$ARTIFACT_DESTINATION" \
-    --allowed-hosts "$server_allowed_hosts"
+    --allowed-hosts "$server_allowed_hosts" \
+    --app-name "$IAP_APP_NAME"

@@ -16,12 +16,13 @@ namespace OneClickMlflow.Emulator.Admin;
 
 /// <summary>
 /// The admin surface under /_emulator/: JSON over HTTP without authentication, for scripts and tests to read
-/// the request log (and the recorded exchanges), inject faults, set latency, seed projects and issue credentials.
+/// the request log (and the recorded exchanges), inject faults, set latency, seed projects, issue credentials and
+/// IAP signed headers.
 /// </summary>
 public static class AdminApi
 {
     private static readonly MessageSchema FaultSchema = new MessageSchema("emulator.FaultRule")
-        .String("api").String("method").String("pathContains").Double("rate").Int32("status")
+        .String("api").String("method").String("path").String("pathContains").Double("rate").AnyJson("status")
         .AnyJson("script").Int32("retryAfterSeconds");
 
     private static readonly MessageSchema LatencySchema = new MessageSchema("emulator.Latency")
@@ -49,6 +50,9 @@ public static class AdminApi
 
     private static readonly MessageSchema SubjectTokenSchema = new MessageSchema("emulator.SubjectToken")
         .String("subjectToken", required: true).String("subject", required: true);
+
+    private static readonly MessageSchema IapAssertionSchema = new MessageSchema("emulator.IapAssertion")
+        .String("audience", required: true).String("member", required: true).Int64("issuedAt").String("issuer");
 
     private static readonly MessageSchema UnhealthyImageSchema = new MessageSchema("emulator.UnhealthyImage").String("digest", required: true);
 
@@ -129,6 +133,25 @@ public static class AdminApi
             state.Federation.RegisterSubjectToken(body["subjectToken"]!.GetValue<string>(), body["subject"]!.GetValue<string>());
             await NoContent(context);
         });
+        // The x-goog-iap-jwt-assertion the front door would add, for tests of a server's header check (issuedAt in
+        // Unix seconds and issuer change what IAP itself would sign, for tests of refusals).
+        admin.MapPost("/iap-assertions", async context =>
+        {
+            var body = await context.ReadBodyAsync(IapAssertionSchema);
+            var member = body["member"]!.GetValue<string>();
+            if (!member.StartsWith("user:", StringComparison.Ordinal) && !member.StartsWith("serviceAccount:", StringComparison.Ordinal))
+            {
+                throw GoogleApiError.InvalidArgument("member must be user:EMAIL or serviceAccount:EMAIL.", "member");
+            }
+            var issuedAt = body["issuedAt"] is JsonNode seconds
+                ? DateTimeOffset.FromUnixTimeSeconds(long.Parse(seconds.ToString(), CultureInfo.InvariantCulture))
+                : (DateTimeOffset?)null;
+            var assertion = Apis.IapSignedHeader.For(state, body["audience"]!.GetValue<string>(), member, issuedAt,
+                body["issuer"]?.GetValue<string>() ?? Apis.IapSignedHeader.Issuer);
+            await context.WriteJsonAsync(new JsonObject { ["assertion"] = assertion });
+        });
+        // IAP's key rotation: a new key signs from now on, and every earlier key stays published.
+        admin.MapPost("/iap-keys", context => context.WriteJsonAsync(new JsonObject { ["kid"] = state.IapKeys.Rotate() }, 201));
         admin.MapGet("/state", context => context.WriteJsonAsync(state.Dump()));
         // An image whose server never passes its health checks: a version of it fails to come up.
         admin.MapPost("/unhealthy-images", async context =>
@@ -179,7 +202,7 @@ public static class AdminApi
             {
                 throw GoogleApiError.InvalidArgument("script must be an array of HTTP statuses, \"drop\" or \"lost\".", "script");
             }
-            script = steps.Select(ParseStep).ToList();
+            script = steps.Select(step => ParseStep(step, "script")).ToList();
         }
         var rate = body["rate"]?.GetValue<double>();
         if (rate is < 0 or > 1)
@@ -194,15 +217,16 @@ public static class AdminApi
         {
             Api = body["api"]?.GetValue<string>(),
             Method = body["method"]?.GetValue<string>(),
+            Path = body["path"]?.GetValue<string>(),
             PathContains = body["pathContains"]?.GetValue<string>(),
             Rate = rate,
-            Status = body["status"]?.GetValue<int>() ?? 503,
+            Status = body["status"] is JsonNode status ? ParseStep(status, "status") : 503,
             Script = script,
             RetryAfterSeconds = body["retryAfterSeconds"]?.GetValue<int>(),
         };
     }
 
-    private static int ParseStep(JsonNode? step)
+    private static int ParseStep(JsonNode? step, string field)
     {
         if (step is JsonValue value)
         {
@@ -215,7 +239,7 @@ public static class AdminApi
                 return status;
             }
         }
-        throw GoogleApiError.InvalidArgument($"Invalid script step {step?.ToJsonString()}: use an HTTP status, \"drop\" or \"lost\".", "script");
+        throw GoogleApiError.InvalidArgument($"Invalid {field} {step?.ToJsonString()}: use an HTTP status, \"drop\" or \"lost\".", field);
     }
 
     private static ProjectState SeedProject(EmulatorState state, JsonObject body)

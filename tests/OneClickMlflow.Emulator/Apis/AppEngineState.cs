@@ -29,7 +29,19 @@ public sealed class AppEngineService
     public string ShardBy { get; set; } = "IP";
     public IamPolicy IapPolicy { get; } = new();
 
-    public bool HasServingVersion => Versions.Values.Any(v => v.ServingStatus == "SERVING" && Allocations.GetValueOrDefault(v.Id) > 0);
+    public bool HasServingVersion => ServingVersion is not null;
+
+    /// <summary>The version the front door sends requests to: of those serving with traffic, the one with the largest share.</summary>
+    public AppEngineVersion? ServingVersion => Versions.Values
+        .Where(v => v.ServingStatus == "SERVING" && Allocations.GetValueOrDefault(v.Id) > 0)
+        .OrderByDescending(v => Allocations[v.Id]).ThenBy(v => v.Id, StringComparer.Ordinal)
+        .FirstOrDefault();
+
+    /// <summary>The IAP audience the serving version's server checks signed headers against (its IAP_AUDIENCE), if set.</summary>
+    public string? ServingIapAudience =>
+        ServingVersion?.Body["envVariables"]?[IapSignedHeader.AudienceVariable] is JsonValue value && value.TryGetValue<string>(out var audience)
+            ? audience
+            : null;
 }
 
 /// <summary>An App Engine application (one per project): its settings, services and IAP state.</summary>
@@ -56,6 +68,13 @@ public sealed class AppEngineApplication
 public sealed class AppEngineState : IDumpableState
 {
     public Dictionary<string, AppEngineApplication> Apps { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// Named leniency switch (<see cref="EmulatorOptions.IapAudienceOptional"/>), off by default: a version without
+    /// IAP_AUDIENCE never becomes healthy, as the server image refuses to start without it. On, such a version comes
+    /// up and its MLflow stand-in serves without checking IAP's signed header.
+    /// </summary>
+    public bool IapAudienceOptional { get; set; }
 
     /// <summary>Image digests (sha256:HEX) whose server never answers its health checks: a version of one never comes up.</summary>
     public HashSet<string> UnhealthyImages { get; } = new(StringComparer.Ordinal);

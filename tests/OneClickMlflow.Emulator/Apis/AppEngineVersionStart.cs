@@ -25,7 +25,10 @@ public static class AppEngineVersionStart
             return PullFailure(state);
         }
         var digest = image.Contains("@sha256:", StringComparison.Ordinal) ? image[(image.IndexOf('@') + 1)..] : null;
-        if (digest is not null && state.ApiState<AppEngineState>().UnhealthyImages.Contains(digest))
+        var appEngine = state.ApiState<AppEngineState>();
+        // The server image exits at start without the audience of IAP's signed header (unless the switch allows it).
+        var refusesToStart = !appEngine.IapAudienceOptional && version["envVariables"]?[IapSignedHeader.AudienceVariable] is null;
+        if ((digest is not null && appEngine.UnhealthyImages.Contains(digest)) || refusesToStart)
         {
             // The readiness check never passed within the start timeout: gcloud app deploy reports this as
             // "Error Response: [4] Your deployment has failed to become healthy in the allotted time...".

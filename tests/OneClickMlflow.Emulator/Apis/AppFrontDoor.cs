@@ -15,7 +15,8 @@ namespace OneClickMlflow.Emulator.Apis;
 /// <summary>
 /// The front door of deployed App Engine apps, behaving as IAP does. A request for <c>https://{host}/{path}</c> is
 /// sent to <c>{emulator}/appspot/{host}/{path}</c>, where host is the app's <c>defaultHostname</c> (the default
-/// service) or <c>{service}-dot-{defaultHostname}</c>. IAP checks the credentials, then the MLflow stand-in answers.
+/// service) or <c>{service}-dot-{defaultHostname}</c>. IAP checks the credentials, adds its signed header
+/// (<see cref="IapSignedHeader"/>), then the MLflow stand-in of the serving version answers.
 /// Clients get there through configuration: the module's <see cref="EndpointOverrideVariable"/>, which the
 /// emulator's environment sets, maps every app host to this prefix. A token's audience is the URL the app was
 /// reached at with <c>/*</c>: <c>https://{host}/*</c>, or <c>{emulator}/appspot/{host}/*</c> through the prefix.
@@ -84,16 +85,32 @@ public sealed class AppFrontDoor : IEmulatedApi
             return;
         }
         bool allowed;
+        string? serverAudience;
         lock (state.Gate)
         {
             allowed = IapApi.CanAccess(project, app, service, member);
+            serverAudience = service.ServingIapAudience;
         }
         if (!allowed)
         {
             await WriteText(context, 403, $"You don't have access. {member} lacks roles/iap.httpsResourceAccessor on this application.");
             return;
         }
-        await MlflowStandIn.Serve(context, state.Gate, state.ApiState<MlflowTrackingState>().For(host), "/" + context.Route("path"));
+        AddSignedHeader(context.Request.Headers, IapSignedHeader.For(state, IapSignedHeader.Audience(project, app), member));
+        await MlflowStandIn.Serve(context, state, state.ApiState<MlflowTrackingState>().For(host), "/" + context.Route("path"), serverAudience);
+    }
+
+    /// <summary>
+    /// IAP strips the x-goog-* headers the client sent and adds its signed assertion
+    /// (https://cloud.google.com/iap/docs/signed-headers-howto), so a client can never forge the header.
+    /// </summary>
+    private static void AddSignedHeader(IHeaderDictionary headers, string assertion)
+    {
+        foreach (var name in headers.Keys.Where(n => n.StartsWith("x-goog-", StringComparison.OrdinalIgnoreCase)).ToList())
+        {
+            headers.Remove(name);
+        }
+        headers[IapSignedHeader.Name] = assertion;
     }
 
     /// <summary>

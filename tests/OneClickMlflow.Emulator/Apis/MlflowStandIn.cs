@@ -11,13 +11,14 @@ namespace OneClickMlflow.Emulator.Apis;
 /// <summary>
 /// A stand-in of the MLflow tracking REST API (2.0 paths) behind the front door: experiments create / get-by-name,
 /// runs create / get / log-parameter / log-metric, and <c>/health</c>. Errors use MLflow's
-/// <c>{error_code, message}</c> bodies.
+/// <c>{error_code, message}</c> bodies. Like the server image, it checks IAP's signed header on every request but
+/// <c>GET /health</c> against its version's IAP_AUDIENCE, when the version sets one.
 /// </summary>
 public static class MlflowStandIn
 {
     private const string Api = "/api/2.0/mlflow/";
 
-    public static async Task Serve(HttpContext context, object gate, MlflowTracking tracking, string path)
+    public static async Task Serve(HttpContext context, EmulatorState state, MlflowTracking tracking, string path, string? iapAudience)
     {
         var method = context.Request.Method;
         if (path == "/health" && method == "GET")
@@ -26,6 +27,16 @@ public static class MlflowStandIn
             await context.Response.WriteAsync("OK", context.RequestAborted);
             return;
         }
+        if (iapAudience is not null && IapSignedHeader.Refusal(state, context.Request.Headers[IapSignedHeader.Name], iapAudience) is { } refusal)
+        {
+            await Write(context, 401, new JsonObject
+            {
+                ["error_code"] = "UNAUTHENTICATED",
+                ["message"] = "This server accepts only requests that come through Identity-Aware Proxy: " + refusal + ".",
+            });
+            return;
+        }
+        var gate = state.Gate;
         var route = path.StartsWith(Api, StringComparison.Ordinal) ? path[Api.Length..] : null;
         JsonObject answer;
         try

@@ -71,11 +71,15 @@ public static class SecretManagerAccess
         }
     }
 
+    /// <summary>
+    /// A stale etag is 400 FAILED_PRECONDITION ("Use entity tags for optimistic concurrency control",
+    /// https://cloud.google.com/secret-manager/docs/etags); without one the request proceeds.
+    /// </summary>
     public static void CheckEtag(string? sent, string current)
     {
         if (!string.IsNullOrEmpty(sent) && sent != current)
         {
-            throw GoogleApiError.Aborted("The etag provided in the request does not match the current etag of the resource.");
+            throw GoogleApiError.FailedPrecondition("The etag provided in the request does not match the current etag of the resource.");
         }
     }
 }

@@ -83,6 +83,7 @@ public sealed partial class SecretManagerApi : IEmulatedApi
             Created = state.Clock.GetUtcNow(),
             Replication = (JsonObject)replication.DeepClone(),
             Labels = ResourceLabels.Parse(body["labels"], "secret.labels"),
+            Annotations = ParseAnnotations(body["annotations"]),
         };
         JsonObject json;
         lock (state.Gate)
@@ -137,16 +138,19 @@ public sealed partial class SecretManagerApi : IEmulatedApi
         {
             throw GoogleApiError.InvalidArgument("update_mask must be specified.", "update_mask");
         }
-        var unsupported = mask.FirstOrDefault(m => m != "labels");
+        var unsupported = mask.FirstOrDefault(m => m != "labels" && m != "annotations");
         if (unsupported is not null)
         {
-            throw GoogleApiError.InvalidArgument($"The update_mask path [{unsupported}] is not supported by this emulator: labels only.", "update_mask");
+            throw GoogleApiError.InvalidArgument($"The update_mask path [{unsupported}] is not supported by this emulator: labels and annotations only.", "update_mask");
         }
+        var labels = mask.Contains("labels") ? ResourceLabels.Parse(body["labels"], "secret.labels") : null;
+        var annotations = mask.Contains("annotations") ? ParseAnnotations(body["annotations"]) : null;
         JsonObject json;
         lock (state.Gate)
         {
             CheckEtag(body["etag"]?.GetValue<string>(), secret.Etag);
-            secret.Labels = ResourceLabels.Parse(body["labels"], "secret.labels");
+            secret.Labels = labels ?? secret.Labels;
+            secret.Annotations = annotations ?? secret.Annotations;
             secret.Revision++;
             json = SecretJson(project, secret);
         }
@@ -164,6 +168,35 @@ public sealed partial class SecretManagerApi : IEmulatedApi
         }
     }
 
-    [GeneratedRegex("^[a-zA-Z0-9_-]{1,255}$")]
+    /// <summary>
+    /// Secret.annotations as the v1 messages describe them: keys of 1 to 63 characters that begin and end with a letter or
+    /// digit, with dashes, underscores and dots between; keys and values together under 16 KiB.
+    /// </summary>
+    private static SortedDictionary<string, string> ParseAnnotations(JsonNode? node)
+    {
+        var annotations = new SortedDictionary<string, string>(StringComparer.Ordinal);
+        if (node is not JsonObject map)
+        {
+            return annotations;
+        }
+        foreach (var (key, value) in map)
+        {
+            if (!AnnotationKeyPattern().IsMatch(key))
+            {
+                throw GoogleApiError.InvalidArgument($"Invalid annotation key [{key}].", "secret.annotations");
+            }
+            annotations[key] = value?.GetValue<string>() ?? "";
+        }
+        if (annotations.Sum(a => System.Text.Encoding.UTF8.GetByteCount(a.Key) + System.Text.Encoding.UTF8.GetByteCount(a.Value)) >= 16 * 1024)
+        {
+            throw GoogleApiError.InvalidArgument("The total size of annotation keys and values must be less than 16KiB.", "secret.annotations");
+        }
+        return annotations;
+    }
+
+    [GeneratedRegex(@"\A[a-zA-Z0-9](?:[a-zA-Z0-9_.-]{0,61}[a-zA-Z0-9])?\z")]
+    private static partial Regex AnnotationKeyPattern();
+
+    [GeneratedRegex(@"\A[a-zA-Z0-9_-]{1,255}\z")]
     private static partial Regex SecretIdPattern();
 }

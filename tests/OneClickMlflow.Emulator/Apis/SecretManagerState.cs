@@ -15,6 +15,7 @@ public sealed class SecretRecord
     public required DateTimeOffset Created { get; init; }
     public required JsonObject Replication { get; init; }
     public SortedDictionary<string, string> Labels { get; set; } = new(StringComparer.Ordinal);
+    public SortedDictionary<string, string> Annotations { get; set; } = new(StringComparer.Ordinal);
     public List<SecretVersionRecord> Versions { get; } = new();
     public IamPolicy Policy { get; } = new();
     public long Revision { get; set; } = 1;

@@ -29,6 +29,10 @@ public static class SecretManagerViews
         {
             json["labels"] = new JsonObject(secret.Labels.Select(l => new KeyValuePair<string, JsonNode?>(l.Key, l.Value)));
         }
+        if (secret.Annotations.Count > 0)
+        {
+            json["annotations"] = new JsonObject(secret.Annotations.Select(a => new KeyValuePair<string, JsonNode?>(a.Key, a.Value)));
+        }
         return json;
     }
 

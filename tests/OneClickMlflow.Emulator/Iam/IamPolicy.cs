@@ -40,6 +40,27 @@ public sealed class IamPolicy
         revision++;
     }
 
+    /// <summary>Takes a member off a role (no etag check: used for out-of-band changes in tests).</summary>
+    public void RemoveMember(string role, string member)
+    {
+        for (var i = bindings.Count - 1; i >= 0; i--)
+        {
+            if (bindings[i].Role == role && bindings[i].Condition is null && bindings[i].Members.Contains(member))
+            {
+                var rest = bindings[i].Members.Where(m => m != member).ToArray();
+                if (rest.Length == 0)
+                {
+                    bindings.RemoveAt(i);
+                }
+                else
+                {
+                    bindings[i] = bindings[i] with { Members = rest };
+                }
+            }
+        }
+        revision++;
+    }
+
     /// <summary>The roles of a member's unconditional bindings, with those granted to everyone (allUsers) or every signed-in principal (allAuthenticatedUsers).</summary>
     public IEnumerable<string> RolesOf(string member) =>
         bindings.Where(b => b.Condition is null && (b.Members.Contains(member) || b.Members.Contains(AllUsers)

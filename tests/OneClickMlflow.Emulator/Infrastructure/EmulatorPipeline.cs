@@ -52,13 +52,40 @@ public static class EmulatorPipeline
         var method = context.Request.Method;
         Principal? caller = null;
         var dropped = false;
+        var logged = false;
+        // A dropped connection is logged before it is aborted: the caller sees the abort at once and may read the log.
+        void Log()
+        {
+            if (logged)
+            {
+                return;
+            }
+            logged = true;
+            var status = dropped || context.RequestAborted.IsCancellationRequested && !context.Response.HasStarted
+                ? 0
+                : context.Response.StatusCode;
+            state.Requests.Add(new RequestLogEntry(
+                started,
+                method,
+                path,
+                context.Request.QueryString.Value ?? "",
+                apiName,
+                RequestLog.IsMutating(method, path),
+                status,
+                Math.Round(stopwatch.Elapsed.TotalMilliseconds, 3),
+                caller?.Id,
+                QuotaProject(context)));
+        }
         try
         {
             state.Operations.Settle();
             var fault = state.Faults.Decide(apiName, method, path);
+            fault.Before?.Invoke();
             if (fault.Drop)
             {
                 dropped = true;
+                Log();
+                context.Abort();
                 return;
             }
             if (!fault.IsNone && !fault.LoseAnswer)
@@ -94,31 +121,15 @@ public static class EmulatorPipeline
                 context.Response.Body = System.IO.Stream.Null;
                 await RenderErrorsAsync(context, next);
                 dropped = true;
+                Log();
+                context.Abort();
                 return;
             }
             await RenderErrorsAsync(context, next);
         }
         finally
         {
-            var status = dropped || context.RequestAborted.IsCancellationRequested && !context.Response.HasStarted
-                ? 0
-                : context.Response.StatusCode;
-            state.Requests.Add(new RequestLogEntry(
-                started,
-                method,
-                path,
-                context.Request.QueryString.Value ?? "",
-                apiName,
-                RequestLog.IsMutating(method, path),
-                status,
-                Math.Round(stopwatch.Elapsed.TotalMilliseconds, 3),
-                caller?.Id,
-                QuotaProject(context)));
-            if (dropped)
-            {
-                // Aborted only once logged: a caller that sees the connection drop finds the request in the log.
-                context.Abort();
-            }
+            Log();
         }
     }
 

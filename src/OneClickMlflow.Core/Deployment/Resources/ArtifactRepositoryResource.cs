@@ -40,13 +40,25 @@ namespace OneClickMlflow.Deployment.Resources
         protected override bool Exists => live != null;
 
         public override ResourcePermissions Permissions { get; } = new ResourcePermissions(
-            read: new[] { "artifactregistry.repositories.get" },
+            read: new[] { "artifactregistry.repositories.get", "appengine.services.list", "appengine.versions.list" },
             create: new[] { "artifactregistry.repositories.create" },
             update: new[] { "artifactregistry.repositories.update" },
             delete: new[] { "artifactregistry.repositories.delete" });
 
-        public override async Task ObserveAsync(CancellationToken cancellationToken) =>
+        /// <summary>Set by the graph: the App Engine versions of the project, to keep images another deployment runs.</summary>
+        internal ServerServiceLocator? Locator { get; set; }
+
+        private IReadOnlyList<ServiceVersion> othersRunningImages = Array.Empty<ServiceVersion>();
+
+        public override async Task ObserveAsync(CancellationToken cancellationToken)
+        {
             live = await registry.GetRepositoryAsync(projectId, location, Name, cancellationToken).ConfigureAwait(false);
+            othersRunningImages = live == null || Locator == null
+                ? Array.Empty<ServiceVersion>()
+                : (await Locator.ObserveAsync(cancellationToken).ConfigureAwait(false)).OthersVersions
+                    .Where(v => v.Version.Deployment?.Container?.Image?.StartsWith(RegistryUri + "/", StringComparison.Ordinal) == true)
+                    .ToList();
+        }
 
         public override PlannedChange Plan()
         {
@@ -69,7 +81,19 @@ namespace OneClickMlflow.Deployment.Resources
                     drift.ToDictionary(d => "labels." + d.Key, d => $"{d.Value.Actual} -> {d.Value.Wanted}"));
         }
 
-        public override PlannedChange PlanRemoval() => live == null ? Unchanged("does not exist") : Delete("holds the server images");
+        /// <summary>Deleted with its images, unless a version that is not the deployment's runs one of them (App Engine pulls it again for every new instance).</summary>
+        public override PlannedChange PlanRemoval()
+        {
+            if (live == null)
+            {
+                return Unchanged("does not exist");
+            }
+            return othersRunningImages.Count > 0
+                ? Unchanged("kept: " + string.Join(", ", othersRunningImages.Select(v => v.Owner).Distinct()) +
+                            $" run{(othersRunningImages.Select(v => v.Owner).Distinct().Count() == 1 ? "s" : "")} an image from it " +
+                            $"({string.Join(", ", othersRunningImages.Select(v => $"{v.ServiceId}/{v.Version.Id}"))})")
+                : Delete("holds the server images");
+        }
 
         public override async Task ApplyAsync(ResourceApplyContext context)
         {
@@ -91,6 +115,7 @@ namespace OneClickMlflow.Deployment.Resources
         internal async Task EnsureExistsAsync(CancellationToken cancellationToken)
         {
             live = await CreateOnce.EnsureAsync(
+                registry, $"{Kind} '{Name}'",
                 ct => registry.GetRepositoryAsync(projectId, location, Name, ct),
                 ct => registry.CreateDockerRepositoryAsync(projectId, location, Name, labels,
                     "MLflow tracking server images (one-click-mlflow).", ct),

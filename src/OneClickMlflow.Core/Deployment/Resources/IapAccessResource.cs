@@ -73,18 +73,31 @@ namespace OneClickMlflow.Deployment.Resources
                 MemberSet.Details(add, extra.Select(g => g.Member)));
         }
 
+        /// <summary>
+        /// Revokes who passes IAP to the deployment's service. Nothing on a service without a version of the deployment
+        /// (it is another's), and only the deployment's own log pusher where other versions run beside its own.
+        /// </summary>
         public override PlannedChange PlanRemoval()
         {
             var current = Accessors(live);
-            return current.Count > 0
-                ? Delete($"revokes {AccessorRole} of {MemberSet.List(current)} on service '{service!.ServiceId}'")
+            if (service == null || service.OwnVersions.Count == 0)
+            {
+                return Unchanged(current.Count > 0 ? $"service '{service?.ServiceId}' runs no version of the deployment: its IAP list is not the deployment's" : "no member granted");
+            }
+            var revoked = Revoked(current);
+            return revoked.Count > 0
+                ? Delete($"revokes {AccessorRole} of {MemberSet.List(revoked)} on service '{service.ServiceId}'" +
+                         (revoked.Count < current.Count ? "; the others stay for the service's other versions" : ""))
                 : Unchanged("no member granted");
         }
+
+        private HashSet<string> Revoked(HashSet<string> current) =>
+            service!.Versions.All(locator.IsOwn) ? current : MemberSet.Of(current.Where(m => m == logPusher.Member));
 
         public override async Task ApplyAsync(ResourceApplyContext context)
         {
             var removing = context.Change.Action == ChangeAction.Delete;
-            var observed = Accessors(live);
+            var observed = removing ? Revoked(Accessors(live)) : Accessors(live);
             await iap.ServicePolicyEditor(service!.Service).EditAsync(policy =>
             {
                 var current = Accessors(policy);

@@ -26,15 +26,18 @@ namespace OneClickMlflow.Deployment.Resources
         private readonly IReadOnlyList<string> webUsers;
         private readonly ServiceAccountResource logPusher;
         private readonly SharedLogPusherUse? sharedUse;
+        private readonly ArtifactBucketResource bucket;
         private IamPolicy? live;
         private HashSet<string> listed = MemberSet.Of(Array.Empty<string>());
         private HashSet<string> relied = MemberSet.Of(Array.Empty<string>());
 
         /// <param name="sharedUse">Given when the deployment's own log pusher is the account deployments once shared.</param>
         public KeylessLoggingResource(IamClient iam, IapClient iap, string projectId, ServerServiceLocator locator, ServerSettings settings,
-            IReadOnlyList<string> webUsers, ServiceAccountResource logPusher, SharedLogPusherUse? sharedUse, IapAccessResource iapAccess)
-            : base("keyless-logging", "Log pusher IAM policy", logPusher.Email, logPusher, iapAccess)
+            IReadOnlyList<string> webUsers, ServiceAccountResource logPusher, SharedLogPusherUse? sharedUse, IapAccessResource iapAccess,
+            ArtifactBucketResource bucket)
+            : base("keyless-logging", "Log pusher IAM policy", logPusher.Email, logPusher, iapAccess, bucket)
         {
+            this.bucket = bucket;
             this.iam = iam;
             this.iap = iap;
             this.projectId = projectId;
@@ -45,8 +48,18 @@ namespace OneClickMlflow.Deployment.Resources
             this.sharedUse = sharedUse;
         }
 
-        /// <summary>Whether web users may mint log pusher tokens (as wanted, or for Get-MlflowDeployment as granted).</summary>
-        public bool Enabled => settings.FollowLive ? TokenCreators.Any(listed.Contains) : settings.KeylessLogging;
+        /// <summary>
+        /// Whether web users may mint log pusher tokens: as wanted, or for Get-MlflowDeployment as the bucket's label
+        /// records it (deployments made before the label: whether a listed person holds the grant).
+        /// </summary>
+        public bool Enabled => settings.FollowLive ? Recorded ?? TokenCreators.Any(listed.Contains) : settings.KeylessLogging;
+
+        private bool? Recorded => bucket.LiveLabel(DeploymentNames.KeylessLoggingLabelKey) switch
+        {
+            "on" => true,
+            "off" => false,
+            _ => null,
+        };
 
         protected override bool Exists => TokenCreators.Count > 0;
 
@@ -115,12 +128,13 @@ namespace OneClickMlflow.Deployment.Resources
 
         /// <summary>
         /// The web users that are people (when keyless logging is on), and the people of deployments still on the shared
-        /// account. Get-MlflowDeployment adds nobody: it keeps those the IAP list lets through.
+        /// account. Get-MlflowDeployment wants every person the IAP list lets through while keyless logging is on, so a
+        /// grant taken away (by hand, or by another deployment's removal) shows as drift.
         /// </summary>
         private HashSet<string> Wanted(HashSet<string> current)
         {
             var people = settings.FollowLive
-                ? current.Where(listed.Contains)
+                ? Enabled ? listed : Enumerable.Empty<string>()
                 : settings.KeylessLogging ? webUsers.Where(IsPerson) : Array.Empty<string>();
             return MemberSet.Of(people.Concat(settings.FollowLive ? current.Where(relied.Contains) : relied));
         }

@@ -41,7 +41,8 @@ namespace OneClickMlflow.Deployment.Resources
 
         public override ResourcePermissions Permissions { get; } = new ResourcePermissions(
             read: new[] { "iam.serviceAccounts.getIamPolicy" },
-            update: new[] { "iam.serviceAccounts.setIamPolicy" });
+            update: new[] { "iam.serviceAccounts.setIamPolicy" },
+            obtains: new[] { ActAs });
 
         public override async Task ObserveAsync(CancellationToken cancellationToken)
         {

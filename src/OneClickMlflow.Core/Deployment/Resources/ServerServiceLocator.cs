@@ -83,8 +83,13 @@ namespace OneClickMlflow.Deployment.Resources
             // IAP names a service with the project's number, and signs its header for the app with it.
             var number = (await resourceManager.GetProjectAsync(projectId, cancellationToken).ConfigureAwait(false)).ProjectNumber;
             var others = services.Where(s => s.Id != null && s.Id != serviceId).Select(s => new AppEngineServiceRef(number, projectId, s.Id!)).ToList();
+            var othersVersions = versions.SelectMany(pair => pair.Value.Where(v => !IsOwn(v)).Select(v => new ServiceVersion(pair.Key, v))).ToList();
             return new ServerServiceState(new AppEngineServiceRef(number, projectId, serviceId), chosen != null, serviceVersions,
-                serviceVersions.Where(IsOwn).ToList(), chosen?.Split?.Allocations ?? new Dictionary<string, double>()) { OtherServices = others };
+                serviceVersions.Where(IsOwn).ToList(), chosen?.Split?.Allocations ?? new Dictionary<string, double>())
+            {
+                OtherServices = others,
+                OthersVersions = othersVersions,
+            };
         }
 
         /// <summary>The service serving one of the deployment's versions (the one with most of its traffic first).</summary>
@@ -94,6 +99,25 @@ namespace OneClickMlflow.Deployment.Resources
                 .OrderByDescending(s => versions[s.Id!].Where(IsOwn).Sum(v => s.Split?.Allocations?.TryGetValue(v.Id ?? "", out var share) == true ? share : 0))
                 .Select(s => s.Id)
                 .FirstOrDefault();
+    }
+
+    /// <summary>A version with the service it runs in.</summary>
+    public sealed class ServiceVersion
+    {
+        public ServiceVersion(string serviceId, AppEngineVersion version)
+        {
+            ServiceId = serviceId;
+            Version = version;
+        }
+
+        public string ServiceId { get; }
+
+        public AppEngineVersion Version { get; }
+
+        /// <summary>"deployment 'NAME'" for a version of another deployment, else "version V of service S".</summary>
+        public string Owner => DeploymentNames.DeploymentOfArtifactDestination(
+                Version.EnvVariables != null && Version.EnvVariables.TryGetValue(ServerServiceLocator.ArtifactDestinationVariable, out var d) ? d : null)
+            is { } name ? $"deployment '{name}'" : $"version {Version.Id} of service '{ServiceId}'";
     }
 
     /// <summary>The deployment's service as read: its id, whether it exists, its versions and traffic split.</summary>
@@ -123,12 +147,25 @@ namespace OneClickMlflow.Deployment.Resources
 
         public IReadOnlyDictionary<string, double> Allocations { get; }
 
+        /// <summary>Every version of the application, in any service, that is not the deployment's.</summary>
+        public IReadOnlyList<ServiceVersion> OthersVersions { get; internal set; } = Array.Empty<ServiceVersion>();
+
         /// <summary>The application's other services (other deployments', or not the module's at all).</summary>
         public IReadOnlyList<AppEngineServiceRef> OtherServices { get; internal set; } = Array.Empty<AppEngineServiceRef>();
 
         public bool IsDefault => ServiceId == ServerServiceLocator.DefaultService;
 
         public bool ReceivesTraffic(string? versionId) => versionId != null && Allocations.TryGetValue(versionId, out var share) && share > 0;
+
+        /// <summary>
+        /// Who else serves the service: the owner of each version of another deployment or of no deployment that
+        /// receives traffic and is not stopped (a stopped version serves nothing).
+        /// </summary>
+        public IReadOnlyList<string> OtherServers(Func<AppEngineVersion, bool> isOwn) => Versions
+            .Where(v => !isOwn(v) && ReceivesTraffic(v.Id) && v.ServingStatus != "STOPPED")
+            .Select(v => new ServiceVersion(ServiceId, v).Owner)
+            .Distinct()
+            .ToList();
 
         /// <summary>The deployment's version with the largest share of traffic, or null.</summary>
         public AppEngineVersion? ServingOwnVersion => OwnVersions

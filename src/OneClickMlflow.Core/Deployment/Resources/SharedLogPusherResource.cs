@@ -56,7 +56,9 @@ namespace OneClickMlflow.Deployment.Resources
         public override async Task ObserveAsync(CancellationToken cancellationToken)
         {
             service = await locator.ObserveAsync(cancellationToken).ConfigureAwait(false);
-            var accessors = service.Exists
+            // Only the IAP list of a service running the deployment's versions is its own to change: the service a
+            // deployment that never ran would pick may be another's (the default deployment's, whose account this is).
+            var accessors = service.OwnVersions.Count > 0
                 ? MemberSet.Of(await iap.GetServicePolicyAsync(service.Service, cancellationToken).ConfigureAwait(false), IapAccessResource.AccessorRole)
                 : MemberSet.Of(Array.Empty<string>());
             listed = accessors.Contains(Member);
