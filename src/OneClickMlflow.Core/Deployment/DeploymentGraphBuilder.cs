@@ -39,7 +39,10 @@ namespace OneClickMlflow.Deployment
             var sql = session.CloudSql;
             var secrets = session.SecretManager;
             DatabaseInstance = new SqlInstanceResource(sql, spec.ProjectId, names.SqlInstanceName, spec.Region, spec.Input.Database,
-                spec.Network, PeeringRange, names.Labels, PrivateServicesAccess);
+                spec.Network, PeeringRange, names.Labels, PrivateServicesAccess)
+            {
+                WaitsForPendingOperations = !spec.Input.Server.FollowLive,
+            };
             Database = new SqlDatabaseResource(sql, spec.ProjectId, DatabaseInstance);
             DatabasePasswordSecret = new DatabasePasswordSecretResource(secrets, spec.ProjectId, names.DatabasePasswordSecretName, names.Labels, Apis);
             DatabaseUser = new DatabaseUserResource(sql, secrets, DatabaseInstance, DatabasePasswordSecret);
@@ -68,8 +71,8 @@ namespace OneClickMlflow.Deployment
             Iap = new IapResource(appEngine, session.Storage, App, project, spec.Names.Name, server);
             var locator = ImageRepository.Locator!;
             Image = server.Image != null || server.FollowLive || builtInImage == null
-                ? new GivenImageResource(server.Image, required: !server.FollowLive, GoogleAccessToken(session))
-                : new PublishedImageResource(PublishRequest(spec, builtInImage), builtInImage.Options, ImageRepository)
+                ? new GivenImageResource(server.Image, required: !server.FollowLive, GoogleAccessToken(session), session.Endpoints)
+                : new PublishedImageResource(PublishRequest(spec, builtInImage), builtInImage.Options, ImageRepository, session.Endpoints)
                 {
                     KeepServing = server.KeepsImage ? locator : null,
                 };

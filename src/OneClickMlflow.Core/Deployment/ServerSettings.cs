@@ -20,7 +20,18 @@ namespace OneClickMlflow.Deployment
         public const double TargetCpuUtilization = 0.6;
         public const int MaxCpu = 80;
 
-        private static readonly Regex ServiceIdPattern = new Regex("^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$", RegexOptions.CultureInvariant);
+        /// <summary>
+        /// The most instances -MinInstances and -MaxInstances take. App Engine's definitions bound them only by their
+        /// type (appengine_v1_messages.py AutomaticScaling.minTotalInstances and maxTotalInstances are INT32) and
+        /// gcloud's app.yaml check asks for at least 1 (googlecloudsdk/appengine/api/appinfo.py, min_num_instances and
+        /// max_num_instances: Range(1, sys.maxsize)); the flexible app.yaml reference leaves the maximum to the
+        /// project's quota. Each flexible instance is a Compute Engine VM of the version's regional managed instance
+        /// group, and "a regional managed instance group can contain up to 2000 instances" (Compute Engine API
+        /// reference, regionInstanceGroupManagers.insert): no version runs more.
+        /// </summary>
+        public const int MaxInstancesLimit = 2000;
+
+        private static readonly Regex ServiceIdPattern = ParameterChecks.WholeValue("[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?");
 
         private ServerSettings()
         {
@@ -89,20 +100,20 @@ namespace OneClickMlflow.Deployment
                 KeepsKeylessLogging = input.ServerSettingsFromLive || input.NoKeylessLogging == null,
                 ChangeSharedOAuthClient = input.ChangeSharedOAuthClient,
             };
-            if (input.RebuildImage && !string.IsNullOrWhiteSpace(input.Image))
+            var imageReference = ParameterChecks.Optional("Image", input.Image);
+            if (input.RebuildImage && imageReference != null)
             {
                 throw new InvalidDeploymentInputException("RebuildImage", "-RebuildImage builds the module's own image, -Image names another: pass one of them.");
             }
-            if (!string.IsNullOrWhiteSpace(input.Image))
+            if (imageReference != null)
             {
-                settings.Image = ServerImageReference.TryParse(input.Image, out var image) ? image : throw new InvalidDeploymentInputException("Image",
-                    $"'{input.Image}' is not an image reference. Pass REGISTRY/PATH:TAG (e.g. europe-west1-docker.pkg.dev/my-project/mlflow/mlflow:3.1.0; " +
+                settings.Image = ServerImageReference.TryParse(imageReference, out var image) ? image : throw new InvalidDeploymentInputException("Image",
+                    $"'{ParameterChecks.Shown(imageReference)}' is not an image reference. Pass REGISTRY/PATH:TAG (e.g. europe-west1-docker.pkg.dev/my-project/mlflow/mlflow:3.1.0; " +
                     "no tag means 'latest'), pinned to the digest the registry serves for it before anything changes, or REGISTRY/PATH@sha256:DIGEST " +
                     "(Publish-MlflowImage's ImageUri). REGISTRY is a host name with a dot or a port; PATH is lowercase.");
             }
-            if (!string.IsNullOrWhiteSpace(input.Service))
+            if (ParameterChecks.Optional("Service", input.Service) is { } service)
             {
-                var service = input.Service!.Trim();
                 settings.Service = ServiceIdPattern.IsMatch(service) && !service.StartsWith("ah-", StringComparison.Ordinal) ? service
                     : throw new InvalidDeploymentInputException("Service",
                         $"'{service}' is not an App Engine service id: 1 to 63 lowercase letters, digits and hyphens, not starting with 'ah-'.");
@@ -114,13 +125,17 @@ namespace OneClickMlflow.Deployment
 
         private static OAuthClient? ValidateOAuthClient(string? clientId, SecureString? secret)
         {
-            var id = clientId?.Trim() ?? "";
-            var hasSecret = secret != null && secret.Length > 0;
-            if (id.Length == 0 && !hasSecret)
+            var id = ParameterChecks.Optional("OAuthClientId", clientId);
+            if (secret != null && secret.Length == 0)
+            {
+                throw new InvalidDeploymentInputException("OAuthClientSecret", "an empty secret was given. Pass the client's secret (Read-Host -AsSecureString), or leave out both -OAuthClientId and -OAuthClientSecret for Google's managed client.");
+            }
+            var hasSecret = secret != null;
+            if (id == null && !hasSecret)
             {
                 return null;
             }
-            if (id.Length == 0)
+            if (id == null)
             {
                 throw new InvalidDeploymentInputException("OAuthClientId", "-OAuthClientSecret was given without -OAuthClientId: pass both, or neither for Google's managed client.");
             }
@@ -143,9 +158,9 @@ namespace OneClickMlflow.Deployment
         /// </summary>
         private static void ValidateResources(ServerSettings settings, DeploymentInput input)
         {
-            settings.givenCpu = input.Cpu;
-            settings.givenMemoryGb = input.MemoryGb;
-            settings.givenDiskGb = input.DiskGb;
+            settings.givenCpu = input.Cpu is { } cpu ? ParameterChecks.Finite("Cpu", cpu) : null;
+            settings.givenMemoryGb = input.MemoryGb is { } memory ? ParameterChecks.Finite("MemoryGb", memory) : null;
+            settings.givenDiskGb = input.DiskGb is { } disk ? ParameterChecks.Finite("DiskGb", disk) : null;
             settings.givenMinInstances = input.MinInstances;
             settings.givenMaxInstances = input.MaxInstances;
             var machine = settings.Merge(null);
@@ -209,14 +224,20 @@ namespace OneClickMlflow.Deployment
             {
                 throw new InvalidDeploymentInputException("DiskGb", $"{disk} GB: App Engine flexible disks have 10 to 10240 GB.");
             }
-            if (givenMinInstances != null && machine.Min < 1)
+            if (givenMinInstances != null && (machine.Min < 1 || machine.Min > MaxInstancesLimit))
             {
-                throw new InvalidDeploymentInputException("MinInstances", $"{machine.Min}: App Engine flexible always runs at least 1 instance.");
+                throw new InvalidDeploymentInputException("MinInstances",
+                    $"{machine.Min} is out of range: App Engine flexible always runs at least 1 instance, and a version at most {MaxInstancesLimit}.");
+            }
+            if (givenMaxInstances != null && (machine.Max < 1 || machine.Max > MaxInstancesLimit))
+            {
+                throw new InvalidDeploymentInputException("MaxInstances",
+                    $"{machine.Max} is out of range: a version of App Engine flexible runs 1 to {MaxInstancesLimit} instances.");
             }
             if (Pair(givenMinInstances, givenMaxInstances) && machine.Max < machine.Min)
             {
                 throw new InvalidDeploymentInputException(givenMaxInstances != null ? "MaxInstances" : "MinInstances",
-                    $"-MaxInstances {machine.Max} is below -MinInstances {machine.Min}{kept}.");
+                    $"{machine.Max} is below -MinInstances {machine.Min}{kept}: pass at least {machine.Min}, or a smaller -MinInstances.");
             }
         }
     }

@@ -38,6 +38,7 @@ namespace OneClickMlflow.PowerShell.Cmdlets
 
         /// <summary>A Google Cloud region where App Engine runs, e.g. europe-west1.</summary>
         [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true)]
+        [AllowNull, AllowEmptyString]
         [ArgumentCompleter(typeof(RegionCompleter))]
         public string Region { get; set; } = "";
 
@@ -88,7 +89,6 @@ namespace OneClickMlflow.PowerShell.Cmdlets
 
         /// <summary>Your own OAuth client for IAP (needed for users outside your organisation); omitted, Google's managed client.</summary>
         [Parameter]
-        [ValidateNotNullOrEmpty]
         public string? OAuthClientId { get; set; }
 
         /// <summary>The secret of -OAuthClientId, as a SecureString.</summary>
@@ -115,14 +115,15 @@ namespace OneClickMlflow.PowerShell.Cmdlets
         [Parameter]
         public double? DiskGb { get; set; }
 
-        /// <summary>Fewest instances, at least 1 (default 1).</summary>
+        /// <summary>Fewest instances, 1 to 2000 (default 1).</summary>
         [Parameter]
         public int? MinInstances { get; set; }
 
-        /// <summary>Most instances, at least -MinInstances (default 2).</summary>
+        /// <summary>Most instances, -MinInstances to 2000 (default 2).</summary>
         [Parameter]
         public int? MaxInstances { get; set; }
 
+        /// <summary>A service account to act as (its e-mail); defaults to gcloud's auth/impersonate_service_account.</summary>
         [Parameter]
         public string? ImpersonateServiceAccount { get; set; }
 
@@ -132,24 +133,27 @@ namespace OneClickMlflow.PowerShell.Cmdlets
 
         protected override void ProcessRecord()
         {
-            MlflowDeploymentSpec spec;
-            try
+            MlflowDeploymentSpec spec = null!;
+            string? impersonate = null;
+            CheckParameters(() =>
             {
+                impersonate = ImpersonationTarget(ImpersonateServiceAccount);
+                CheckLockTimeout();
                 spec = MlflowDeploymentSpec.From(new DeploymentInput
                 {
-                    ProjectId = ProjectId ?? ConfiguredProject(),
-                    Name = Name,
-                    Region = Region,
-                    NetworkName = NetworkName,
-                    SubnetworkName = SubnetworkName,
+                    ProjectId = Argument(nameof(ProjectId), ProjectId) ?? ConfiguredProject(),
+                    Name = Argument(nameof(Name), Name) ?? DeploymentNames.DefaultName,
+                    Region = Argument(nameof(Region), Region),
+                    NetworkName = Argument(nameof(NetworkName), NetworkName),
+                    SubnetworkName = Argument(nameof(SubnetworkName), SubnetworkName),
                     WebAppUsers = WebAppUser,
                     DatabaseVersion = DatabaseVersion,
                     DatabaseTier = DatabaseTier,
                     BackupRetentionDays = BackupRetentionDays,
                     NoncurrentVersionDays = NoncurrentVersionDays,
-                    Image = Image,
+                    Image = Argument(nameof(Image), Image),
                     RebuildImage = RebuildImage,
-                    Service = Service,
+                    Service = Argument(nameof(Service), Service),
                     OAuthClientId = OAuthClientId,
                     OAuthClientSecret = OAuthClientSecret,
                     ChangeSharedOAuthClient = ChangeSharedOAuthClient,
@@ -160,16 +164,12 @@ namespace OneClickMlflow.PowerShell.Cmdlets
                     MinInstances = MinInstances,
                     MaxInstances = MaxInstances,
                 });
-            }
-            catch (InvalidDeploymentInputException e)
-            {
-                ThrowMapped(e, null);
-                return;
-            }
+                RegistryReach.EnsureReachable(spec.Input.Server.Image, ConfiguredEndpoints());
+            });
 
             try
             {
-                Deploy(spec);
+                Deploy(spec, impersonate);
             }
             catch (OperationCanceledException) when (CancellationToken.IsCancellationRequested)
             {
@@ -180,12 +180,12 @@ namespace OneClickMlflow.PowerShell.Cmdlets
             }
         }
 
-        private void Deploy(MlflowDeploymentSpec spec)
+        private void Deploy(MlflowDeploymentSpec spec, string? impersonate)
         {
             using var progress = new DeploymentProgress(Reporter, $"MLflow deployment '{spec.Names.Name}'");
             var engine = new DeploymentEngine(new DeploymentEngineOptions { OnEvent = progress.OnEvent });
             using GoogleCloudSession session = RunAsync(ct =>
-                SessionFactory.CreateAsync(HostVersion, spec.ProjectId, ImpersonateServiceAccount, ct, Reporter.Debug));
+                OpenSessionAsync(spec.ProjectId, impersonate, ct, Reporter.Debug));
             Reporter.Verbose($"Deploying '{spec.Names.Name}' to project '{spec.ProjectId}' in {spec.Region} as {session.Account}.");
             var builtIn = spec.Input.Server.Image == null ? BuiltInImage(session) : null;
             if (PlanOnly || IsWhatIf())

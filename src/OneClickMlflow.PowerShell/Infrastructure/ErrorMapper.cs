@@ -14,10 +14,22 @@ namespace OneClickMlflow.PowerShell.Infrastructure
     /// </summary>
     public static class ErrorMapper
     {
-        public static ErrorRecord ToErrorRecord(Exception exception, object? target)
+        /// <param name="caller">
+        /// The IAM member the failed calls ran as, as Google reports it for the credential's token (tokeninfo): named in
+        /// permission errors, since gcloud's core/account may name someone else than the credentials in use.
+        /// </param>
+        public static ErrorRecord ToErrorRecord(Exception exception, object? target, string? caller = null)
         {
             Exception cause = Unwrap(exception);
             ErrorShape shape = Describe(cause);
+            if (caller != null && shape.Category == ErrorCategory.PermissionDenied && cause is not TrackingTokenException)
+            {
+                shape = shape with
+                {
+                    Message = $"{Sentence(shape.Message)} The calls ran as {caller}.",
+                    NextStep = shape.NextStep.Replace("the account", caller),
+                };
+            }
             // Google's messages rarely name the resource ("The caller does not have permission"): say which one.
             string subject = target is null ? "" : $"'{target}': ";
             return new ErrorRecord(cause, shape.ErrorId, shape.Category, target)
@@ -34,6 +46,9 @@ namespace OneClickMlflow.PowerShell.Infrastructure
             text = text.TrimEnd();
             return text.Length == 0 || ".!?".IndexOf(text[text.Length - 1]) >= 0 ? text : text + ".";
         }
+
+        /// <summary>Whether the exception becomes a PermissionDenied error (then the caller is worth naming).</summary>
+        public static bool IsPermissionDenied(Exception exception) => Describe(Unwrap(exception)).Category == ErrorCategory.PermissionDenied;
 
         private static Exception Unwrap(Exception exception)
         {

@@ -1,3 +1,4 @@
+using System;
 using System.Net;
 using OneClickMlflow.Deployment;
 using Xunit;
@@ -26,6 +27,11 @@ public sealed class ServerSettingsTests
     [InlineData("OAuthClientId", "My-Client.apps.googleusercontent.com")]
     [InlineData("OAuthClientId", ".apps.googleusercontent.com")]
     [InlineData("OAuthClientSecret", "")]
+    // Given but empty or blank: refused, never read as "use the default".
+    [InlineData("Image", "")]
+    [InlineData("Image", "  ")]
+    [InlineData("Service", "")]
+    [InlineData("OAuthClientId", "")]
     public void A_bad_value_is_refused_naming_the_parameter(string parameter, string value)
     {
         var input = Valid();
@@ -45,6 +51,77 @@ public sealed class ServerSettingsTests
         var error = Assert.Throws<InvalidDeploymentInputException>(() => MlflowDeploymentSpec.From(input));
 
         Assert.Equal(parameter, error.ParameterName);
+    }
+
+    [Theory]
+    [InlineData("Cpu", double.NaN)]
+    [InlineData("Cpu", double.PositiveInfinity)]
+    [InlineData("Cpu", double.NegativeInfinity)]
+    [InlineData("MemoryGb", double.NaN)]
+    [InlineData("MemoryGb", double.PositiveInfinity)]
+    [InlineData("MemoryGb", double.NegativeInfinity)]
+    [InlineData("DiskGb", double.NaN)]
+    [InlineData("DiskGb", double.PositiveInfinity)]
+    [InlineData("DiskGb", double.NegativeInfinity)]
+    public void A_number_that_is_not_finite_is_refused_naming_the_parameter(string parameter, double value)
+    {
+        var input = Valid();
+        switch (parameter)
+        {
+            case "Cpu": input.Cpu = value; break;
+            case "MemoryGb": input.MemoryGb = value; break;
+            case "DiskGb": input.DiskGb = value; break;
+        }
+
+        var error = Assert.Throws<InvalidDeploymentInputException>(() => MlflowDeploymentSpec.From(input));
+
+        Assert.Equal(parameter, error.ParameterName);
+        Assert.Contains("not a finite number", error.Message);
+    }
+
+    [Theory]
+    [InlineData(null, 2001, "MaxInstances")]
+    [InlineData(null, int.MaxValue, "MaxInstances")]
+    [InlineData(null, 0, "MaxInstances")]
+    [InlineData(null, -1, "MaxInstances")]
+    [InlineData(2001, null, "MinInstances")]
+    [InlineData(int.MaxValue, int.MaxValue, "MinInstances")]
+    [InlineData(int.MinValue, null, "MinInstances")]
+    [InlineData(5, 4, "MaxInstances")]
+    public void Instance_counts_beyond_what_a_flexible_version_runs_are_refused(int? min, int? max, string parameter)
+    {
+        var input = Valid();
+        input.MinInstances = min;
+        input.MaxInstances = max;
+
+        var error = Assert.Throws<InvalidDeploymentInputException>(() => MlflowDeploymentSpec.From(input));
+
+        Assert.Equal(parameter, error.ParameterName);
+    }
+
+    [Theory]
+    [InlineData(1, 2000)]
+    [InlineData(2000, 2000)]
+    [InlineData(3, null)]
+    public void Instance_counts_from_one_to_two_thousand_are_accepted(int min, int? max)
+    {
+        var input = Valid();
+        input.MinInstances = min;
+        input.MaxInstances = max;
+
+        var server = MlflowDeploymentSpec.From(input).Input.Server;
+
+        Assert.Equal((min, max ?? Math.Max(ServerSettings.DefaultMaxInstances, min)), (server.MinInstances, server.MaxInstances));
+    }
+
+    [Fact]
+    public void An_empty_OAuth_client_secret_is_refused_not_read_as_no_secret()
+    {
+        var input = Valid();
+        input.OAuthClientId = "1-a.apps.googleusercontent.com";
+        input.OAuthClientSecret = new System.Security.SecureString();
+
+        Assert.Equal("OAuthClientSecret", Assert.Throws<InvalidDeploymentInputException>(() => MlflowDeploymentSpec.From(input)).ParameterName);
     }
 
     [Fact]

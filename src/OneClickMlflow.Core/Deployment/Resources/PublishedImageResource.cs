@@ -2,6 +2,7 @@ using System.Collections.Generic;
 using System.Net.Http;
 using System.Threading;
 using System.Threading.Tasks;
+using OneClickMlflow.Google;
 using OneClickMlflow.Images;
 
 namespace OneClickMlflow.Deployment.Resources
@@ -18,17 +19,21 @@ namespace OneClickMlflow.Deployment.Resources
         private readonly ImagePublisherOptions options;
         private string? tag;
         private ServerImageReference? image;
+        private readonly ApiEndpoints endpoints;
         private string? unreachable;
         private string? servingVersionId;
 
         /// <summary>Where the deployment's serving version is found, when its image is kept rather than replaced.</summary>
         public ServerServiceLocator? KeepServing { get; set; }
 
-        public PublishedImageResource(ImagePublishRequest request, ImagePublisherOptions options, ArtifactRepositoryResource repository)
+        /// <param name="endpoints">The session's: while Artifact Registry is redirected away from Google, Google's registries are never contacted.</param>
+        public PublishedImageResource(ImagePublishRequest request, ImagePublisherOptions options, ArtifactRepositoryResource repository,
+            ApiEndpoints endpoints)
             : base(request.ImageRepository, repository)
         {
             this.request = request;
             this.options = options;
+            this.endpoints = endpoints;
         }
 
         public override ServerImageReference? Image => image;
@@ -49,6 +54,7 @@ namespace OneClickMlflow.Deployment.Resources
                 image = servingImage;
                 return;
             }
+            RegistryReach.EnsureReachable(request.RegistryHost, endpoints, "Image");
             tag = ContentTag.Compute(request.ContextDirectory, new Dictionary<string, string>(request.BuildArguments), request.MlflowVersion,
                 request.Platform);
             var http = options.RegistryHttpClient ?? new HttpClient();
