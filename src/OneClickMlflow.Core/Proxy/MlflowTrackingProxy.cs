@@ -92,7 +92,7 @@ namespace OneClickMlflow.Proxy
         public bool IsRunning => !stopping.IsCancellationRequested;
 
         /// <summary>Completes when the proxy has stopped.</summary>
-        public Task Completion => stopped.Task;
+        internal Task Completion => stopped.Task;
 
         /// <summary>Gets the first token, then listens; the proxy runs until <see cref="Stop"/>.</summary>
         public static async Task<MlflowTrackingProxy> StartAsync(TrackingProxyOptions options, CancellationToken cancellationToken)

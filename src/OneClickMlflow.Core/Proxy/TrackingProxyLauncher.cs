@@ -11,7 +11,8 @@ namespace OneClickMlflow.Proxy
     /// <summary>What Start-MlflowTrackingProxy asks for: the deployment (or a URL), the identity and where to listen.</summary>
     public sealed class TrackingProxyRequest
     {
-        public string DeploymentName { get; set; } = DeploymentNames.DefaultName;
+        /// <summary>The deployment to find the server and the account of; null with a TrackingUri and ServiceAccount that name no deployment.</summary>
+        public string? DeploymentName { get; set; } = DeploymentNames.DefaultName;
 
         public Uri? TrackingUri { get; set; }
 
@@ -33,10 +34,10 @@ namespace OneClickMlflow.Proxy
             CancellationToken cancellationToken)
         {
             var trackingUri = request.TrackingUri ?? await TrackingUriResolver.ResolveAsync(
-                session, RequireProject(session), request.DeploymentName, refresh: false, cancellationToken).ConfigureAwait(false);
+                session, RequireProject(session), request.DeploymentName ?? DeploymentNames.DefaultName, refresh: false, cancellationToken).ConfigureAwait(false);
             var accounts = request.ServiceAccount != null
                 ? new[] { request.ServiceAccount }
-                : DeploymentNames.For(RequireProject(session), request.DeploymentName).LogPusherCandidates;
+                : DeploymentNames.For(RequireProject(session), request.DeploymentName ?? DeploymentNames.DefaultName).LogPusherCandidates;
             var issuer = new TrackingTokenIssuer(session);
             if (log != null)
             {
@@ -51,7 +52,7 @@ namespace OneClickMlflow.Proxy
                 Port = request.Port,
                 AllowRemoteClients = !IPAddress.IsLoopback(request.ListenAddress),
                 ProjectId = session.ProjectId,
-                DeploymentName = request.TrackingUri == null ? request.DeploymentName : null,
+                DeploymentName = request.DeploymentName,
                 ServiceAccount = accounts[0],
                 Owned = session,
             }, cancellationToken).ConfigureAwait(false);

@@ -94,7 +94,8 @@ namespace OneClickMlflow.PowerShell.Cmdlets
                     {
                         return await TrackingProxyLauncher.StartAsync(session, new TrackingProxyRequest
                         {
-                            DeploymentName = Name,
+                            // A proxy for a piped deployment or -ProjectId is that deployment's; one for -TrackingUri alone is nobody's.
+                            DeploymentName = TrackingUri == null || MyInvocation.BoundParameters.ContainsKey(nameof(Name)) ? Name : null,
                             TrackingUri = TrackingUri,
                             ServiceAccount = ServiceAccount,
                             ListenAddress = listen,
