@@ -51,9 +51,11 @@ AfterAll {
 }
 
 Describe 'Start-MlflowTrackingProxy' {
-    It 'logs metrics across three token expiries with no failed request, and sets the MLflow variables' {
+    It 'logs metrics across three token expiries with no failed request, sets the MLflow variables and shows no token' {
         $env:MLFLOW_TRACKING_TOKEN = 'stale-token'
-        $proxy = $Deployment | Start-MlflowTrackingProxy -SetEnvironment
+        $output = $Deployment | Start-MlflowTrackingProxy -SetEnvironment -Verbose 4>&1
+        $proxy = $output | Where-Object { $_ -isnot [System.Management.Automation.VerboseRecord] }
+        $verbose = @($output | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] })
         try {
             $env:MLFLOW_TRACKING_URI | Should -Be $proxy.LocalUri
             $env:MLFLOW_TRACKING_TOKEN | Should -BeNullOrEmpty
@@ -80,6 +82,10 @@ Describe 'Start-MlflowTrackingProxy' {
             $proxy.TokenRenewals | Should -BeGreaterOrEqual 3
             $history = Invoke-Mlflow $env:MLFLOW_TRACKING_URI Get "mlflow/metrics/get-history?run_id=$($run.run_id)&metric_key=loss"
             @($history.metrics).Count | Should -Be $step
+            # Neither what it says nor what it shows carries a token (a JWT, or an access token).
+            $verbose.Count | Should -BeGreaterThan 0
+            $shown = ($verbose | Out-String) + ($proxy | Format-List * | Out-String)
+            $shown | Should -Not -Match 'eyJ[\w-]+\.[\w-]+|ya29\.'
         }
         finally { $proxy | Stop-MlflowTrackingProxy }
     }
