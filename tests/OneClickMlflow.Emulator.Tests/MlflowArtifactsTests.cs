@@ -34,8 +34,6 @@ public sealed class MlflowArtifactsTests : AppEngineTestBase
         lock (Host.State.Gate)
         {
             var project = Host.State.GetProject(Project);
-            // The module's versions name the audience their IAP check expects.
-            environment[IapSignedHeader.AudienceVariable] = IapSignedHeader.Audience(project, Host.State.ApiState<AppEngineState>().Apps[Project]);
             var bucket = new StorageBucket
             {
                 Name = Bucket, ProjectId = Project, ProjectNumber = project.ProjectNumber, Created = DateTimeOffset.UtcNow,
