@@ -11,7 +11,7 @@
     PowerShellVersion    = '5.1'
     FormatsToProcess     = @('OneClickMlflow.Format.ps1xml')
     # Listed explicitly: a wildcard makes command discovery load the assembly.
-    CmdletsToExport      = @('New-MlflowDeployment', 'Get-MlflowDeployment', 'Remove-MlflowDeployment', 'Publish-MlflowImage', 'Test-MlflowPrerequisite', 'Get-MlflowTrackingToken')
+    CmdletsToExport      = @('New-MlflowDeployment', 'Get-MlflowDeployment', 'Remove-MlflowDeployment', 'Publish-MlflowImage', 'Test-MlflowPrerequisite', 'Get-MlflowTrackingToken', 'Start-MlflowTrackingProxy', 'Stop-MlflowTrackingProxy', 'Get-MlflowTrackingProxy')
     FunctionsToExport    = @()
     AliasesToExport      = @()
     VariablesToExport    = @()

@@ -80,6 +80,7 @@ namespace OneClickMlflow.Deployment
             ImageReadAccess = new ImageReadAccessResource(session.ArtifactRegistry, project, spec.Region, Image, server.Image, ImageRepository,
                 Server, locator, Apis);
             ServerAccountUser = new ServerAccountUserResource(session.Iam, project, Server, session.CallerMemberAsync, server.FollowLive);
+            ServerSigning = new ServerSigningResource(session.Iam, project, Server);
             Version = new ServerVersionResource(appEngine, locator, server, Network, App, Iap, Image, DatabaseInstance,
                 DatabasePasswordSecret, Bucket, Server, Database, DatabaseUser, DatabasePasswordAccess, SqlClientRole, BucketAccess,
                 ImageReadAccess, LogWriterRole, MetricWriterRole, ServerAccountUser);
@@ -173,6 +174,9 @@ namespace OneClickMlflow.Deployment
 
         public ServerAccountUserResource ServerAccountUser { get; private set; } = null!;
 
+        /// <summary>The server account's Token Creator role on itself, for the signed URLs of direct artifact uploads.</summary>
+        public ServerSigningResource ServerSigning { get; private set; } = null!;
+
         public AppEngineAppResource App { get; private set; } = null!;
 
         public ProjectOrganizationResource Organization { get; private set; } = null!;
@@ -201,7 +205,7 @@ namespace OneClickMlflow.Deployment
         {
             Apis, Network, PeeringRange, PrivateServicesAccess, Bucket, LogPusher, Server, BucketAccess, ImageRepository,
             DatabaseInstance, Database, DatabasePasswordSecret, DatabaseUser, DatabasePasswordAccess, SqlClientRole, LogWriterRole,
-            MetricWriterRole, App, Organization, Service, Iap, Image, ImageReadAccess, ServerAccountUser, Version, Traffic, OldVersions, IapAccess, KeylessLogging,
+            MetricWriterRole, App, Organization, Service, Iap, Image, ImageReadAccess, ServerAccountUser, ServerSigning, Version, Traffic, OldVersions, IapAccess, KeylessLogging,
             SharedLogPusher,
         }.Where(r => r != null).Select(r => r!).ToList();
 

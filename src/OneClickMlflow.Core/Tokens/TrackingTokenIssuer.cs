@@ -90,7 +90,8 @@ namespace OneClickMlflow.Tokens
                 var response = await Guard(serviceAccount, () => iamCredentials.SignJwtAsync(serviceAccount, payload, cancellationToken), cancellationToken).ConfigureAwait(false);
                 jwt = response.SignedJwt ?? throw new InvalidOperationException("IAM Credentials signJwt returned no signed JWT.");
             }
-            return new IssuedToken(jwt, DateTimeOffset.FromUnixTimeSeconds(expires), serviceAccount, audience);
+            // The signed token's own exp, which is what IAP checks (IAM signs the payload as given, so it is normally ours).
+            return new IssuedToken(jwt, ExpiryOf(jwt), serviceAccount, audience);
         }
 
         private async Task<IssuedToken> IdTokenAsync(string serviceAccount, string audience, CancellationToken cancellationToken)
@@ -172,7 +173,7 @@ namespace OneClickMlflow.Tokens
                     return DateTimeOffset.FromUnixTimeSeconds(seconds);
                 }
             }
-            throw new InvalidOperationException("The ID token has no expiry (exp claim).");
+            throw new InvalidOperationException("The token has no expiry (exp claim).");
         }
 
         internal static string Base64Url(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
