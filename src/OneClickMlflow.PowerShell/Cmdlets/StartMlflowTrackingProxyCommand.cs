@@ -27,12 +27,10 @@ namespace OneClickMlflow.PowerShell.Cmdlets
         public const long MultipartMinimumBytes = 16L * 1024 * 1024;
 
         [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
-        [ValidatePattern(ProjectIdPattern.Value)]
         [ArgumentCompleter(typeof(ProjectIdCompleter))]
         public string? ProjectId { get; set; }
 
         [Parameter(ValueFromPipelineByPropertyName = true)]
-        [ValidateNotNullOrEmpty]
         public string Name { get; set; } = DeploymentNames.DefaultName;
 
         [Parameter(ValueFromPipelineByPropertyName = true)]
@@ -40,11 +38,9 @@ namespace OneClickMlflow.PowerShell.Cmdlets
         public Uri? TrackingUri { get; set; }
 
         [Parameter]
-        [ValidateNotNullOrEmpty]
         public string? ServiceAccount { get; set; }
 
         [Parameter]
-        [ValidateNotNullOrEmpty]
         public string? ImpersonateServiceAccount { get; set; }
 
         /// <summary>0 (the default) picks a free port.</summary>
@@ -66,8 +62,17 @@ namespace OneClickMlflow.PowerShell.Cmdlets
 
         protected override void ProcessRecord()
         {
+            string? givenProject = null, impersonate = null, serviceAccount = null;
+            string name = DeploymentNames.DefaultName;
+            CheckParameters(() =>
+            {
+                givenProject = ProjectArgument(ProjectId);
+                name = DeploymentInputValidator.ValidateDeploymentName(Argument(nameof(Name), Name) ?? DeploymentNames.DefaultName);
+                serviceAccount = ServiceAccount == null ? null : DeploymentInputValidator.ValidateServiceAccountEmail(nameof(ServiceAccount), ServiceAccount);
+                impersonate = ImpersonationTarget(ImpersonateServiceAccount);
+            });
             var listen = ListenAddress ?? IPAddress.Loopback;
-            var target = TrackingUri?.ToString() ?? $"deployment '{Name}'{(ProjectId == null ? "" : $" in project '{ProjectId}'")}";
+            var target = TrackingUri?.ToString() ?? $"deployment '{name}'{(givenProject == null ? "" : $" in project '{givenProject}'")}";
             if (!ShouldProcess(target, $"Start a tracking proxy on {listen}:{(Port == 0 ? "a free port" : Port.ToString())}"))
             {
                 return;
@@ -85,8 +90,8 @@ namespace OneClickMlflow.PowerShell.Cmdlets
                 {
                     var session = await GoogleCloudSession.CreateAsync(new GoogleCloudSessionOptions
                     {
-                        ProjectId = ProjectId,
-                        ImpersonateServiceAccount = ImpersonateServiceAccount,
+                        ProjectId = givenProject,
+                        ImpersonateServiceAccount = impersonate,
                         HostVersion = HostVersion,
                         RequireProject = false,
                     }, cancellationToken).ConfigureAwait(false);
@@ -95,9 +100,9 @@ namespace OneClickMlflow.PowerShell.Cmdlets
                         return await TrackingProxyLauncher.StartAsync(session, new TrackingProxyRequest
                         {
                             // A proxy for a piped deployment or -ProjectId is that deployment's; one for -TrackingUri alone is nobody's.
-                            DeploymentName = TrackingUri == null || MyInvocation.BoundParameters.ContainsKey(nameof(Name)) ? Name : null,
+                            DeploymentName = TrackingUri == null || MyInvocation.BoundParameters.ContainsKey(nameof(Name)) ? name : null,
                             TrackingUri = TrackingUri,
-                            ServiceAccount = ServiceAccount,
+                            ServiceAccount = serviceAccount,
                             ListenAddress = listen,
                             Port = Port,
                         }, Reporter.Verbose, cancellationToken).ConfigureAwait(false);
