@@ -66,7 +66,6 @@ public sealed class BadInputTests
         // An image: given, and never looked up at Google's real registry while the API endpoints are the emulator's.
         { "New-MlflowDeployment -ProjectId ps-input -Region europe-west1 -Image ''", "Image" },
         { "New-MlflowDeployment -ProjectId ps-input -Region europe-west1 -Image ' '", "Image" },
-        { "New-MlflowDeployment -ProjectId ps-input -Region europe-west1", "Image" },
         { "New-MlflowDeployment -ProjectId ps-input -Region europe-west1 -Image europe-west1-docker.pkg.dev/ps-input/mlflow/mlflow:3.1.0", "Image" },
     };
 
@@ -152,6 +151,22 @@ public sealed class BadInputTests
     [Theory]
     [MemberData(nameof(OtherCmdletInputs))]
     public void Every_other_cmdlet_refuses_before_any_request(string command, string parameter) => RefusedBeforeAnyRequest(command, parameter);
+
+    [Fact]
+    public void Without_Image_a_new_deployment_whose_registry_is_not_Google_s_is_refused_after_reads_only()
+    {
+        emulator.Host.State.AddProject("ps-input-image");
+        emulator.Host.State.Grant("ps-input-image", "roles/owner", emulator.Deployer);
+        emulator.Host.ClearRequests();
+
+        // Whether a version serves (and keeps its image) is read first; only then is the module's own image wanted.
+        var result = PowerShellRunner.Run("New-MlflowDeployment -ProjectId ps-input-image -Region europe-west1");
+
+        var error = Assert.Single(result.Errors);
+        Assert.DoesNotContain(emulator.Host.Requests, r => r.Mutating);
+        Assert.StartsWith("InvalidDeploymentInput,", error.FullyQualifiedErrorId);
+        Assert.Equal("Image", Assert.IsType<InvalidDeploymentInputException>(error.Exception).ParameterName);
+    }
 
     [Fact]
     public void A_null_piped_to_Remove_MlflowDeployment_is_refused_naming_InputObject() =>

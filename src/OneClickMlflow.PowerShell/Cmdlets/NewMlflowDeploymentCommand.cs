@@ -164,7 +164,11 @@ namespace OneClickMlflow.PowerShell.Cmdlets
                     MinInstances = MinInstances,
                     MaxInstances = MaxInstances,
                 });
-                RegistryReach.EnsureReachable(spec.Input.Server.Image, ConfiguredEndpoints());
+                // Without -Image the serving image may be kept: the module's own image is checked once it is wanted.
+                if (spec.Input.Server.Image != null)
+                {
+                    RegistryReach.EnsureReachable(spec.Input.Server.Image, ConfiguredEndpoints());
+                }
             });
 
             try
@@ -218,6 +222,11 @@ namespace OneClickMlflow.PowerShell.Cmdlets
             var built = DeploymentGraphBuilder.Build(spec, session, builtIn);
             graph = built;
             var plan = RunAsync(ct => engine.PlanAsync(built.Resources, ct));
+            if (spec.Input.Server.Image == null && plan.Changes.Any(c => c.ResourceId == built.Image.Id && c.Action != ChangeAction.None))
+            {
+                // The module's own image is wanted (nothing serves yet, or -RebuildImage): refused before any change where it cannot be pushed.
+                RegistryReach.EnsureReachable(null, session.Endpoints, "Image");
+            }
             bucketMissing = plan.Changes.Any(c => c.ResourceId == built.Bucket.Id && c.Action == ChangeAction.Create);
             WriteVerbose("Plan: " + plan.Summary);
             foreach (var warning in plan.Changes.Select(c => c.Warning).OfType<string>())
