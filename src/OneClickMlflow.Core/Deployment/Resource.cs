@@ -93,12 +93,16 @@ namespace OneClickMlflow.Deployment
         /// <summary>The plan of a resource that could not be read because <paramref name="blockers"/> come first.</summary>
         internal PlannedChange CreateAfter(IReadOnlyList<PlannedChange> blockers)
         {
-            var ids = string.Join(", ", blockers.Select(b => b.ResourceId));
+            var names = Sentence(blockers.Select(b => b.Target).ToList());
             var reason = blockers.All(b => b.Action == ChangeAction.Create)
-                ? "will be created after " + ids
-                : $"will be read after {ids} is applied, and created if missing";
+                ? $"created once {names} {(blockers.Count == 1 ? "exists" : "exist")}"
+                : $"read once {names} {(blockers.Count == 1 ? "is" : "are")} ready, and created if missing";
             return new PlannedChange(this, ChangeAction.Create, reason, null, observed: false);
         }
+
+        /// <summary>"A", "A and B", "A, B and C".</summary>
+        private static string Sentence(IReadOnlyList<string> parts) =>
+            parts.Count <= 1 ? string.Concat(parts) : string.Join(", ", parts.Take(parts.Count - 1)) + " and " + parts[parts.Count - 1];
 
         public override string ToString() => $"{Kind} '{Name}' ({Id})";
     }

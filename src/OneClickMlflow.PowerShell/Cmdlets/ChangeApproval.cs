@@ -1,4 +1,5 @@
 using System;
+using System.Linq;
 using System.Management.Automation;
 using OneClickMlflow.Deployment;
 using OneClickMlflow.PowerShell.Infrastructure;
@@ -30,7 +31,20 @@ namespace OneClickMlflow.PowerShell.Cmdlets
             }
 
             whatIf = sawWhatIf;
+            if (sawWhatIf)
+            {
+                // As Terraform ends a plan: one line that counts it, after the "What if" lines.
+                cmdlet.WriteInformation(new HostInformationMessage { Message = "What if: " + PlanLine(plan) }, new[] { "PSHOST" });
+            }
             return approval;
+        }
+
+        /// <summary>"Plan: 20 to create, 0 to change, 0 to destroy, 9 unchanged."</summary>
+        internal static string PlanLine(DeploymentPlan plan)
+        {
+            int Count(ChangeAction action) => plan.Changes.Count(c => c.Action == action);
+            return $"Plan: {Count(ChangeAction.Create)} to create, {Count(ChangeAction.Update)} to change, {Count(ChangeAction.Delete)} to destroy, " +
+                   $"{Count(ChangeAction.None)} unchanged.";
         }
 
         private static bool ShouldProcess(PSCmdlet cmdlet, PlannedChange change, out ShouldProcessReason reason)

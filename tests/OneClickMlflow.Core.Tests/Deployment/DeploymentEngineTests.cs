@@ -25,7 +25,7 @@ namespace OneClickMlflow.Tests.Deployment
             Assert.True(order.IndexOf("range") < order.IndexOf("connection"));
             Assert.True(order.IndexOf("sql") < order.IndexOf("database"));
             Assert.Equal("does not exist", plan.Changes.Single(c => c.ResourceId == "network").Reason);
-            Assert.Equal("will be created after network", plan.Changes.Single(c => c.ResourceId == "range").Reason);
+            Assert.Equal("created once Fake network 'network-name' exists", plan.Changes.Single(c => c.ResourceId == "range").Reason);
             Assert.Equal(0, deployment.Range.Observations); // its dependency does not exist: nothing to read
             Assert.Equal(0, cloud.Mutations);
 
@@ -86,8 +86,8 @@ namespace OneClickMlflow.Tests.Deployment
             var plan = await engine.PlanAsync(new[] { range }, CancellationToken.None);
 
             Assert.Equal(ChangeAction.Update, plan.Changes[0].Action);
-            Assert.Equal("will be read after apis is applied, and created if missing", plan.Changes[1].Reason);
-            Assert.Equal("will be created after network", plan.Changes[2].Reason);
+            Assert.Equal("read once Fake apis 'apis-name' is ready, and created if missing", plan.Changes[1].Reason);
+            Assert.Equal("created once Fake network 'network-name' exists", plan.Changes[2].Reason);
             Assert.Equal(0, network.Observations);
 
             var report = await engine.ApplyAsync(plan.ApproveAll(), CancellationToken.None);

@@ -74,7 +74,7 @@ namespace OneClickMlflow.Deployment.Resources
         {
             if (apiDisabled)
             {
-                return Create("will be read after apis is applied, and created if missing", new Dictionary<string, string> { ["locationId"] = locationId });
+                return Create("read once the required APIs are enabled, and created if missing", new Dictionary<string, string> { ["locationId"] = locationId });
             }
             if (Live == null)
             {
