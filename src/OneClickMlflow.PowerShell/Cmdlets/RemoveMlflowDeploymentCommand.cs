@@ -165,17 +165,42 @@ namespace OneClickMlflow.PowerShell.Cmdlets
                 return (null, null);
             }
 
-            if (!whatIf && !Force && removal.DataLoss is string loss
-                && !Confirmed(location, () => ShouldContinue(loss, $"Delete the data of MLflow deployment '{location.Name}'?")))
+            // -Confirm given either way wins over -Force: -Confirm asks about each change, -Confirm:$false about none.
+            bool? confirm = MyInvocation.BoundParameters.TryGetValue("Confirm", out var given) ? ((SwitchParameter)given).IsPresent : null;
+            var asks = !whatIf && confirm != false && !(Force && confirm != true);
+            if (asks && removal.DataLoss is string loss && !Confirmed(location, () => ConfirmDataLoss(loss, location)))
             {
                 WriteWarning($"Nothing was removed: deleting the data of deployment '{location.Name}' was declined. " +
                              "Run again without -DeleteData to remove the deployment and keep its data.");
                 return (null, null);
             }
 
-            var approval = Force && !whatIf ? removal.Plan.ApproveAll()
-                : Confirmed(location, () => ChangeApproval.Ask(this, removal.Plan, out whatIf));
+            DeploymentApproval approval;
+            if (whatIf || confirm == true)
+            {
+                approval = Confirmed(location, () => ChangeApproval.Ask(this, removal.Plan, out whatIf));
+            }
+            else if (!asks || !removal.Plan.HasChanges)
+            {
+                approval = removal.Plan.ApproveAll();
+            }
+            else
+            {
+                // One question after one summary of what goes and what stays, as ShouldProcess asks (so
+                // $ConfirmPreference still decides whether it is asked at all).
+                var summary = RemovalSummary.Of(removal.Plan);
+                approval = Confirmed(location, () => ShouldProcess($"MLflow deployment '{location.Name}' in project '{projectId}'", summary))
+                    ? removal.Plan.ApproveAll()
+                    : removal.Plan.Approve(_ => false);
+            }
             return whatIf || (removal.Plan.HasChanges && approval.Approved.Count == 0) ? (null, null) : (removal, approval);
+        }
+
+        /// <summary>Asks about deleting the data with No as the default answer (a security-impact question).</summary>
+        private bool ConfirmDataLoss(string loss, DeploymentLocation location)
+        {
+            bool yesToAll = false, noToAll = false;
+            return ShouldContinue(loss, $"Delete the data of MLflow deployment '{location.Name}'?", hasSecurityImpact: true, ref yesToAll, ref noToAll);
         }
 
         /// <summary>
