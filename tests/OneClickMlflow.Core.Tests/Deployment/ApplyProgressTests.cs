@@ -22,13 +22,14 @@ namespace OneClickMlflow.Tests.Deployment
             return new ApplyProgress(plan.ApproveAll(), () => now);
         }
 
-        private static ResourceEvent Event(string id, ResourcePhase phase, string? message = null) =>
-            new ResourceEvent(id, "Fake " + id, id + "-name", phase, ChangeAction.Create, TimeSpan.Zero, message);
+        private static ResourceEvent Event(string id, ResourcePhase phase, string? message, ChangeAction action) =>
+            new ResourceEvent(id, "Fake " + id, id + "-name", phase, action, TimeSpan.Zero, message);
 
-        private ProgressNote? At(int seconds, ApplyProgress progress, string id, ResourcePhase phase, string? message = null)
+        private ProgressNote? At(int seconds, ApplyProgress progress, string id, ResourcePhase phase, string? message = null,
+            ChangeAction action = ChangeAction.Create)
         {
             now = TimeSpan.FromSeconds(seconds);
-            return progress.Record(Event(id, phase, message));
+            return progress.Record(Event(id, phase, message, action));
         }
 
         [Fact]
@@ -53,6 +54,21 @@ namespace OneClickMlflow.Tests.Deployment
                 At(631, progress, "sql-database", ResourcePhase.Succeeded)!.Milestone);
             Assert.Equal(100, progress.Percent);
             Assert.Equal(TimeSpan.Zero, progress.Remaining());
+        }
+
+        [Fact]
+        public async Task A_change_read_again_before_it_applies_is_logged_with_the_action_it_takes_and_timed_from_the_read()
+        {
+            var progress = await StartAsync();
+
+            Assert.Null(At(0, progress, "sql-instance", ResourcePhase.Observing));
+            Assert.Equal("[0:03] Fake sql-instance 'sql-instance-name': update started, usually takes about 1:30",
+                At(3, progress, "sql-instance", ResourcePhase.Applying, action: ChangeAction.Update)!.Milestone);
+            Assert.Equal("[1:00] Fake sql-instance 'sql-instance-name': updated in 1:00 (1 of 3 done)",
+                At(60, progress, "sql-instance", ResourcePhase.Succeeded, action: ChangeAction.Update)!.Milestone);
+            Assert.Null(At(61, progress, "network", ResourcePhase.Observing));
+            Assert.Equal("[1:05] Fake network 'network-name': already as wanted in 0:04 (2 of 3 done)",
+                At(65, progress, "network", ResourcePhase.Succeeded, action: ChangeAction.None)!.Milestone);
         }
 
         [Fact]

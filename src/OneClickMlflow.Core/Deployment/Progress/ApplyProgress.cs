@@ -70,16 +70,15 @@ namespace OneClickMlflow.Deployment
                 {
                     case ResourcePhase.Observing:
                     case ResourcePhase.Applying:
-                        if (e.Phase == ResourcePhase.Applying && e.Action != ChangeAction.None)
-                        {
-                            entry.Action = e.Action;
-                            entry.Applying = true;
-                        }
-                        if (entry.StartedAt.HasValue)
+                        // Read again first when planned before its dependencies existed: the change is known once it applies.
+                        entry.StartedAt ??= now;
+                        if (e.Phase == ResourcePhase.Observing || entry.Applying)
                         {
                             return null;
                         }
-                        entry.StartedAt = now;
+                        entry.Action = e.Action;
+                        entry.Expected = ExpectedDurations.For(e.ResourceId, e.Action);
+                        entry.Applying = true;
                         var expected = entry.Expected >= StatusInterval ? $", usually takes about {Clock.Format(entry.Expected)}" : "";
                         return new ProgressNote(Line($"{entry.Target}: {Verb(entry.Action)} started{expected}"), null);
                     case ResourcePhase.Succeeded:
@@ -211,7 +210,7 @@ namespace OneClickMlflow.Deployment
 
             public string Target { get; }
             public ChangeAction Action { get; set; }
-            public TimeSpan Expected { get; }
+            public TimeSpan Expected { get; set; }
             public TimeSpan? StartedAt { get; set; }
             public bool Applying { get; set; }
             public bool Finished { get; set; }
