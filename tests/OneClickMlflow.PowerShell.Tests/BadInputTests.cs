@@ -196,6 +196,7 @@ public sealed class BadInputTests
         Assert.StartsWith("InvalidDeploymentInput,", error.FullyQualifiedErrorId);
         Assert.Equal(parameter, Assert.IsType<InvalidDeploymentInputException>(error.Exception).ParameterName);
         Assert.Contains($"-{parameter}: ", error.ErrorDetails.Message);
-        Assert.EndsWith("Correct that parameter and run the command again; nothing was changed.", error.ErrorDetails.Message);
+        Assert.Equal("Correct that parameter and run the command again; nothing was changed.", error.ErrorDetails.RecommendedAction);
+        Assert.DoesNotContain("Correct that parameter", error.ErrorDetails.Message);
     }
 }

@@ -135,7 +135,7 @@ public sealed class RemoveMlflowDeploymentTests
         Assert.Equal("ConfirmationUnavailable,OneClickMlflow.PowerShell.Cmdlets.RemoveMlflowDeploymentCommand", error.FullyQualifiedErrorId);
         Assert.Equal(ErrorCategory.InvalidOperation, error.CategoryInfo.Category);
         Assert.Contains("Nothing was removed", error.ErrorDetails.Message);
-        Assert.Contains("-Force", error.ErrorDetails.Message);
+        Assert.Contains("Pass -Force (or -Confirm:$false)", error.ErrorDetails.RecommendedAction);
         Assert.Equal(0, MutatingRequestCount());
         Assert.True(InstanceExists(project));
     }

@@ -77,7 +77,7 @@ namespace OneClickMlflow.PowerShell.Infrastructure
             }
             catch (InvalidDeploymentInputException invalid)
             {
-                ThrowMapped(invalid, null);
+                ThrowMapped(invalid, MyInvocation.BoundParameters.TryGetValue(invalid.ParameterName, out var value) ? value : null);
             }
         }
 

@@ -30,11 +30,15 @@ namespace OneClickMlflow.PowerShell.Infrastructure
                     NextStep = shape.NextStep.Replace("the account", caller),
                 };
             }
-            // Google's messages rarely name the resource ("The caller does not have permission"): say which one.
-            string subject = target is null ? "" : $"'{target}': ";
-            return new ErrorRecord(cause, shape.ErrorId, shape.Category, target)
+            // Google's messages rarely name the resource ("The caller does not have permission"): say which one. A
+            // refused parameter's message names the parameter already; its value is the record's target.
+            string subject = target is null || cause is InvalidDeploymentInputException ? "" : $"'{target}': ";
+            // The thing that failed: the first resource of a failed run, else what the cmdlet worked on (or the refused value).
+            object? failed = cause is DeploymentFailedException { Failures.Count: > 0 } run ? run.Failures[0] : target;
+            return new ErrorRecord(cause, shape.ErrorId, shape.Category, failed)
             {
-                ErrorDetails = new ErrorDetails(subject + Sentence(shape.Message) + " " + shape.NextStep),
+                // PowerShell shows RecommendedAction on its own line ("Recommendation:"), and Get-Error lists it.
+                ErrorDetails = new ErrorDetails(subject + Sentence(shape.Message)) { RecommendedAction = shape.NextStep },
             };
         }
 
