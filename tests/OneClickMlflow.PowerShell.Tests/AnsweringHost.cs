@@ -49,7 +49,7 @@ internal sealed class AnsweringHost : PSHost
         shell.AddScript(script);
         var output = shell.Invoke().ToList();
         return new PowerShellResult(output, shell.Streams.Error.ToList(), shell.Streams.Verbose.Select(v => v.Message).ToList(),
-            shell.Streams.Progress.ToList(), shell.Streams.Warning.Select(w => w.Message).ToList());
+            shell.Streams.Progress.ToList(), shell.Streams.Warning.Select(w => w.Message).ToList(), PowerShellRunner.HostLines(shell));
     }
 
     private sealed class AnsweringUserInterface : PSHostUserInterface

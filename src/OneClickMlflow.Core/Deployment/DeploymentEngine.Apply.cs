@@ -22,6 +22,7 @@ namespace OneClickMlflow.Deployment
         public async Task<DeploymentRunReport> ApplyAsync(DeploymentApproval approval, IChangeGate? gate, CancellationToken cancellationToken)
         {
             var plan = approval.Plan;
+            _options.OnApplyStarting?.Invoke(approval);
             var run = new ApplyRun(approval, DateTimeOffset.UtcNow, Stopwatch.StartNew(), gate);
             using var slots = new SemaphoreSlim(_options.MaxConcurrency);
             var runs = new Dictionary<string, Task<ResourceRunRecord>>(StringComparer.Ordinal);

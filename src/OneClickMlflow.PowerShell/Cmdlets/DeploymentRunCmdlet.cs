@@ -22,6 +22,8 @@ namespace OneClickMlflow.PowerShell.Cmdlets
         /// <summary>The longest -LockTimeout: a day.</summary>
         public const int MaxLockTimeoutSeconds = 86400;
 
+        private DeploymentProgress? progress;
+
         /// <summary>Seconds to wait for another run of the deployment to end (0: fail at once, naming it).</summary>
         [Parameter]
         public int LockTimeout { get; set; }
@@ -90,6 +92,29 @@ namespace OneClickMlflow.PowerShell.Cmdlets
                 {
                     WriteWarning(changed.Message + " Planning again.");
                 }
+            }
+        }
+
+        /// <summary>The progress of this run (the caller disposes it); a stop names what Google goes on with.</summary>
+        internal DeploymentProgress StartProgress(string activity) =>
+            progress = new DeploymentProgress(Reporter, activity, LogOutput.IsWanted(Host));
+
+        protected override void StopProcessing()
+        {
+            // Read before cancelling: the cancelled changes stop counting as running.
+            var stopped = progress?.StoppedMessage(MyInvocation.MyCommand.Name);
+            base.StopProcessing();
+            if (stopped == null)
+            {
+                return;
+            }
+            try
+            {
+                // The pipeline no longer takes records once stopped: the host is told directly.
+                Host.UI?.WriteWarningLine(stopped);
+            }
+            catch (Exception e) when (e is System.Management.Automation.Host.HostException or NotImplementedException or NotSupportedException)
+            {
             }
         }
 

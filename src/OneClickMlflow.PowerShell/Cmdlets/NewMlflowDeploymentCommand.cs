@@ -186,8 +186,8 @@ namespace OneClickMlflow.PowerShell.Cmdlets
 
         private void Deploy(MlflowDeploymentSpec spec, string? impersonate)
         {
-            using var progress = new DeploymentProgress(Reporter, $"MLflow deployment '{spec.Names.Name}'");
-            var engine = new DeploymentEngine(new DeploymentEngineOptions { OnEvent = progress.OnEvent });
+            using var progress = StartProgress($"MLflow deployment '{spec.Names.Name}'");
+            var engine = new DeploymentEngine(progress.EngineOptions());
             using GoogleCloudSession session = RunAsync(ct =>
                 OpenSessionAsync(spec.ProjectId, impersonate, ct, Reporter.Debug));
             Reporter.Verbose($"Deploying '{spec.Names.Name}' to project '{spec.ProjectId}' in {spec.Region} as {session.Account}.");

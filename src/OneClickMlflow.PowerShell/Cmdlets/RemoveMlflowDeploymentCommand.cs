@@ -115,8 +115,8 @@ namespace OneClickMlflow.PowerShell.Cmdlets
 
         private void Remove(GoogleCloudSession session, string projectId, DeploymentLocation location, RemovalOptions options)
         {
-            using var progress = new DeploymentProgress(Reporter, $"Removing MLflow deployment '{location.Name}'");
-            var engine = new DeploymentEngine(new DeploymentEngineOptions { OnEvent = progress.OnEvent });
+            using var progress = StartProgress($"Removing MLflow deployment '{location.Name}'");
+            var engine = new DeploymentEngine(progress.EngineOptions());
             var whatIf = IsWhatIf();
             if (PlanOnly || whatIf)
             {

@@ -20,6 +20,7 @@ namespace OneClickMlflow.PowerShell.Infrastructure
         private BlockingCollection<Action<AsyncCmdlet>>? pending;
         private HashSet<string> givenOnCommandLine = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         private GoogleCloudSession? lastSession;
+        private int pipelineThread;
 
         /// <summary>How long a stopped command waits for its work to wind down.</summary>
         private static readonly TimeSpan StopGrace = TimeSpan.FromSeconds(15);
@@ -36,6 +37,7 @@ namespace OneClickMlflow.PowerShell.Infrastructure
         protected override void BeginProcessing()
         {
             cancellation = new CancellationTokenSource();
+            pipelineThread = Environment.CurrentManagedThreadId;
             Reporter = new CmdletReporter(Enqueue);
             if (SessionState.PSVariable.GetValue("PSVersionTable") is System.Collections.IDictionary table && table["PSVersion"] is { } version)
             {
@@ -180,6 +182,7 @@ namespace OneClickMlflow.PowerShell.Infrastructure
             BlockingCollection<Action<AsyncCmdlet>>? queue = pending;
             if (queue is null)
             {
+                WriteOnPipelineThread(write);
                 return;
             }
 
@@ -190,6 +193,26 @@ namespace OneClickMlflow.PowerShell.Infrastructure
             catch (InvalidOperationException)
             {
                 // The work already ended (queue completed or disposed): a late report has nowhere to go.
+            }
+        }
+
+        /// <summary>
+        /// A report made outside <see cref="RunAsync{T}"/> (a progress record completed as the command ends) is written at
+        /// once when it comes from the pipeline thread; from any other thread it has nowhere to go.
+        /// </summary>
+        private void WriteOnPipelineThread(Action<AsyncCmdlet> write)
+        {
+            if (Environment.CurrentManagedThreadId != pipelineThread || CancellationToken.IsCancellationRequested)
+            {
+                return;
+            }
+            try
+            {
+                write(this);
+            }
+            catch (PipelineStoppedException)
+            {
+                // Stopped meanwhile: nothing more is written.
             }
         }
 
