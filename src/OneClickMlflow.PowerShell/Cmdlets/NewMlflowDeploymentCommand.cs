@@ -10,6 +10,7 @@ using OneClickMlflow.Images;
 using OneClickMlflow.Prerequisites;
 using OneClickMlflow.Deployment;
 using OneClickMlflow.Deployment.Lease;
+using OneClickMlflow.Deployment.Preflight;
 using OneClickMlflow.Google;
 using OneClickMlflow.PowerShell.Completion;
 using OneClickMlflow.PowerShell.Infrastructure;
@@ -250,7 +251,17 @@ namespace OneClickMlflow.PowerShell.Cmdlets
                 // The pinned image is no change of its own, yet it is what the version would run.
                 ShouldProcess(built.Image.Image!.Reference, $"Run the digest that tag '{tagged.Tag}' of {tagged.Repository} names now");
             }
-            return whatIf || (plan.HasChanges && approval.Approved.Count == 0) ? null : approval;
+            if (whatIf || (plan.HasChanges && approval.Approved.Count == 0))
+            {
+                return null;
+            }
+            // Before anything bills: the permissions of every approved change, and the engine when an image is built.
+            RunAsync(async ct =>
+            {
+                await DeploymentPreflight.CheckAsync(session, built, approval, builtIn == null ? null : new DockerEngineProbe(), ct).ConfigureAwait(false);
+                return true;
+            });
+            return approval;
         }
 
         private BuiltInImage BuiltInImage(GoogleCloudSession session)

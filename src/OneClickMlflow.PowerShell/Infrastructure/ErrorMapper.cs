@@ -78,6 +78,9 @@ namespace OneClickMlflow.PowerShell.Infrastructure
             DeploymentFailedException failed when failed.InnerException is not null and not DeploymentFailedException =>
                 Describe(Unwrap(failed.InnerException)) with { Message = failed.Message },
             TrackingTokenException token => DescribeToken(token),
+            Deployment.Preflight.PreflightFailedException preflight => Shape(
+                "PreflightFailed", preflight.MissingPermissions.Count > 0 ? ErrorCategory.PermissionDenied : ErrorCategory.ResourceUnavailable,
+                exception.Message, preflight.RecommendedAction),
             ConfirmationUnavailableException => Shape(
                 "ConfirmationUnavailable", ErrorCategory.InvalidOperation, exception.Message,
                 "Pass -Force (or -Confirm:$false) to go ahead without asking, or -WhatIf to see first what would change."),
