@@ -2,7 +2,6 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
-using Google.Apis.Auth.OAuth2;
 using OneClickMlflow.Deployment.Resources;
 using OneClickMlflow.Google;
 using OneClickMlflow.Tokens;
@@ -62,7 +61,7 @@ namespace OneClickMlflow.Deployment
             Organization = new ProjectOrganizationResource(session.ResourceManager, project, server, spec.Input.WebAppUsers);
             Iap = new IapResource(appEngine, session.Storage, App, project, spec.Names.Name, server);
             Image = server.Image != null || server.FollowLive || builtInImage == null
-                ? new GivenImageResource(server.Image, required: !server.FollowLive, GoogleAccessToken(session))
+                ? new GivenImageResource(server.Image, required: !server.FollowLive, session.AccessTokenAsync)
                 : new PublishedImageResource(PublishRequest(spec, builtInImage), builtInImage.Options, ImageRepository);
             var locator = ImageRepository.Locator!;
             Service = new ServerServiceResource(locator, server);
@@ -106,12 +105,6 @@ namespace OneClickMlflow.Deployment
                 labels[DeploymentNames.KeylessLoggingLabelKey] = spec.Input.Server.KeylessLogging ? "on" : "off";
             }
             return labels;
-        }
-
-        private static System.Func<CancellationToken, Task<string>> GoogleAccessToken(GoogleCloudSession session)
-        {
-            ITokenAccess tokens = session.Credential;
-            return cancellationToken => tokens.GetAccessTokenForRequestAsync(null, cancellationToken);
         }
 
         private static Images.ImagePublishRequest PublishRequest(MlflowDeploymentSpec spec, BuiltInImage builtIn) =>

@@ -5,7 +5,6 @@ using System.Linq;
 using System.Management.Automation;
 using System.Management.Automation.Language;
 using System.Security;
-using Google.Apis.Auth.OAuth2;
 using OneClickMlflow.Images;
 using OneClickMlflow.Prerequisites;
 using OneClickMlflow.Deployment;
@@ -218,9 +217,8 @@ namespace OneClickMlflow.PowerShell.Cmdlets
         /// <summary>The module's image folder, built with the local Docker engine and pushed with the session's credential.</summary>
         private BuiltInImage BuiltInImage(GoogleCloudSession session)
         {
-            ITokenAccess tokens = session.Credential;
             var options = new ImagePublisherOptions(DockerEngineProbe.EngineEndpoint(GoogleCloudSession.ProcessEnvironment()),
-                ct => tokens.GetAccessTokenForRequestAsync(null, ct))
+                session.AccessTokenAsync)
             {
                 Verbose = Reporter.Verbose,
             };

@@ -4,7 +4,6 @@ using System.Collections.Generic;
 using System.IO;
 using System.Management.Automation;
 using System.Threading.Tasks;
-using Google.Apis.Auth.OAuth2;
 using OneClickMlflow.Deployment;
 using OneClickMlflow.Deployment.Resources;
 using OneClickMlflow.Google;
@@ -127,10 +126,9 @@ namespace OneClickMlflow.PowerShell.Cmdlets
 
         private Task<ImagePublishResult> PublishAsync(GoogleCloudSession session, ImagePublishRequest request, System.Threading.CancellationToken cancellationToken)
         {
-            ITokenAccess tokens = session.Credential;
             var options = new ImagePublisherOptions(
                 DockerEngineProbe.EngineEndpoint(GoogleCloudSession.ProcessEnvironment()),
-                ct => tokens.GetAccessTokenForRequestAsync(null, ct))
+                session.AccessTokenAsync)
             {
                 Progress = progress => Reporter.Progress(new ProgressRecord(0, Activity, progress.Status)
                 {
