@@ -100,7 +100,7 @@ function Copy-Dependencies([string] $PublishFolder) {
 function Build-Help([System.IO.DirectoryInfo] $HelpFolder) {
     # about_ topics are plain text; cmdlet help (MAML) is compiled from docs/<cmdlet>.md.
     Get-ChildItem (Join-Path $Root 'docs') -Filter 'about_*.md' -ErrorAction SilentlyContinue | ForEach-Object {
-        Copy-Item $_.FullName (Join-Path $HelpFolder "$($_.BaseName).help.txt")
+        & (Join-Path $Root 'tools/ConvertTo-AboutHelp.ps1') -Path $_.FullName -OutputPath (Join-Path $HelpFolder "$($_.BaseName).help.txt")
     }
     $converter = Join-Path $Root 'tools/Build-MamlHelp.ps1'
     & $converter -DocsPath (Join-Path $Root 'docs') -OutputPath (Join-Path $HelpFolder "$CmdletAssembly.dll-Help.xml")

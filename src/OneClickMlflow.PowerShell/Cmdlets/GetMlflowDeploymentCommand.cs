@@ -15,7 +15,7 @@ namespace OneClickMlflow.PowerShell.Cmdlets
     /// Finds the deployments of a project by the oneclick-mlflow label of their artifacts bucket and returns each
     /// with the live state of its resources and what New-MlflowDeployment would change (its drift). Only reads.
     /// </summary>
-    [Cmdlet(VerbsCommon.Get, "MlflowDeployment")]
+    [Cmdlet(VerbsCommon.Get, "MlflowDeployment", HelpUri = HelpLinks.GetMlflowDeployment)]
     [OutputType(typeof(MlflowDeployment))]
     public sealed class GetMlflowDeploymentCommand : AsyncCmdlet
     {
@@ -23,16 +23,19 @@ namespace OneClickMlflow.PowerShell.Cmdlets
         [Parameter(ValueFromPipelineByPropertyName = true)]
         [ValidatePattern(ProjectIdPattern.Value)]
         [ArgumentCompleter(typeof(ProjectIdCompleter))]
+        [PSDefaultValue(Help = ParameterDefaults.ProjectId)]
         public string? ProjectId { get; set; }
 
         /// <summary>The deployment name; wildcards allowed. All deployments when omitted.</summary>
         [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
         [ValidateNotNullOrEmpty]
         [SupportsWildcards]
+        [ArgumentCompleter(typeof(DeploymentNameCompleter))]
         public string? Name { get; set; }
 
         [Parameter]
         [ValidateNotNullOrEmpty]
+        [PSDefaultValue(Help = ParameterDefaults.ImpersonateServiceAccount)]
         public string? ImpersonateServiceAccount { get; set; }
 
         protected override void ProcessRecord()

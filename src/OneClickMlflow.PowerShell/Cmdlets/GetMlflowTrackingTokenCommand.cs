@@ -14,7 +14,7 @@ namespace OneClickMlflow.PowerShell.Cmdlets
     /// account (or -ServiceAccount), or with -Audience an OIDC ID token for that OAuth client. Reuses a token of this
     /// process until five minutes before it expires.
     /// </summary>
-    [Cmdlet(VerbsCommon.Get, "MlflowTrackingToken")]
+    [Cmdlet(VerbsCommon.Get, "MlflowTrackingToken", HelpUri = HelpLinks.GetMlflowTrackingToken)]
     [OutputType(typeof(MlflowTrackingToken))]
     public sealed class GetMlflowTrackingTokenCommand : AsyncCmdlet
     {
@@ -25,10 +25,12 @@ namespace OneClickMlflow.PowerShell.Cmdlets
         [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
         [ValidatePattern(ProjectIdPattern.Value)]
         [ArgumentCompleter(typeof(ProjectIdCompleter))]
+        [PSDefaultValue(Help = ParameterDefaults.ProjectId)]
         public string? ProjectId { get; set; }
 
         [Parameter(ValueFromPipelineByPropertyName = true)]
         [ValidateNotNullOrEmpty]
+        [ArgumentCompleter(typeof(DeploymentNameCompleter))]
         public string Name { get; set; } = DeploymentNames.DefaultName;
 
         /// <summary>The tracking server's URL; when given, no App Engine lookup is made.</summary>
@@ -39,6 +41,7 @@ namespace OneClickMlflow.PowerShell.Cmdlets
         /// <summary>The account the token speaks for; defaults to the deployment's own log pusher (or, while the deployment moves off it, the one deployments once shared).</summary>
         [Parameter]
         [ValidateNotNullOrEmpty]
+        [PSDefaultValue(Help = "the deployment's log pusher account")]
         public string? ServiceAccount { get; set; }
 
         /// <summary>An OAuth client id: returns an OIDC ID token for it instead of a self-signed JWT.</summary>
@@ -48,6 +51,7 @@ namespace OneClickMlflow.PowerShell.Cmdlets
 
         [Parameter]
         [ValidateNotNullOrEmpty]
+        [PSDefaultValue(Help = ParameterDefaults.ImpersonateServiceAccount)]
         public string? ImpersonateServiceAccount { get; set; }
 
         [Parameter]

@@ -19,7 +19,7 @@ namespace OneClickMlflow.PowerShell.Cmdlets
     /// a hash of its content; does nothing when the registry already has that tag. The repository (and the Artifact
     /// Registry API) is made first when missing.
     /// </summary>
-    [Cmdlet(VerbsData.Publish, "MlflowImage", SupportsShouldProcess = true)]
+    [Cmdlet(VerbsData.Publish, "MlflowImage", SupportsShouldProcess = true, HelpUri = HelpLinks.PublishMlflowImage)]
     [OutputType(typeof(ImagePublishResult))]
     public sealed class PublishMlflowImageCommand : AsyncCmdlet
     {
@@ -30,6 +30,7 @@ namespace OneClickMlflow.PowerShell.Cmdlets
         [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
         [ValidatePattern(ProjectIdPattern.Value)]
         [ArgumentCompleter(typeof(ProjectIdCompleter))]
+        [PSDefaultValue(Help = ParameterDefaults.ProjectId)]
         public string? ProjectId { get; set; }
 
         /// <summary>The Artifact Registry region, e.g. europe-west1.</summary>
@@ -49,6 +50,7 @@ namespace OneClickMlflow.PowerShell.Cmdlets
         /// <summary>The build context; defaults to the image definition shipped in the module's image folder.</summary>
         [Parameter]
         [ValidateNotNullOrEmpty]
+        [PSDefaultValue(Help = "the image definition in the module's image folder")]
         public string? Path { get; set; }
 
         /// <summary>Passed as MLFLOW_VERSION; omitted, the Dockerfile's pinned version is used.</summary>
@@ -66,6 +68,7 @@ namespace OneClickMlflow.PowerShell.Cmdlets
 
         [Parameter]
         [ValidateNotNullOrEmpty]
+        [PSDefaultValue(Help = ParameterDefaults.ImpersonateServiceAccount)]
         public string? ImpersonateServiceAccount { get; set; }
 
         protected override void ProcessRecord()

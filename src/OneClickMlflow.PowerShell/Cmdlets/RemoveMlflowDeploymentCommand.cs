@@ -17,7 +17,7 @@ namespace OneClickMlflow.PowerShell.Cmdlets
     /// the bucket and skips the final backup, after its own confirmation.
     /// </summary>
     [Cmdlet(VerbsCommon.Remove, "MlflowDeployment", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High,
-        DefaultParameterSetName = ByNameSet)]
+        DefaultParameterSetName = ByNameSet, HelpUri = HelpLinks.RemoveMlflowDeployment)]
     [OutputType(typeof(MlflowDeploymentRemoval), typeof(PlannedChange))]
     public sealed class RemoveMlflowDeploymentCommand : AsyncCmdlet
     {
@@ -33,15 +33,18 @@ namespace OneClickMlflow.PowerShell.Cmdlets
         [Parameter(ParameterSetName = ByNameSet)]
         [ValidatePattern(ProjectIdPattern.Value)]
         [ArgumentCompleter(typeof(ProjectIdCompleter))]
+        [PSDefaultValue(Help = ParameterDefaults.ProjectId)]
         public string? ProjectId { get; set; }
 
         /// <summary>The deployment name given to New-MlflowDeployment.</summary>
         [Parameter(Mandatory = true, Position = 0, ParameterSetName = ByNameSet)]
         [ValidateNotNullOrEmpty]
+        [ArgumentCompleter(typeof(DeploymentNameCompleter))]
         public string Name { get; set; } = "";
 
         [Parameter]
         [ValidateNotNullOrEmpty]
+        [PSDefaultValue(Help = ParameterDefaults.ImpersonateServiceAccount)]
         public string? ImpersonateServiceAccount { get; set; }
 
         /// <summary>Also delete the artifacts bucket with its objects and the database without a final backup.</summary>
@@ -51,6 +54,7 @@ namespace OneClickMlflow.PowerShell.Cmdlets
         /// <summary>How many days Cloud SQL keeps the final backup of the database (1-365).</summary>
         [Parameter]
         [ValidateRange(RemovalOptions.MinFinalBackupDays, RemovalOptions.MaxFinalBackupDays)]
+        [PSDefaultValue(Value = OneClickMlflow.Deployment.Resources.SqlInstanceResource.DefaultFinalBackupDays)]
         public int? FinalBackupRetentionDays { get; set; }
 
         /// <summary>Remove without asking for confirmation (the removal and -DeleteData's own).</summary>

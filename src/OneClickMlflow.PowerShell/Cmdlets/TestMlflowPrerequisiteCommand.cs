@@ -11,7 +11,7 @@ namespace OneClickMlflow.PowerShell.Cmdlets
     /// Reports whether this caller can deploy MLflow into the project from this machine: enabled and missing
     /// APIs, held and missing IAM permissions, and whether a Docker engine answers. Changes nothing.
     /// </summary>
-    [Cmdlet(VerbsDiagnostic.Test, "MlflowPrerequisite")]
+    [Cmdlet(VerbsDiagnostic.Test, "MlflowPrerequisite", HelpUri = HelpLinks.TestMlflowPrerequisite)]
     [OutputType(typeof(PrerequisiteReport))]
     [OutputType(typeof(bool))]
     public sealed class TestMlflowPrerequisiteCommand : AsyncCmdlet
@@ -20,10 +20,12 @@ namespace OneClickMlflow.PowerShell.Cmdlets
         [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
         [ValidatePattern(ProjectIdPattern.Value)]
         [ArgumentCompleter(typeof(ProjectIdCompleter))]
+        [PSDefaultValue(Help = ParameterDefaults.ProjectId)]
         public string? ProjectId { get; set; }
 
         [Parameter]
         [ValidateNotNullOrEmpty]
+        [PSDefaultValue(Help = ParameterDefaults.ImpersonateServiceAccount)]
         public string? ImpersonateServiceAccount { get; set; }
 
         /// <summary>Return only $true when everything is ready, $false otherwise.</summary>
