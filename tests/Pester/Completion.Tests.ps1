@@ -2,28 +2,18 @@
 # deployments, read from Google (the emulator), and says nothing when it cannot ask; -DatabaseTier offers tiers.
 BeforeAll {
     . (Join-Path $PSScriptRoot 'TestEnvironment.ps1')
-    Import-Module (Join-Path $PSScriptRoot '../../tools/EmulatorProcess.psm1') -Force
-
     $Project = 'pester-completion'
-    $Emulator = Start-EmulatorProcess -EmulatorDll $EmulatorDll -EnvFile (Join-Path $TestDrive 'emulator.env') -Project $Project
-    $SavedEnvironment = @{}
-    foreach ($name in $Emulator.Environment.Keys) { $SavedEnvironment[$name] = [Environment]::GetEnvironmentVariable($name) }
-    Set-EmulatorEnvironment -Environment $Emulator.Environment
+    $Emulator = Enter-TestEmulator -Project $Project -EnvFile (Join-Path $TestDrive 'emulator.env')
     Import-Module $ModulePath -Force
 
     $Images = @{}
-    foreach ($name in 'tracking', 'team-b') {
-        $Images[$name] = (Get-TestImage $Project) -replace '/mlflow/mlflow@', "/$name/mlflow@"
-        $null = New-MlflowDeployment -ProjectId $Project -Region europe-west1 -Name $name -WebAppUser user:alice@example.com -Image $Images[$name] -Confirm:$false
-    }
+    foreach ($name in 'tracking', 'team-b') { $Images[$name] = New-TestDeployment -Project $Project -Name $name }
 
     function Complete([string] $Line) { @((TabExpansion2 $Line $Line.Length).CompletionMatches) }
 }
 
 AfterAll {
-    Remove-Module OneClickMlflow -ErrorAction SilentlyContinue
-    if ($SavedEnvironment) { Set-EmulatorEnvironment -Environment $SavedEnvironment }
-    if ($Emulator) { Stop-EmulatorProcess $Emulator }
+    Exit-TestEmulator $Emulator
 }
 
 Describe '<Command> -Name <Tab>' -ForEach @(
@@ -47,6 +37,10 @@ Describe '-Name completion' {
     It 'uses gcloud''s project when -ProjectId is not typed' {
         $env:CLOUDSDK_CORE_PROJECT | Should -Be $Project
         (Complete 'Get-MlflowDeployment -Name t').CompletionText | Should -Be @('team-b', 'tracking')
+    }
+
+    It 'uses the project given with the alias -Project' {
+        (Complete "Remove-MlflowDeployment -Project $Project -Name te").CompletionText | Should -Be @('team-b')
     }
 
     It 'offers nothing, quietly and at once, for a project it may not read' {

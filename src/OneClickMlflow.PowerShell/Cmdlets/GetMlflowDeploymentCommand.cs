@@ -24,6 +24,7 @@ namespace OneClickMlflow.PowerShell.Cmdlets
         [ValidatePattern(ProjectIdPattern.Value)]
         [ArgumentCompleter(typeof(ProjectIdCompleter))]
         [PSDefaultValue(Help = ParameterDefaults.ProjectId)]
+        [Alias("Project")]
         public string? ProjectId { get; set; }
 
         /// <summary>The deployment name; wildcards allowed. All deployments when omitted.</summary>

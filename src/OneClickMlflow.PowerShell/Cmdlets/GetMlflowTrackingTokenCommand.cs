@@ -22,13 +22,15 @@ namespace OneClickMlflow.PowerShell.Cmdlets
         public const string TrackingTokenVariable = "MLFLOW_TRACKING_TOKEN";
 
         /// <summary>Defaults to CLOUDSDK_CORE_PROJECT, then gcloud's core/project.</summary>
-        [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
+        [Parameter(ValueFromPipelineByPropertyName = true)]
         [ValidatePattern(ProjectIdPattern.Value)]
         [ArgumentCompleter(typeof(ProjectIdCompleter))]
         [PSDefaultValue(Help = ParameterDefaults.ProjectId)]
+        [Alias("Project")]
         public string? ProjectId { get; set; }
 
-        [Parameter(ValueFromPipelineByPropertyName = true)]
+        /// <summary>The deployment whose server the token is for; the first positional parameter, as everywhere.</summary>
+        [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
         [ValidateNotNullOrEmpty]
         [ArgumentCompleter(typeof(DeploymentNameCompleter))]
         public string Name { get; set; } = DeploymentNames.DefaultName;

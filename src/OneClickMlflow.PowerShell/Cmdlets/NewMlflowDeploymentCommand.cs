@@ -33,11 +33,13 @@ namespace OneClickMlflow.PowerShell.Cmdlets
         [Parameter(ValueFromPipelineByPropertyName = true)]
         [ArgumentCompleter(typeof(ProjectIdCompleter))]
         [PSDefaultValue(Help = ParameterDefaults.ProjectId)]
+        [Alias("Project")]
         public string? ProjectId { get; set; }
 
         /// <summary>A Google Cloud region where App Engine runs, e.g. europe-west1.</summary>
         [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true)]
         [ArgumentCompleter(typeof(RegionCompleter))]
+        [Alias("Location")]
         public string Region { get; set; } = "";
 
         /// <summary>The deployment name every resource name derives from.</summary>

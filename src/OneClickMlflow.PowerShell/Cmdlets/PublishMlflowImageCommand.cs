@@ -31,12 +31,14 @@ namespace OneClickMlflow.PowerShell.Cmdlets
         [ValidatePattern(ProjectIdPattern.Value)]
         [ArgumentCompleter(typeof(ProjectIdCompleter))]
         [PSDefaultValue(Help = ParameterDefaults.ProjectId)]
+        [Alias("Project")]
         public string? ProjectId { get; set; }
 
         /// <summary>The Artifact Registry region, e.g. europe-west1.</summary>
         [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true)]
         [ValidatePattern("^[a-z]+(-[a-z]+)+[0-9]+$")]
         [ArgumentCompleter(typeof(RegionCompleter))]
+        [Alias("Location")]
         public string Region { get; set; } = "";
 
         [Parameter(ValueFromPipelineByPropertyName = true)]

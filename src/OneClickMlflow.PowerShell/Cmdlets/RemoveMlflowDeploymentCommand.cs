@@ -30,14 +30,17 @@ namespace OneClickMlflow.PowerShell.Cmdlets
         public MlflowDeployment? InputObject { get; set; }
 
         /// <summary>Defaults to CLOUDSDK_CORE_PROJECT, then gcloud's core/project.</summary>
-        [Parameter(ParameterSetName = ByNameSet)]
+        /// <remarks>By property name: a deployment read back with Import-Clixml, received from a job or remoting, or
+        /// cut down with Select-Object is no MlflowDeployment, so it binds here with its Name.</remarks>
+        [Parameter(ParameterSetName = ByNameSet, ValueFromPipelineByPropertyName = true)]
         [ValidatePattern(ProjectIdPattern.Value)]
         [ArgumentCompleter(typeof(ProjectIdCompleter))]
         [PSDefaultValue(Help = ParameterDefaults.ProjectId)]
+        [Alias("Project")]
         public string? ProjectId { get; set; }
 
         /// <summary>The deployment name given to New-MlflowDeployment.</summary>
-        [Parameter(Mandatory = true, Position = 0, ParameterSetName = ByNameSet)]
+        [Parameter(Mandatory = true, Position = 0, ParameterSetName = ByNameSet, ValueFromPipelineByPropertyName = true)]
         [ValidateNotNullOrEmpty]
         [ArgumentCompleter(typeof(DeploymentNameCompleter))]
         public string Name { get; set; } = "";

@@ -21,6 +21,7 @@ namespace OneClickMlflow.PowerShell.Cmdlets
         [ValidatePattern(ProjectIdPattern.Value)]
         [ArgumentCompleter(typeof(ProjectIdCompleter))]
         [PSDefaultValue(Help = ParameterDefaults.ProjectId)]
+        [Alias("Project")]
         public string? ProjectId { get; set; }
 
         [Parameter]
