@@ -189,6 +189,8 @@ class Checker(object):
         body = exchange.get('responseBody')
         if not 200 <= status < 300 or body is None or not body.strip():
             return
+        if method.supports_download and ('alt', 'media') in urllib.parse.parse_qsl((exchange.get('query') or '').lstrip('?')):
+            return  # alt=media answers the object's own content, not a message (storage_v1_client: supports_download)
         self.check_message(exchange, method, method.response_type, body, 'response', secrets)
 
 

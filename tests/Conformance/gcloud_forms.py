@@ -334,7 +334,7 @@ def artifact_registry(forms, account):
         resource=repository, setIamPolicyRequest=m.SetIamPolicyRequest(policy=policy)))
 
 
-def app_engine(forms, account):
+def app_engine(forms, account, number):
     # api_lib/app/appengine_api_client.py: CreateApp, GetApplication, DeployService (versions.create),
     # ListServices, SetTrafficSplit, ListVersions, SetServingStatus, DeleteVersion; operations_util.WaitForOperation.
     client, m = forms.api('appengine', 'v1')
@@ -356,7 +356,9 @@ def app_engine(forms, account):
                 network=m.Network(name='forms-net', instanceIpMode=m.Network.InstanceIpModeValueValuesEnum.INTERNAL),
                 resources=m.Resources(cpu=1.0, memoryGb=2.0, diskGb=10.0),
                 manualScaling=m.ManualScaling(instances=1),
-                envVariables=labels(m.Version.EnvVariablesValue, MLFLOW_PORT='8080'),
+                # The server image starts only with IAP's audience for the app (/projects/NUMBER/apps/ID).
+                envVariables=labels(m.Version.EnvVariablesValue, MLFLOW_PORT='8080',
+                                    IAP_AUDIENCE='/projects/%s/apps/%s' % (number, forms.project)),
                 livenessCheck=m.LivenessCheck(path='/health', initialDelay='300s'),
                 readinessCheck=m.ReadinessCheck(path='/health', appStartTimeout='1800s')))))
         split = encoding.PyValueToMessage(m.TrafficSplit, {'allocations': {version_id: 1.0}, 'shardBy': 'UNSPECIFIED'})
@@ -407,7 +409,7 @@ def main(argv):
     secret_manager(forms, account)
     storage(forms, account)
     artifact_registry(forms, account)
-    app_engine(forms, account)
+    app_engine(forms, account, number)
     iap(forms, number, account)
     for problem in forms.problems:
         sys.stdout.write(problem + '\n')

@@ -116,6 +116,11 @@ class Method(object):
         return getattr(self.messages, name)
 
     @property
+    def supports_download(self):
+        """Whether the method answers content for alt=media (the generated config's supports_download)."""
+        return bool(getattr(self.config, 'supports_download', False))
+
+    @property
     def request_type(self):
         return self.message_type(self.config.request_type_name)
 

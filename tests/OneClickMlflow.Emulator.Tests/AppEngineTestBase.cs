@@ -23,11 +23,20 @@ public abstract class AppEngineTestBase : PlatformTestBase
         return operation;
     }
 
+    /// <summary>IAP's audience for the app, /projects/NUMBER/apps/ID: what the module sets as the version's IAP_AUDIENCE.</summary>
+    protected string AppAudience => $"/projects/{Host.State.GetProject(Project).ProjectNumber}/apps/{Project}";
+
+    /// <summary>Stands for <see cref="AppAudience"/> as <see cref="FlexVersion"/>'s default (null leaves IAP_AUDIENCE out).</summary>
+    protected const string OwnAudience = "(the app's)";
+
     /// <summary>
     /// A flexible version of a service with the fields the module sends (network and service account made first),
-    /// and IAP_AUDIENCE among its environment variables when given.
+    /// with the app's IAP_AUDIENCE unless another (or none, null) is given.
     /// </summary>
-    protected static string FlexVersion(string id, string network = "mlflow-net", string account = ServerAccount, string? iapAudience = null) => $$$"""
+    protected string FlexVersion(string id, string network = "mlflow-net", string account = ServerAccount, string? iapAudience = OwnAudience) =>
+        FlexVersionWith(id, network, account, iapAudience == OwnAudience ? AppAudience : iapAudience);
+
+    private static string FlexVersionWith(string id, string network, string account, string? iapAudience) => $$$"""
         {"id": "{{{id}}}", "env": "flex", "runtime": "custom",
          "deployment": {"container": {"image": "europe-west1-docker.pkg.dev/mlflow-demo/mlflow/server:1"}},
          "network": {"name": "{{{network}}}", "instanceIpMode": "INTERNAL"},
@@ -58,7 +67,7 @@ public abstract class AppEngineTestBase : PlatformTestBase
         }
     }
 
-    protected async Task<(HttpStatusCode Status, JsonObject Body)> DeployAsync(string service, string version, string? iapAudience = null)
+    protected async Task<(HttpStatusCode Status, JsonObject Body)> DeployAsync(string service, string version, string? iapAudience = OwnAudience)
     {
         SeedNetworkAndAccount();
         return await CallAsync(HttpMethod.Post, $"{App}/services/{service}/versions", FlexVersion(version, iapAudience: iapAudience));

@@ -38,7 +38,7 @@ public sealed class AppEngineVersionNetworkTests : AppEngineTestBase
         "network": {"name": "mlflow-net", "instanceIpMode": "INTERNAL"}
         """;
 
-    private static string Version(string networkJson) =>
+    private string Version(string networkJson) =>
         FlexVersion("v1").Replace(ModuleNetwork, "\"network\": " + networkJson, StringComparison.Ordinal);
 
     private async Task<(HttpStatusCode Status, JsonObject Body)> CreateAsync(string networkJson)

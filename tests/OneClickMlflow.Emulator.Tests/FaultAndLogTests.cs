@@ -15,6 +15,19 @@ public sealed class FaultAndLogTests : EmulatorTestBase
     private Task<HttpResponseMessage> AdminPostAsync(string path, string json) =>
         Http.PostAsync(path, new StringContent(json, Encoding.UTF8, "application/json"));
 
+    /// <summary>
+    /// The one logged request of <paramref name="api"/>: a dropped connection is logged when the emulator's handler
+    /// ends, which may be just after the caller saw the drop.
+    /// </summary>
+    private async Task<Emulator.RequestLogEntry> LoggedAsync(string api)
+    {
+        for (var wait = 0; wait < 100 && !Host.Requests.Any(r => r.Api == api); wait++)
+        {
+            await Task.Delay(50);
+        }
+        return Host.Requests.Single(r => r.Api == api);
+    }
+
     [Fact]
     public async Task Fault_script_applies_in_order_to_matching_requests_then_stops()
     {
@@ -56,7 +69,44 @@ public sealed class FaultAndLogTests : EmulatorTestBase
 
         Assert.IsType<HttpRequestException>(lost);
         Assert.NotNull(Host.State.FindServiceAccount("lost-answer@mlflow-demo.iam.gserviceaccount.com"));
-        Assert.Equal(0, Host.Requests.Single(r => r.Api == "iam").Status);
+        Assert.Equal(0, (await LoggedAsync("iam")).Status);
+    }
+
+    [Fact]
+    public async Task A_path_rule_matches_that_path_only_not_its_sub_resources()
+    {
+        var token = await DeployerTokenAsync();
+        await AdminPostAsync("_emulator/faults", """{"path": "/cloudresourcemanager/v1/projects/mlflow-demo", "rate": 1.0}""");
+
+        var project = await SendAsync(HttpMethod.Get, "cloudresourcemanager/v1/projects/mlflow-demo", token);
+        var policy = await SendAsync(HttpMethod.Post, "cloudresourcemanager/v1/projects/mlflow-demo:getIamPolicy", token, "{}");
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, project.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, policy.StatusCode);
+    }
+
+    [Theory]
+    [InlineData("drop")]
+    [InlineData("lost")]
+    public async Task A_rate_rule_can_drop_connections_or_lose_answers(string status)
+    {
+        var token = await DeployerTokenAsync();
+        var added = await AdminPostAsync("_emulator/faults", $$"""{"api": "serviceusage", "rate": 1.0, "status": "{{status}}"}""");
+
+        var failure = await Record.ExceptionAsync(() => SendAsync(HttpMethod.Get, ListPath, token));
+
+        Assert.Equal(HttpStatusCode.Created, added.StatusCode);
+        Assert.IsType<HttpRequestException>(failure);
+        Assert.Equal(0, (await LoggedAsync("serviceusage")).Status);
+    }
+
+    [Fact]
+    public async Task A_rate_rule_with_an_unknown_status_is_refused()
+    {
+        var refused = await AdminPostAsync("_emulator/faults", """{"rate": 0.5, "status": "sometimes"}""");
+
+        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        Assert.Contains("status", await refused.Content.ReadAsStringAsync());
     }
 
     [Fact]

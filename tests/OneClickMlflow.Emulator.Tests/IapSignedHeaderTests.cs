@@ -101,8 +101,12 @@ public sealed class IapSignedHeaderTests : AppEngineTestBase
     }
 
     [Fact]
-    public async Task Without_iap_audience_the_version_serves_servedonly_while_the_leniency_switch_is_on()
+    public async Task Without_iap_audience_the_version_serves_unchecked_only_while_the_leniency_switch_is_on()
     {
+        lock (Host.State.Gate)
+        {
+            Host.State.ApiState<AppEngineState>().IapAudienceOptional = true;
+        }
         var host = await ServeBehindIapAsync(iapAudience: null);
         var served = await ThroughIapAsync(host, "api/2.0/mlflow/experiments/get-by-name?experiment_name=Default");
         lock (Host.State.Gate)
@@ -110,7 +114,7 @@ public sealed class IapSignedHeaderTests : AppEngineTestBase
             Host.State.ApiState<AppEngineState>().IapAudienceOptional = false;
         }
 
-        var (_, refused) = await CallAsync(HttpMethod.Post, $"{App}/services/default/versions", FlexVersion("v2"));
+        var (_, refused) = await CallAsync(HttpMethod.Post, $"{App}/services/default/versions", FlexVersion("v2", iapAudience: null));
         var (_, accepted) = await CallAsync(HttpMethod.Post, $"{App}/services/default/versions", FlexVersion("v3", iapAudience: RightAudience));
 
         Assert.Equal(HttpStatusCode.OK, served.StatusCode);

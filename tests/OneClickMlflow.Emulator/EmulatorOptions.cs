@@ -54,12 +54,11 @@ public sealed class EmulatorOptions
     public bool RecordExchanges { get; set; }
 
     /// <summary>
-    /// Named leniency switch, on until the module sets IAP_AUDIENCE on its versions: a flexible version without
-    /// IAP_AUDIENCE in its envVariables comes up, and its MLflow stand-in serves without checking the
-    /// <c>x-goog-iap-jwt-assertion</c> header. Off (<c>--require-iap-audience</c>), such a version fails to become
-    /// healthy, as the server image refuses to start without it.
+    /// Named leniency switch, off by default: a flexible version without IAP_AUDIENCE in its envVariables fails to
+    /// become healthy, as the server image refuses to start without it. On (<c>--iap-audience-optional</c>), such a
+    /// version comes up and its MLflow stand-in serves without checking the <c>x-goog-iap-jwt-assertion</c> header.
     /// </summary>
-    public bool IapAudienceOptional { get; set; } = true;
+    public bool IapAudienceOptional { get; set; }
 
     /// <summary>Multiplies the realistic durations (0.01 makes a 20 s enable take 0.2 s).</summary>
     public double LatencyScale { get; set; } = 1.0;

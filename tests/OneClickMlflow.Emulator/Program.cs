@@ -7,7 +7,7 @@ namespace OneClickMlflow.Emulator;
 
 /// <summary>
 /// Standalone: <c>--port N --env-file FILE [--project ID]... [--project-without-organization ID]... [--allow-unauthenticated] [--latency realistic
-/// --latency-scale 0.01] [--service-account-propagation-delay] [--sql-missing-instance-403] [--require-iap-audience] [--record-exchanges] [--exit-on-stdin-close]</c>. Serves on 127.0.0.1 until SIGINT/SIGTERM.
+/// --latency-scale 0.01] [--service-account-propagation-delay] [--sql-missing-instance-403] [--iap-audience-optional] [--record-exchanges] [--exit-on-stdin-close]</c>. Serves on 127.0.0.1 until SIGINT/SIGTERM.
 /// </summary>
 public static class EmulatorProgram
 {
@@ -26,7 +26,7 @@ public static class EmulatorProgram
             await Console.Error.WriteLineAsync(
                 "usage: --port N --env-file FILE [--project ID]... [--project-without-organization ID]... [--allow-unauthenticated] " +
                 "[--latency zero|realistic] [--latency-scale X] [--service-account-propagation-delay] [--sql-missing-instance-403] " +
-                "[--require-iap-audience] [--record-exchanges] [--exit-on-stdin-close]");
+                "[--iap-audience-optional] [--record-exchanges] [--exit-on-stdin-close]");
             return 2;
         }
 
@@ -110,8 +110,8 @@ public static class EmulatorProgram
                         ? TimeSpan.FromSeconds(hold)
                         : throw new ArgumentException("--sql-producer-hold-seconds must be a number of seconds, 0 or more.");
                     break;
-                case "--require-iap-audience":
-                    options.IapAudienceOptional = false;
+                case "--iap-audience-optional":
+                    options.IapAudienceOptional = true;
                     break;
                 case "--record-exchanges":
                     options.RecordExchanges = true;

@@ -54,9 +54,10 @@ public sealed class NewMlflowDeploymentTests
         Assert.Equal($"europe-west1-docker.pkg.dev/{project}/{names.ArtifactRepositoryName}", deployment.ImageRepository);
         Assert.Equal(new[] { names.LogPusherServiceAccountEmail, names.ServerServiceAccountEmail }, deployment.ServiceAccounts);
         Assert.Equal(new[] { "user:alice@example.com" }, deployment.WebAppUser);
-        // All but five: the image is given (in a public repository the server may already read), the new service's
-        // first version takes its traffic, no older version exists, and the project's organization is only read.
-        Assert.Equal(deployment.Changes.Count - 5, deployment.ChangeCount);
+        // All but seven: the image is given (in a public repository the server may already read), the new service's
+        // first version takes its traffic, no older version exists, the project's organization and the service are
+        // only read, and the deploying account (an owner) may already act as the server account.
+        Assert.Equal(deployment.Changes.Count - 7, deployment.ChangeCount);
         Assert.True(Read(s => s.ApiState<StorageState>().Buckets.ContainsKey(names.BucketName)));
 
         emulator.Host.ClearRequests();
@@ -93,13 +94,14 @@ public sealed class NewMlflowDeploymentTests
         Assert.Equal(new[] { "apis", "network", "bucket", "log-pusher-account", "server-account", "peering-range", "private-services-access", "bucket-iam", "image-repository",
                 "sql-instance", "sql-database", "sql-user", "db-password-secret", "db-password-access", "sql-client-role", "log-writer-role",
                 "metric-writer-role", "app-engine-app", "organization", "iap", "server-image", "image-read-access", "server-version", "server-traffic",
-                "old-versions", "keyless-logging", "iap-access" }.OrderBy(i => i),
+                "old-versions", "keyless-logging", "iap-access", "server-service", "server-account-user" }.OrderBy(i => i),
             changes.Select(c => c.ResourceId).OrderBy(i => i));
         Assert.Equal(ChangeAction.Update, changes.Single(c => c.ResourceId == "apis").Action);
         Assert.Contains("sqladmin.googleapis.com", changes.Single(c => c.ResourceId == "apis").Reason);
         Assert.Equal(ChangeAction.None, changes.Single(c => c.ResourceId == "organization").Action);
         Assert.Equal(ChangeAction.None, changes.Single(c => c.ResourceId == "image-read-access").Action);
-        Assert.All(changes.Where(c => c.ResourceId is not ("apis" or "bucket-iam" or "server-image" or "organization" or "image-read-access")),
+        Assert.Equal(ChangeAction.None, changes.Single(c => c.ResourceId == "server-service").Action);
+        Assert.All(changes.Where(c => c.ResourceId is not ("apis" or "bucket-iam" or "server-image" or "organization" or "image-read-access" or "server-service")),
             c => Assert.Equal(ChangeAction.Create, c.Action));
         Assert.Equal(0, MutatingRequestCount());
     }
@@ -189,7 +191,8 @@ public sealed class NewMlflowDeploymentTests
             Assert.Equal(ErrorCategory.PermissionDenied, error.CategoryInfo.Category);
             Assert.Contains("Artifacts bucket", error.ErrorDetails.Message);
             Assert.Contains("Run the command again", error.ErrorDetails.Message);
-            Assert.True(Read(s => s.ApiState<ComputeState>().Networks.ContainsKey((project, "mlflow-network"))));
+            // The run lease lives in the bucket: without it nothing else is made.
+            Assert.False(Read(s => s.ApiState<ComputeState>().Networks.ContainsKey((project, "mlflow-network"))));
         }
         finally
         {

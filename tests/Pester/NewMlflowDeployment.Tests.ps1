@@ -145,7 +145,7 @@ Describe 'New-MlflowDeployment' {
         It 'prints one "What if" line per change' {
             foreach ($target in "Service APIs '$WhatIfProject'", "Compute network 'mlflow-network'", "Private services range 'mlflow-psa-range'",
                 "Private services connection", "Artifacts bucket 'mlflow-artifacts-", "Service account 'mlflow-log-pusher'",
-                "Service account 'mlflow-server'", 'Bucket IAM binding', "App Engine application '$WhatIfProject'", 'Identity-Aware Proxy',
+                "Service account 'mlflow-server'", 'Bucket IAM policy', "App Engine application '$WhatIfProject'", 'Identity-Aware Proxy',
                 "App Engine version 'MLflow tracking server'", 'IAP access') {
                 $Printed | Should -Match ([regex]::Escape("What if: Performing the operation") + '.*' + [regex]::Escape($target))
             }

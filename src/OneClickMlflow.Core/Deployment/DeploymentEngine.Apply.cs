@@ -15,17 +15,25 @@ namespace OneClickMlflow.Deployment
         /// its dependents are skipped and the run ends with one <see cref="DeploymentFailedException"/>.
         /// Cancellation stops every pending call and throws <see cref="OperationCanceledException"/>.
         /// </summary>
-        public async Task<DeploymentRunReport> ApplyAsync(DeploymentApproval approval, CancellationToken cancellationToken)
+        public Task<DeploymentRunReport> ApplyAsync(DeploymentApproval approval, CancellationToken cancellationToken) =>
+            ApplyAsync(approval, null, cancellationToken);
+
+        /// <summary>As <see cref="ApplyAsync(DeploymentApproval, CancellationToken)"/>, each change first passing <paramref name="gate"/>.</summary>
+        public async Task<DeploymentRunReport> ApplyAsync(DeploymentApproval approval, IChangeGate? gate, CancellationToken cancellationToken)
         {
             var plan = approval.Plan;
-            var run = new ApplyRun(approval, DateTimeOffset.UtcNow, Stopwatch.StartNew());
+            var run = new ApplyRun(approval, DateTimeOffset.UtcNow, Stopwatch.StartNew(), gate);
             using var slots = new SemaphoreSlim(_options.MaxConcurrency);
             var runs = new Dictionary<string, Task<ResourceRunRecord>>(StringComparer.Ordinal);
             foreach (var change in plan.Changes)
             {
                 var waitFor = plan.ApplyAfter(change.ResourceId).Select(id => runs[id]).ToArray();
-                runs[change.ResourceId] = Task.Run(
-                    () => ApplyOneAsync(run, change, waitFor, slots, cancellationToken), CancellationToken.None);
+                runs[change.ResourceId] = Task.Run(async () =>
+                {
+                    var record = await ApplyOneAsync(run, change, waitFor, slots, cancellationToken).ConfigureAwait(false);
+                    gate?.Finished(plan.ResourceFor(change.ResourceId), record.Outcome);
+                    return record;
+                }, CancellationToken.None);
             }
 
             var records = await Task.WhenAll(runs.Values).ConfigureAwait(false);
@@ -85,6 +93,11 @@ namespace OneClickMlflow.Deployment
             DateTimeOffset? startedAt = null;
             try
             {
+                if (run.Gate != null)
+                {
+                    // Before a slot is taken: what the gate waits for (the bucket of a first run) needs one.
+                    await run.Gate.EnterAsync(resource, cancellationToken).ConfigureAwait(false);
+                }
                 await slots.WaitAsync(cancellationToken).ConfigureAwait(false);
                 try
                 {
@@ -116,6 +129,11 @@ namespace OneClickMlflow.Deployment
                 {
                     slots.Release();
                 }
+            }
+            catch (ChangeSkippedException skipped)
+            {
+                Raise(resource, ResourcePhase.Skipped, change.Action, clock.Elapsed, skipped.Message);
+                return Record(change, ResourceOutcome.Skipped, skipped.Message, startedAt, run.Now);
             }
             catch (ChangeDeferredException deferred)
             {
@@ -154,14 +172,16 @@ namespace OneClickMlflow.Deployment
         {
             private readonly Stopwatch _clock;
 
-            public ApplyRun(DeploymentApproval approval, DateTimeOffset startedAt, Stopwatch clock)
+            public ApplyRun(DeploymentApproval approval, DateTimeOffset startedAt, Stopwatch clock, IChangeGate? gate)
             {
                 Approval = approval;
                 StartedAt = startedAt;
                 _clock = clock;
+                Gate = gate;
             }
 
             public DeploymentApproval Approval { get; }
+            public IChangeGate? Gate { get; }
             public DateTimeOffset StartedAt { get; }
             public DateTimeOffset Now => StartedAt + _clock.Elapsed;
         }

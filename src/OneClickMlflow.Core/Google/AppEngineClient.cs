@@ -43,7 +43,10 @@ namespace OneClickMlflow.Google
             await ListAllAsync<VersionPage, AppEngineVersion>(ServicePath(projectId, serviceId) + "/versions?view=FULL", p => p.Versions,
                 p => p.NextPageToken, cancellationToken).ConfigureAwait(false);
 
-        /// <summary>Creates a version (the service with it when new) and waits until it is deployed: minutes on Google.</summary>
+        /// <summary>
+        /// Creates a version (the service with it when new) and waits until it is deployed: minutes on Google. Sent once:
+        /// the caller looks for the create's operation before it sends another (<see cref="ListVersionCreatesAsync"/>).
+        /// </summary>
         public Task CreateVersionAsync(string projectId, string serviceId, AppEngineVersion version, System.Action<System.TimeSpan>? progress,
             CancellationToken cancellationToken) =>
             RunAsync(HttpMethod.Post, ServicePath(projectId, serviceId) + "/versions", version, RequestRetry.Never, cancellationToken, progress);
@@ -70,10 +73,17 @@ namespace OneClickMlflow.Google
 
         /// <summary>
         /// The latest operation that created the version (apps.operations.list, matched on its metadata's method and
-        /// target), or null when App Engine has none: how a run tells whether a create whose answer was lost reached
-        /// App Engine, and whether a version listed from an earlier run ever came up.
+        /// target), or null when App Engine has none: whether a version listed from an earlier run ever came up.
         /// </summary>
         public async Task<LongRunningOperation?> FindVersionCreateAsync(string projectId, string serviceId, string versionId,
+            CancellationToken cancellationToken) =>
+            (await ListVersionCreatesAsync(projectId, serviceId, versionId, cancellationToken).ConfigureAwait(false)).FirstOrDefault();
+
+        /// <summary>
+        /// Every operation that created the version, newest first: how a run tells whether a create whose answer was
+        /// lost (or refused) reached App Engine, by comparing with those listed before it sent the create.
+        /// </summary>
+        public async Task<IReadOnlyList<LongRunningOperation>> ListVersionCreatesAsync(string projectId, string serviceId, string versionId,
             CancellationToken cancellationToken)
         {
             var target = $"apps/{projectId}/services/{serviceId}/versions/{versionId}";
@@ -84,10 +94,10 @@ namespace OneClickMlflow.Google
                 .Where(o => o.Metadata.Method == AppEngineOperationMetadata.CreateVersionMethod && o.Metadata.Target == target)
                 .OrderByDescending(o => o.Metadata.InsertTime, System.StringComparer.Ordinal)
                 .Select(o => o.Operation)
-                .FirstOrDefault();
+                .ToList();
         }
 
-        /// <summary>Waits for an operation found by <see cref="FindVersionCreateAsync"/>; throws its error as <see cref="OperationFailedException"/>.</summary>
+        /// <summary>Waits for an operation found by <see cref="ListVersionCreatesAsync"/>; throws its error as <see cref="OperationFailedException"/>.</summary>
         public Task WaitAsync(LongRunningOperation operation, System.Action<System.TimeSpan>? progress, CancellationToken cancellationToken) =>
             poller.WaitAsync(Api, operation, progress, cancellationToken);
 

@@ -85,6 +85,7 @@ namespace OneClickMlflow.Google
                 RequestRetry.Never, cancellationToken);
 
         public IamPolicyEditor RepositoryPolicyEditor(string projectId, string location, string repositoryId) => new IamPolicyEditor(
+            Pipeline,
             ct => GetRepositoryPolicyAsync(projectId, location, repositoryId, ct),
             (policy, ct) => SetRepositoryPolicyAsync(projectId, location, repositoryId, policy, ct));
 

@@ -49,6 +49,9 @@ namespace OneClickMlflow.Google
 
         /// <summary>A failure that may pass on its own (no answer, 429, 5xx): re-read before trying again.</summary>
         public bool IsTransient => HttpStatus == 0 || HttpStatus == 429 || HttpStatus >= 500;
+
+        /// <summary>How long the server asked to wait before trying again (its Retry-After, bounded by the longest backoff).</summary>
+        public TimeSpan? RetryAfter { get; internal set; }
     }
 
     /// <summary>A long-running operation that finished with an error.</summary>

@@ -17,7 +17,8 @@ namespace OneClickMlflow.Google
             BaseUri = endpoints.BaseOf(api);
         }
 
-        protected GoogleHttpPipeline Pipeline { get; }
+        /// <summary>The shared pipeline: resources run their read-before-resend cycles on it (<see cref="GoogleHttpPipeline.RetryCycleAsync{T}"/>).</summary>
+        public GoogleHttpPipeline Pipeline { get; }
 
         protected ApiEndpoints Endpoints { get; }
 

@@ -20,7 +20,8 @@ namespace OneClickMlflow.Google
     /// <summary>
     /// The single HTTP path of every Google API call: bearer token, user agent, retries of transient failures for
     /// requests that are safe to repeat, Google errors as <see cref="GoogleApiException"/>, and a debug log that
-    /// never holds tokens or bodies.
+    /// never holds tokens or bodies. Writes that must not be sent twice blindly are retried one level up, as a whole
+    /// read-decide-write cycle (<see cref="RetryCycleAsync{T}"/>), on the same schedule and Retry-After.
     /// </summary>
     public sealed class GoogleHttpPipeline : IDisposable
     {
@@ -33,6 +34,8 @@ namespace OneClickMlflow.Google
         private readonly RetrySettings settings;
         private readonly ResiliencePipeline<HttpResponseMessage> retrying;
         private readonly ResiliencePipeline<HttpResponseMessage> once;
+        private readonly ResiliencePipeline cycles;
+        private static readonly ResiliencePropertyKey<Func<Exception, bool>> RetryAlsoKey = new ResiliencePropertyKey<Func<Exception, bool>>("retryAlso");
 
         /// <param name="tokenAccess">Null sends no Authorization header.</param>
         /// <param name="handler">The innermost handler (a default one when null).</param>
@@ -44,6 +47,7 @@ namespace OneClickMlflow.Google
             http = new HttpClient(handler ?? new HttpClientHandler(), disposeHandler: true) { Timeout = Timeout.InfiniteTimeSpan };
             retrying = BuildPipeline(retry: true);
             once = BuildPipeline(retry: false);
+            cycles = BuildCyclePipeline();
         }
 
         /// <summary>The project billed for quota, sent as x-goog-user-project with every call; null sends none.</summary>
@@ -68,6 +72,12 @@ namespace OneClickMlflow.Google
                     return await SendOnceAsync(request, body, safeUri, attempt, token).ConfigureAwait(false);
                 }, cancellationToken).ConfigureAwait(false);
             }
+            catch (TokenEndpointBusyException e)
+            {
+                throw new GoogleApiException(e.Status, e.Status == 429 ? "RESOURCE_EXHAUSTED" : "UNAVAILABLE", "tokenEndpointBusy",
+                    $"Could not get an access token ({attempt} attempts): {e.InnerException?.Message}",
+                    request.Api.OverrideName, request.Method.Method, safeUri, e.InnerException);
+            }
             catch (TimeoutRejectedException e)
             {
                 throw new GoogleApiException(0, "DEADLINE_EXCEEDED", "timeout",
@@ -85,7 +95,9 @@ namespace OneClickMlflow.Google
                 var text = response.Content == null ? "" : await response.Content.ReadAsStringAsync().ConfigureAwait(false);
                 if (!response.IsSuccessStatusCode)
                 {
-                    throw GoogleErrorParser.Parse((int)response.StatusCode, response.ReasonPhrase, text, request, safeUri);
+                    var error = GoogleErrorParser.Parse((int)response.StatusCode, response.ReasonPhrase, text, request, safeUri);
+                    error.RetryAfter = RetryAfter(response);
+                    throw error;
                 }
                 return text;
             }
@@ -100,6 +112,28 @@ namespace OneClickMlflow.Google
                 text = "{}";
             }
             return JsonSerializer.Deserialize<T>(text, GoogleJson.Options)!;
+        }
+
+        /// <summary>
+        /// Runs a read-decide-write cycle again from its start after a transient failure of any call in it (429, 5xx,
+        /// no answer, an attempt timeout) or one <paramref name="retryAlso"/> accepts (a stale etag, "already exists"),
+        /// waiting as single requests do and at least the server's Retry-After (bounded by the longest backoff). This
+        /// is how writes sent once (<see cref="RequestRetry.Never"/>) are retried: every resend follows a fresh read.
+        /// When the attempts run out, the last failure is thrown.
+        /// </summary>
+        public async Task<T> RetryCycleAsync<T>(Func<CancellationToken, Task<T>> cycle, Func<Exception, bool>? retryAlso,
+            CancellationToken cancellationToken)
+        {
+            var context = ResilienceContextPool.Shared.Get(cancellationToken);
+            context.Properties.Set(RetryAlsoKey, retryAlso ?? (_ => false));
+            try
+            {
+                return await cycles.ExecuteAsync(async c => await cycle(c.CancellationToken).ConfigureAwait(false), context).ConfigureAwait(false);
+            }
+            finally
+            {
+                ResilienceContextPool.Shared.Return(context);
+            }
         }
 
         public void Dispose() => http.Dispose();
@@ -119,6 +153,16 @@ namespace OneClickMlflow.Google
                 try
                 {
                     token = await tokenAccess.GetAccessTokenForRequestAsync(request.Uri.ToString(), cancellationToken).ConfigureAwait(false);
+                }
+                catch (TokenResponseException e) when (e.StatusCode.HasValue && TransientStatuses.Contains((int)e.StatusCode.Value))
+                {
+                    Log?.Invoke($"{request.Method.Method} {safeUri} -> token endpoint {(int)e.StatusCode.Value}, not sent (attempt {attempt})");
+                    throw new TokenEndpointBusyException((int)e.StatusCode.Value, e);
+                }
+                catch (Exception e) when (IsConnectionFailure(e, cancellationToken))
+                {
+                    Log?.Invoke($"{request.Method.Method} {safeUri} -> token endpoint {e.GetType().Name}, not sent (attempt {attempt})");
+                    throw new TokenEndpointBusyException(0, e);
                 }
                 catch (TokenResponseException e)
                 {
@@ -152,11 +196,15 @@ namespace OneClickMlflow.Google
             }
         }
 
+        /// <summary>
+        /// Requests safe to repeat are retried after any transient failure; the others only when they were never sent
+        /// (the token endpoint was busy), since then the API cannot have acted on them.
+        /// </summary>
         private ResiliencePipeline<HttpResponseMessage> BuildPipeline(bool retry)
         {
             var builder = new ResiliencePipelineBuilder<HttpResponseMessage>();
             builder.AddTimeout(settings.TotalTimeout);
-            if (retry && settings.MaxAttempts > 1)
+            if (settings.MaxAttempts > 1)
             {
                 builder.AddRetry(new RetryStrategyOptions<HttpResponseMessage>
                 {
@@ -166,13 +214,44 @@ namespace OneClickMlflow.Google
                     Delay = settings.BaseDelay,
                     MaxDelay = settings.MaxDelay,
                     ShouldHandle = args => new ValueTask<bool>(
-                        args.Outcome.Result != null
+                        args.Outcome.Exception is TokenEndpointBusyException
+                        || (retry && (args.Outcome.Result != null
                             ? TransientStatuses.Contains((int)args.Outcome.Result.StatusCode)
-                            : IsConnectionFailure(args.Outcome.Exception, args.Context.CancellationToken)),
+                            : IsConnectionFailure(args.Outcome.Exception, args.Context.CancellationToken)))),
                     DelayGenerator = args => new ValueTask<TimeSpan?>(RetryAfter(args.Outcome.Result)),
                     OnRetry = args =>
                     {
                         args.Outcome.Result?.Dispose();
+                        return default;
+                    },
+                });
+            }
+            return builder.Build();
+        }
+
+        /// <summary>Whole read-decide-write cycles, on the single requests' schedule (no overall timeout: a cycle may wait for an operation).</summary>
+        private ResiliencePipeline BuildCyclePipeline()
+        {
+            var builder = new ResiliencePipelineBuilder();
+            if (settings.MaxAttempts > 1)
+            {
+                builder.AddRetry(new RetryStrategyOptions
+                {
+                    MaxRetryAttempts = settings.MaxAttempts - 1,
+                    BackoffType = DelayBackoffType.Exponential,
+                    UseJitter = true,
+                    Delay = settings.BaseDelay,
+                    MaxDelay = settings.MaxDelay,
+                    ShouldHandle = args => new ValueTask<bool>(args.Outcome.Exception is Exception e
+                        && !args.Context.CancellationToken.IsCancellationRequested
+                        && ((e is GoogleApiException google && google.IsTransient) || args.Context.Properties.GetValue(RetryAlsoKey, _ => false)(e))),
+                    DelayGenerator = args => new ValueTask<TimeSpan?>((args.Outcome.Exception as GoogleApiException)?.RetryAfter),
+                    OnRetry = args =>
+                    {
+                        var cause = args.Outcome.Exception is GoogleApiException google
+                            ? $"{google.Method} {google.Uri} -> {google.HttpStatus} {google.Status}"
+                            : args.Outcome.Exception?.GetType().Name;
+                        Log?.Invoke($"{cause}: read again and retry in {args.RetryDelay.TotalMilliseconds:0} ms (cycle {args.AttemptNumber + 2})");
                         return default;
                     },
                 });
@@ -203,6 +282,18 @@ namespace OneClickMlflow.Google
         private static bool IsConnectionFailure(Exception? exception, CancellationToken callerToken) =>
             exception is HttpRequestException || exception is IOException ||
             (exception is OperationCanceledException && !callerToken.IsCancellationRequested && !(exception is TimeoutRejectedException));
+
+        /// <summary>The token endpoint answered 429 or 5xx, or not at all: the API request was not sent.</summary>
+        private sealed class TokenEndpointBusyException : Exception
+        {
+            public TokenEndpointBusyException(int status, Exception inner)
+                : base("The token endpoint is busy.", inner)
+            {
+                Status = status;
+            }
+
+            public int Status { get; }
+        }
 
         private static string? SerializeBody(object? body) => body switch
         {

@@ -69,6 +69,7 @@ namespace OneClickMlflow.Google
         }
 
         public IamPolicyEditor ServiceAccountPolicyEditor(string projectId, string email) => new IamPolicyEditor(
+            Pipeline,
             ct => GetServiceAccountPolicyAsync(projectId, email, ct),
             (policy, ct) => SetServiceAccountPolicyAsync(projectId, email, policy, ct));
 

@@ -5,35 +5,33 @@ using System.Threading.Tasks;
 namespace OneClickMlflow.Google
 {
     /// <summary>
-    /// Read-modify-write of any IAM policy with its etag: a concurrent change (409 ABORTED) or a transient failure
-    /// (429, 5xx, a lost answer) restarts the whole cycle from a fresh read, so a write that landed is seen and not
-    /// made twice, and one that did not is made again; nothing is written when the change is already in place.
+    /// Read-modify-write of any IAM policy with its etag: a concurrent change (409 ABORTED, 412) or a transient failure
+    /// (429, 5xx, a lost answer) restarts the whole cycle from a fresh read, after the pipeline's backoff or the
+    /// server's Retry-After, so a write that landed is seen and not made twice, and one that did not is made again;
+    /// nothing is written when the change is already in place. The write itself is sent once per cycle.
     /// </summary>
     public sealed class IamPolicyEditor
     {
+        private readonly GoogleHttpPipeline pipeline;
         private readonly Func<CancellationToken, Task<IamPolicy>> getPolicy;
         private readonly Func<IamPolicy, CancellationToken, Task<IamPolicy>> setPolicy;
 
-        public IamPolicyEditor(Func<CancellationToken, Task<IamPolicy>> getPolicy, Func<IamPolicy, CancellationToken, Task<IamPolicy>> setPolicy)
+        public IamPolicyEditor(GoogleHttpPipeline pipeline, Func<CancellationToken, Task<IamPolicy>> getPolicy,
+            Func<IamPolicy, CancellationToken, Task<IamPolicy>> setPolicy)
         {
+            this.pipeline = pipeline;
             this.getPolicy = getPolicy;
             this.setPolicy = setPolicy;
         }
-
-        public int MaxCycles { get; set; } = 8;
-
-        public TimeSpan BaseDelay { get; set; } = TimeSpan.FromMilliseconds(200);
 
         /// <summary>
         /// Applies <paramref name="mutate"/> (which returns whether it changed anything) and writes the policy when it did.
         /// Returns the policy as it stands afterwards.
         /// </summary>
-        public async Task<IamPolicy> EditAsync(Func<IamPolicy, bool> mutate, CancellationToken cancellationToken)
-        {
-            var random = new Random();
-            for (var cycle = 1; ; cycle++)
+        public Task<IamPolicy> EditAsync(Func<IamPolicy, bool> mutate, CancellationToken cancellationToken) =>
+            pipeline.RetryCycleAsync(async ct =>
             {
-                var policy = await getPolicy(cancellationToken).ConfigureAwait(false);
+                var policy = await getPolicy(ct).ConfigureAwait(false);
                 if (!mutate(policy))
                 {
                     return policy;
@@ -42,17 +40,8 @@ namespace OneClickMlflow.Google
                 {
                     policy.Version = 3;
                 }
-                try
-                {
-                    return await setPolicy(policy, cancellationToken).ConfigureAwait(false);
-                }
-                catch (GoogleApiException e) when ((e.IsConflictRetry || e.IsTransient) && cycle < MaxCycles)
-                {
-                    var delay = TimeSpan.FromMilliseconds(BaseDelay.TotalMilliseconds * Math.Pow(2, cycle - 1) * (0.5 + random.NextDouble()));
-                    await Task.Delay(delay, cancellationToken).ConfigureAwait(false);
-                }
-            }
-        }
+                return await setPolicy(policy, ct).ConfigureAwait(false);
+            }, e => e is GoogleApiException google && google.IsConflictRetry, cancellationToken);
 
         private static bool HasConditions(IamPolicy policy) => policy.Bindings.Exists(b => b.Condition != null);
     }

@@ -46,6 +46,7 @@ namespace OneClickMlflow.Google
                 new { policy }, RequestRetry.Never, cancellationToken);
 
         public IamPolicyEditor ServicePolicyEditor(AppEngineServiceRef service) => new IamPolicyEditor(
+            Pipeline,
             ct => GetServicePolicyAsync(service, ct),
             (policy, ct) => SetServicePolicyAsync(service, policy, ct));
     }

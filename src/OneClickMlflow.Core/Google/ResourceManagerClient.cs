@@ -77,6 +77,7 @@ namespace OneClickMlflow.Google
         }
 
         public IamPolicyEditor PolicyEditor(string projectId) => new IamPolicyEditor(
+            Pipeline,
             ct => GetIamPolicyAsync(projectId, ct),
             (policy, ct) => SetIamPolicyAsync(projectId, policy, ct));
 

@@ -120,6 +120,7 @@ namespace OneClickMlflow.Google
                 RequestRetry.Never, cancellationToken);
 
         public IamPolicyEditor PolicyEditor(string projectId, string secretId) => new IamPolicyEditor(
+            Pipeline,
             ct => GetIamPolicyAsync(projectId, secretId, ct),
             (policy, ct) => SetIamPolicyAsync(projectId, secretId, policy, ct));
 

@@ -1,3 +1,5 @@
+using System;
+using System.Globalization;
 using System.Collections.Generic;
 using System.Net.Http;
 using System.Threading;
@@ -120,6 +122,33 @@ namespace OneClickMlflow.Google
         public Task<List<StorageObject>> ListObjectVersionsAsync(string bucket, CancellationToken cancellationToken) =>
             ListAllAsync<ObjectList, StorageObject>($"b/{Escape(bucket)}/o?versions=true", p => p.Items, p => p.NextPageToken, cancellationToken);
 
+        /// <summary>An object's metadata (its live generation), or null when it does not exist.</summary>
+        public Task<StorageObject?> GetObjectAsync(string bucket, string name, CancellationToken cancellationToken) =>
+            GetOrNullAsync<StorageObject>($"b/{Escape(bucket)}/o/{Escape(name)}", cancellationToken);
+
+        /// <summary>The content of one generation of an object, as text.</summary>
+        public Task<string> ReadObjectTextAsync(string bucket, string name, long generation, CancellationToken cancellationToken) =>
+            Pipeline.SendAsync(new GoogleRequest(Api, HttpMethod.Get,
+                UriFor($"b/{Escape(bucket)}/o/{Escape(name)}?generation={generation.ToString(CultureInfo.InvariantCulture)}&alt=media")), cancellationToken);
+
+        /// <summary>
+        /// Writes a JSON object (a media upload) only if the object's live generation is <paramref name="ifGenerationMatch"/>
+        /// (0: only if there is none); otherwise 412. Sent once: the caller reads the object again and decides.
+        /// </summary>
+        public Task<StorageObject> UploadTextAsync(string bucket, string name, string json, long ifGenerationMatch, CancellationToken cancellationToken) =>
+            Pipeline.SendAsync<StorageObject>(new GoogleRequest(Api, HttpMethod.Post,
+                UploadUri($"b/{Escape(bucket)}/o?uploadType=media&name={Escape(name)}&ifGenerationMatch={ifGenerationMatch.ToString(CultureInfo.InvariantCulture)}"),
+                json, RequestRetry.Never), cancellationToken);
+
+        /// <summary>Uploads go to /upload/storage/v1/ beside the JSON API's /storage/v1/ (for Google and for an override alike).</summary>
+        private Uri UploadUri(string relativePath)
+        {
+            const string JsonApiPath = "storage/v1/";
+            var path = BaseUri.AbsolutePath;
+            var root = path.EndsWith(JsonApiPath, StringComparison.Ordinal) ? path.Substring(0, path.Length - JsonApiPath.Length) : path;
+            return new Uri(BaseUri, root + "upload/" + JsonApiPath + relativePath);
+        }
+
         /// <summary>Deletes one generation of an object for good.</summary>
         public Task DeleteObjectAsync(string bucket, StorageObject item, CancellationToken cancellationToken) =>
             SendAsync<object>(HttpMethod.Delete, $"b/{Escape(bucket)}/o/{Escape(item.Name ?? "")}?generation={Escape(item.Generation ?? "")}",
@@ -128,11 +157,12 @@ namespace OneClickMlflow.Google
         public Task<IamPolicy> GetIamPolicyAsync(string bucket, CancellationToken cancellationToken) =>
             GetAsync<IamPolicy>($"b/{Escape(bucket)}/iam?optionsRequestedPolicyVersion=3", cancellationToken);
 
-        /// <summary>Writes the policy; a stale etag fails with 412 (use <see cref="PolicyEditor"/>).</summary>
+        /// <summary>Writes the policy; a stale etag fails with 412 (<see cref="PolicyEditor"/> re-reads before it writes again).</summary>
         public Task<IamPolicy> SetIamPolicyAsync(string bucket, IamPolicy policy, CancellationToken cancellationToken) =>
-            SendAsync<IamPolicy>(HttpMethod.Put, $"b/{Escape(bucket)}/iam", policy, RequestRetry.ByMethod, cancellationToken);
+            SendAsync<IamPolicy>(HttpMethod.Put, $"b/{Escape(bucket)}/iam", policy, RequestRetry.Never, cancellationToken);
 
         public IamPolicyEditor PolicyEditor(string bucket) => new IamPolicyEditor(
+            Pipeline,
             ct => GetIamPolicyAsync(bucket, ct),
             (policy, ct) => SetIamPolicyAsync(bucket, policy, ct));
 

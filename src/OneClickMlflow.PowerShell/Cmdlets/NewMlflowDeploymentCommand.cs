@@ -8,6 +8,7 @@ using System.Security;
 using OneClickMlflow.Images;
 using OneClickMlflow.Prerequisites;
 using OneClickMlflow.Deployment;
+using OneClickMlflow.Deployment.Lease;
 using OneClickMlflow.Google;
 using OneClickMlflow.PowerShell.Completion;
 using OneClickMlflow.PowerShell.Infrastructure;
@@ -24,7 +25,7 @@ namespace OneClickMlflow.PowerShell.Cmdlets
         DefaultParameterSetName = DeploySet, HelpUri = HelpLinks.NewMlflowDeployment)]
     [OutputType(typeof(MlflowDeployment), ParameterSetName = new[] { DeploySet })]
     [OutputType(typeof(PlannedChange), ParameterSetName = new[] { PlanSet })]
-    public sealed class NewMlflowDeploymentCommand : AsyncCmdlet
+    public sealed class NewMlflowDeploymentCommand : DeploymentRunCmdlet
     {
         private const string DeploySet = "Deploy";
         private const string PlanSet = "Plan";
@@ -196,8 +197,38 @@ namespace OneClickMlflow.PowerShell.Cmdlets
             using GoogleCloudSession session = RunAsync(ct =>
                 SessionFactory.CreateAsync(HostVersion, spec.ProjectId, ImpersonateServiceAccount, ct, Reporter.Debug));
             Reporter.Verbose($"Deploying '{spec.Names.Name}' to project '{spec.ProjectId}' in {spec.Region} as {session.Account}.");
-            var graph = DeploymentGraphBuilder.Build(spec, session, spec.Input.Server.Image == null ? BuiltInImage(session) : null);
-            var plan = RunAsync(ct => engine.PlanAsync(graph.Resources, ct));
+            var builtIn = spec.Input.Server.Image == null ? BuiltInImage(session) : null;
+            if (PlanOnly || IsWhatIf())
+            {
+                // Plans and changes nothing: no lease.
+                Plan(spec, session, engine, builtIn, out _, out _);
+                return;
+            }
+
+            var run = NewLeasedRun(session, spec.Names, LeasedRun.NewOperation);
+            MlflowDeploymentGraph? applied = null;
+            var report = RunUnderLease(run, spec.Names.Name, () =>
+            {
+                var approval = Plan(spec, session, engine, builtIn, out var graph, out var bucketMissing);
+                applied = graph;
+                return approval == null ? null : new Attempt<DeploymentRunReport>((gate, ct) => engine.ApplyAsync(approval, gate, ct), graph, bucketMissing);
+            });
+            if (report == null || applied == null)
+            {
+                return;
+            }
+            WriteVerbose($"Applied in {report.WallTime.TotalSeconds:0.0}s.");
+            WriteObject(applied.Describe(report));
+        }
+
+        /// <summary>Plans and asks; returns the approval to apply, or null when there is nothing to apply (or -WhatIf, -PlanOnly).</summary>
+        private DeploymentApproval? Plan(MlflowDeploymentSpec spec, GoogleCloudSession session, DeploymentEngine engine, BuiltInImage? builtIn,
+            out MlflowDeploymentGraph graph, out bool bucketMissing)
+        {
+            var built = DeploymentGraphBuilder.Build(spec, session, builtIn);
+            graph = built;
+            var plan = RunAsync(ct => engine.PlanAsync(built.Resources, ct));
+            bucketMissing = plan.Changes.Any(c => c.ResourceId == built.Bucket.Id && c.Action == ChangeAction.Create);
             WriteVerbose("Plan: " + plan.Summary);
             foreach (var warning in plan.Changes.Select(c => c.Warning).OfType<string>())
             {
@@ -206,31 +237,23 @@ namespace OneClickMlflow.PowerShell.Cmdlets
             var tagged = spec.Input.Server.Image is { IsPinned: false } given ? given : null;
             if (tagged != null)
             {
-                WriteVerbose($"-Image {tagged} is {graph.Image.Image!.Reference} in the registry now.");
+                WriteVerbose($"-Image {tagged} is {built.Image.Image!.Reference} in the registry now.");
             }
             if (PlanOnly)
             {
                 WriteObject(plan.Changes, enumerateCollection: true);
-                return;
+                return null;
             }
 
             var approval = ChangeApproval.Ask(this, plan, out var whatIf);
             if (whatIf && tagged != null)
             {
                 // The pinned image is no change of its own, yet it is what the version would run.
-                ShouldProcess(graph.Image.Image!.Reference, $"Run the digest that tag '{tagged.Tag}' of {tagged.Repository} names now");
+                ShouldProcess(built.Image.Image!.Reference, $"Run the digest that tag '{tagged.Tag}' of {tagged.Repository} names now");
             }
-            if (whatIf || (plan.HasChanges && approval.Approved.Count == 0))
-            {
-                return;
-            }
-
-            var report = RunAsync(ct => engine.ApplyAsync(approval, ct));
-            WriteVerbose($"Applied in {report.WallTime.TotalSeconds:0.0}s.");
-            WriteObject(graph.Describe(report));
+            return whatIf || (plan.HasChanges && approval.Approved.Count == 0) ? null : approval;
         }
 
-        /// <summary>The module's image folder, built with the local Docker engine and pushed with the session's credential.</summary>
         private BuiltInImage BuiltInImage(GoogleCloudSession session)
         {
             var options = new ImagePublisherOptions(DockerEngineProbe.EngineEndpoint(GoogleCloudSession.ProcessEnvironment()),

@@ -2,6 +2,7 @@ using System;
 using System.Linq;
 using System.Management.Automation;
 using OneClickMlflow.Deployment;
+using OneClickMlflow.Deployment.Lease;
 using OneClickMlflow.Deployment.Removal;
 using OneClickMlflow.Google;
 using OneClickMlflow.PowerShell.Completion;
@@ -19,7 +20,7 @@ namespace OneClickMlflow.PowerShell.Cmdlets
     [Cmdlet(VerbsCommon.Remove, "MlflowDeployment", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High,
         DefaultParameterSetName = ByNameSet, HelpUri = HelpLinks.RemoveMlflowDeployment)]
     [OutputType(typeof(MlflowDeploymentRemoval), typeof(PlannedChange))]
-    public sealed class RemoveMlflowDeploymentCommand : AsyncCmdlet
+    public sealed class RemoveMlflowDeploymentCommand : DeploymentRunCmdlet
     {
         private const string ByNameSet = "ByName";
         private const string DeploymentSet = "Deployment";
@@ -104,33 +105,30 @@ namespace OneClickMlflow.PowerShell.Cmdlets
             var engine = new DeploymentEngine(new DeploymentEngineOptions { OnEvent = progress.OnEvent });
             var options = new RemovalOptions { DeleteData = DeleteData };
             options.FinalBackupRetentionDays = FinalBackupRetentionDays ?? options.FinalBackupRetentionDays;
-
-            var spec = RunAsync(ct => DeploymentDiscovery.SpecOfAsync(session, projectId, location, ct));
-            var graph = DeploymentGraphBuilder.Build(spec, session);
-            var removal = RunAsync(ct => DeploymentRemoval.PlanAsync(session, graph, engine, options, ct));
-            WriteVerbose("Removal plan: " + removal.Plan.Summary);
-            if (PlanOnly)
-            {
-                WriteObject(removal.Plan.Changes, enumerateCollection: true);
-                return;
-            }
-
             var whatIf = IsWhatIf();
-            if (!whatIf && !Force && removal.DataLoss is string loss
-                && !ShouldContinue(loss, $"Delete the data of MLflow deployment '{location.Name}'?"))
+            if (PlanOnly || whatIf)
             {
-                WriteWarning($"Nothing was removed: deleting the data of deployment '{location.Name}' was declined. " +
-                             "Run again without -DeleteData to remove the deployment and keep its data.");
+                // Plans and changes nothing: no lease.
+                PlanRemoval(session, projectId, location, engine, options, whatIf);
                 return;
             }
 
-            var approval = Force && !whatIf ? removal.Plan.ApproveAll() : ChangeApproval.Ask(this, removal.Plan, out whatIf);
-            if (whatIf || (removal.Plan.HasChanges && approval.Approved.Count == 0))
+            var run = NewLeasedRun(session, DeploymentNames.For(projectId, location.Name), LeasedRun.RemoveOperation);
+            var report = RunUnderLease(run, location.Name, () =>
+            {
+                var (removal, approval) = PlanRemoval(session, projectId, location, engine, options, whatIf: false);
+                if (removal == null || approval == null)
+                {
+                    return null;
+                }
+                // The lease lives in the bucket: it stops renewing before -DeleteData empties it.
+                removal.Graph.Bucket.BeforeDeletingObjects = run.Lease.StopRenewing;
+                return new Attempt<MlflowDeploymentRemoval>((gate, ct) => removal.ApplyAsync(approval, gate, ct), removal.Graph, createsBucket: false);
+            });
+            if (report == null)
             {
                 return;
             }
-
-            var report = RunAsync(ct => removal.ApplyAsync(approval, ct));
             WriteVerbose($"Removed in {report.Run?.WallTime.TotalSeconds:0.0}s.");
             var deferred = report.Run?.Deferred ?? Array.Empty<ResourceRunRecord>();
             foreach (var cause in deferred.Where(d => d.DeferredBy == null))
@@ -141,9 +139,30 @@ namespace OneClickMlflow.PowerShell.Cmdlets
             WriteObject(report);
         }
 
-        private bool IsWhatIf() =>
-            MyInvocation.BoundParameters.TryGetValue("WhatIf", out var value)
-                ? ((SwitchParameter)value).IsPresent
-                : GetVariableValue("WhatIfPreference") is object preference && LanguagePrimitives.IsTrue(preference);
+        /// <summary>Plans the removal and asks; the approval is null when nothing is to be applied.</summary>
+        private (DeploymentRemoval? Removal, DeploymentApproval? Approval) PlanRemoval(GoogleCloudSession session, string projectId,
+            DeploymentLocation location, DeploymentEngine engine, RemovalOptions options, bool whatIf)
+        {
+            var spec = RunAsync(ct => DeploymentDiscovery.SpecOfAsync(session, projectId, location, ct));
+            var graph = DeploymentGraphBuilder.Build(spec, session);
+            var removal = RunAsync(ct => DeploymentRemoval.PlanAsync(session, graph, engine, options, ct));
+            WriteVerbose("Removal plan: " + removal.Plan.Summary);
+            if (PlanOnly)
+            {
+                WriteObject(removal.Plan.Changes, enumerateCollection: true);
+                return (null, null);
+            }
+
+            if (!whatIf && !Force && removal.DataLoss is string loss
+                && !ShouldContinue(loss, $"Delete the data of MLflow deployment '{location.Name}'?"))
+            {
+                WriteWarning($"Nothing was removed: deleting the data of deployment '{location.Name}' was declined. " +
+                             "Run again without -DeleteData to remove the deployment and keep its data.");
+                return (null, null);
+            }
+
+            var approval = Force && !whatIf ? removal.Plan.ApproveAll() : ChangeApproval.Ask(this, removal.Plan, out whatIf);
+            return whatIf || (removal.Plan.HasChanges && approval.Approved.Count == 0) ? (null, null) : (removal, approval);
+        }
     }
 }

@@ -16,6 +16,9 @@ namespace OneClickMlflow.PowerShell.Infrastructure
         private CancellationTokenSource? cancellation;
         private BlockingCollection<Action<AsyncCmdlet>>? pending;
 
+        /// <summary>How long a stopped command waits for its work to wind down.</summary>
+        private static readonly TimeSpan StopGrace = TimeSpan.FromSeconds(15);
+
         /// <summary>Cancelled when the user presses Ctrl+C (StopProcessing).</summary>
         protected CancellationToken CancellationToken => cancellation?.Token ?? CancellationToken.None;
 
@@ -49,9 +52,20 @@ namespace OneClickMlflow.PowerShell.Infrastructure
             {
                 Task<T> task = Task.Run(() => work(CancellationToken));
                 task.ContinueWith(_ => queue.CompleteAdding(), TaskScheduler.Default);
-                foreach (Action<AsyncCmdlet> write in queue.GetConsumingEnumerable())
+                try
                 {
-                    write(this);
+                    foreach (Action<AsyncCmdlet> write in queue.GetConsumingEnumerable())
+                    {
+                        write(this);
+                    }
+                }
+                catch (PipelineStoppedException)
+                {
+                    // Ctrl+C: the work is cancelled; let it end its own way (a run releases its lease) before the
+                    // pipeline stops, so a command started right after finds nothing held.
+                    cancellation?.Cancel();
+                    task.ContinueWith(_ => { }, TaskScheduler.Default).Wait(StopGrace);
+                    throw;
                 }
 
                 return task.GetAwaiter().GetResult();

@@ -59,6 +59,17 @@ namespace OneClickMlflow.PowerShell.Infrastructure
             DeploymentFailedException failed when failed.InnerException is not null and not DeploymentFailedException =>
                 Describe(Unwrap(failed.InnerException)) with { Message = failed.Message },
             TrackingTokenException token => DescribeToken(token),
+            Deployment.Lease.DeploymentBusyException busy => Shape(
+                "DeploymentBusy", ErrorCategory.ResourceBusy, exception.Message, busy.RecommendedAction + "; nothing was changed."),
+            Deployment.Lease.DeploymentRemovedWhileWaitingException => Shape(
+                "DeploymentRemovedWhileWaiting", ErrorCategory.OperationStopped, exception.Message,
+                "Check that the deployment should exist again, then run New-MlflowDeployment again."),
+            Deployment.Lease.RunLeaseChangedException => Shape(
+                "DeploymentChangedDuringRun", ErrorCategory.ResourceBusy, exception.Message,
+                "Another run keeps changing this deployment: let it finish (or pass -LockTimeout), then run the command again."),
+            Deployment.Lease.RunLeaseLostException => Shape(
+                "RunLeaseLost", ErrorCategory.ResourceBusy, exception.Message,
+                "Check which run broke or took the lease (Get-MlflowDeployment shows the deployment as it is), then run the command again."),
             CredentialsNotFoundException => Shape(
                 "CredentialsNotFound", ErrorCategory.AuthenticationError, exception.Message,
                 "Run 'gcloud auth application-default login' or set GOOGLE_APPLICATION_CREDENTIALS to a credential file."),

@@ -1,3 +1,4 @@
+using System;
 using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
@@ -58,6 +59,20 @@ public sealed class IamPolicyEditorTests : EmulatedSessionTestBase
         var final = await session.ResourceManager.GetIamPolicyAsync(Project, CancellationToken.None);
         Assert.Single(final.Bindings.Where(b => b.Role == Role).SelectMany(b => b.Members), m => m == First);
         Assert.Equal(2, reads);
+    }
+
+    [Fact]
+    public async Task A_write_refused_with_retry_after_is_read_again_only_after_that_wait()
+    {
+        using var session = await SessionAsync();
+        await AddFaultAsync("""{"pathContains": ":setIamPolicy", "script": [429], "retryAfterSeconds": 1}""");
+
+        await session.ResourceManager.PolicyEditor(Project).EditAsync(policy => policy.AddMember(Role, First), CancellationToken.None);
+
+        var refused = RequestsTo(":setIamPolicy").Single(r => r.Status == 429);
+        var reread = RequestsTo(":getIamPolicy").Single(r => r.Time > refused.Time);
+        Assert.True(reread.Time - refused.Time >= TimeSpan.FromSeconds(0.95), $"read again after {(reread.Time - refused.Time).TotalMilliseconds} ms");
+        Assert.Equal(new[] { 429, 200 }, RequestsTo(":setIamPolicy").Select(r => r.Status));
     }
 
     [Fact]

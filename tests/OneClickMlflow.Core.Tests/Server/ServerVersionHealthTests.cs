@@ -78,12 +78,14 @@ public sealed class ServerVersionHealthTests : ServerDeploymentTestBase
     public async Task A_create_that_never_reached_app_engine_says_so()
     {
         await DeployAsync(Input(TestImages.First));
-        await AddFaultAsync("""{"api":"appengine","method":"POST","pathContains":"/versions","script":[503,503,503,503,503,503,503,503]}""");
+        await AddFaultAsync("""{"api":"appengine","method":"POST","pathContains":"/versions","rate":1.0,"status":503}""");
 
         var error = await Assert.ThrowsAsync<DeploymentFailedException>(() => DeployAsync(Input(TestImages.Second)));
 
-        Assert.Contains("did not reach App Engine", error.Message);
+        Assert.Contains("did not reach appengine.googleapis.com", error.Message);
         Assert.Contains("nothing was created", error.Message);
+        Assert.DoesNotContain("after its creation", error.Message);
+        Assert.Single(VersionIds("default"));
     }
 
     [Fact]

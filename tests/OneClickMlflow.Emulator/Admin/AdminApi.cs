@@ -22,7 +22,7 @@ namespace OneClickMlflow.Emulator.Admin;
 public static class AdminApi
 {
     private static readonly MessageSchema FaultSchema = new MessageSchema("emulator.FaultRule")
-        .String("api").String("method").String("pathContains").Double("rate").Int32("status")
+        .String("api").String("method").String("path").String("pathContains").Double("rate").AnyJson("status")
         .AnyJson("script").Int32("retryAfterSeconds");
 
     private static readonly MessageSchema LatencySchema = new MessageSchema("emulator.Latency")
@@ -202,7 +202,7 @@ public static class AdminApi
             {
                 throw GoogleApiError.InvalidArgument("script must be an array of HTTP statuses, \"drop\" or \"lost\".", "script");
             }
-            script = steps.Select(ParseStep).ToList();
+            script = steps.Select(step => ParseStep(step, "script")).ToList();
         }
         var rate = body["rate"]?.GetValue<double>();
         if (rate is < 0 or > 1)
@@ -217,15 +217,16 @@ public static class AdminApi
         {
             Api = body["api"]?.GetValue<string>(),
             Method = body["method"]?.GetValue<string>(),
+            Path = body["path"]?.GetValue<string>(),
             PathContains = body["pathContains"]?.GetValue<string>(),
             Rate = rate,
-            Status = body["status"]?.GetValue<int>() ?? 503,
+            Status = body["status"] is JsonNode status ? ParseStep(status, "status") : 503,
             Script = script,
             RetryAfterSeconds = body["retryAfterSeconds"]?.GetValue<int>(),
         };
     }
 
-    private static int ParseStep(JsonNode? step)
+    private static int ParseStep(JsonNode? step, string field)
     {
         if (step is JsonValue value)
         {
@@ -238,7 +239,7 @@ public static class AdminApi
                 return status;
             }
         }
-        throw GoogleApiError.InvalidArgument($"Invalid script step {step?.ToJsonString()}: use an HTTP status, \"drop\" or \"lost\".", "script");
+        throw GoogleApiError.InvalidArgument($"Invalid {field} {step?.ToJsonString()}: use an HTTP status, \"drop\" or \"lost\".", field);
     }
 
     private static ProjectState SeedProject(EmulatorState state, JsonObject body)

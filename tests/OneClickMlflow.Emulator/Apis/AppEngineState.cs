@@ -70,11 +70,11 @@ public sealed class AppEngineState : IDumpableState
     public Dictionary<string, AppEngineApplication> Apps { get; } = new(StringComparer.Ordinal);
 
     /// <summary>
-    /// Named leniency switch (<see cref="EmulatorOptions.IapAudienceOptional"/>), on until the module sets IAP_AUDIENCE:
-    /// a version without IAP_AUDIENCE comes up and its MLflow stand-in serves without checking IAP's signed header.
-    /// Off, such a version never becomes healthy, as the server image refuses to start without it.
+    /// Named leniency switch (<see cref="EmulatorOptions.IapAudienceOptional"/>), off by default: a version without
+    /// IAP_AUDIENCE never becomes healthy, as the server image refuses to start without it. On, such a version comes
+    /// up and its MLflow stand-in serves without checking IAP's signed header.
     /// </summary>
-    public bool IapAudienceOptional { get; set; } = true;
+    public bool IapAudienceOptional { get; set; }
 
     /// <summary>Image digests (sha256:HEX) whose server never answers its health checks: a version of one never comes up.</summary>
     public HashSet<string> UnhealthyImages { get; } = new(StringComparer.Ordinal);

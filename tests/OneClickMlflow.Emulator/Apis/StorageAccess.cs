@@ -82,6 +82,24 @@ public static class StorageAccess
         }
     }
 
+    /// <summary>
+    /// <c>ifGenerationMatch</c> on an object request: the live generation must be that number (0: no live object),
+    /// else 412 conditionNotMet. Call under the state's gate, with the object as it is now.
+    /// </summary>
+    internal static void RequireGeneration(HttpContext context, StorageObject? live)
+    {
+        var expected = context.Query("ifGenerationMatch");
+        if (expected is null)
+        {
+            return;
+        }
+        var actual = live?.Generation.ToString(CultureInfo.InvariantCulture) ?? "0";
+        if (expected != actual)
+        {
+            throw Invalid("conditionNotMet", "At least one of the pre-conditions you specified did not hold.", 412);
+        }
+    }
+
     internal static string CallerName(HttpContext context) => context.Caller()?.Id ?? "Anonymous caller";
 
     internal static GoogleApiError Invalid(string reason, string message, int code) =>

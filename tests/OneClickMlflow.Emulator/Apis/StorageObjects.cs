@@ -30,9 +30,23 @@ public static class StorageObjects
         }
         using var buffer = new MemoryStream();
         await context.Request.Body.CopyToAsync(buffer, context.RequestAborted);
+        bool exists;
+        lock (state.Gate)
+        {
+            exists = bucket.Objects.ContainsKey(name);
+        }
+        // Replacing an object deletes the old one: Cloud Storage asks for storage.objects.delete as well
+        // (https://cloud.google.com/storage/docs/access-control/iam-permissions, objects.insert).
+        if (exists && !Holds(context, state, bucket, "storage.objects.delete"))
+        {
+            throw Invalid("forbidden",
+                $"{CallerName(context)} does not have storage.objects.delete access to the Google Cloud Storage object. " +
+                "Permission 'storage.objects.delete' denied on resource (or it may not exist).", 403);
+        }
         StorageObject stored;
         lock (state.Gate)
         {
+            RequireGeneration(context, bucket.Objects.GetValueOrDefault(name));
             stored = new StorageObject
             {
                 Name = name,
@@ -65,6 +79,7 @@ public static class StorageObjects
         var stored = FindObject(context, state, bucket);
         lock (state.Gate)
         {
+            RequireGeneration(context, bucket.Objects.GetValueOrDefault(stored.Name));
             bucket.Objects.Remove(stored.Name);
         }
         context.Response.StatusCode = StatusCodes.Status204NoContent;
@@ -112,6 +127,7 @@ public static class StorageObjects
             {
                 throw Invalid("notFound", $"No such object: {bucket.Name}/{name}", 404);
             }
+            RequireGeneration(context, stored);
             return stored;
         }
     }

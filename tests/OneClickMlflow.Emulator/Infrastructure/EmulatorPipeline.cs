@@ -52,6 +52,30 @@ public static class EmulatorPipeline
         var method = context.Request.Method;
         Principal? caller = null;
         var dropped = false;
+        var logged = false;
+        // A dropped connection is logged before it is aborted: the caller sees the abort at once and may read the log.
+        void Log()
+        {
+            if (logged)
+            {
+                return;
+            }
+            logged = true;
+            var status = dropped || context.RequestAborted.IsCancellationRequested && !context.Response.HasStarted
+                ? 0
+                : context.Response.StatusCode;
+            state.Requests.Add(new RequestLogEntry(
+                started,
+                method,
+                path,
+                context.Request.QueryString.Value ?? "",
+                apiName,
+                RequestLog.IsMutating(method, path),
+                status,
+                Math.Round(stopwatch.Elapsed.TotalMilliseconds, 3),
+                caller?.Id,
+                QuotaProject(context)));
+        }
         try
         {
             state.Operations.Settle();
@@ -60,6 +84,7 @@ public static class EmulatorPipeline
             if (fault.Drop)
             {
                 dropped = true;
+                Log();
                 context.Abort();
                 return;
             }
@@ -96,6 +121,7 @@ public static class EmulatorPipeline
                 context.Response.Body = System.IO.Stream.Null;
                 await RenderErrorsAsync(context, next);
                 dropped = true;
+                Log();
                 context.Abort();
                 return;
             }
@@ -103,20 +129,7 @@ public static class EmulatorPipeline
         }
         finally
         {
-            var status = dropped || context.RequestAborted.IsCancellationRequested && !context.Response.HasStarted
-                ? 0
-                : context.Response.StatusCode;
-            state.Requests.Add(new RequestLogEntry(
-                started,
-                method,
-                path,
-                context.Request.QueryString.Value ?? "",
-                apiName,
-                RequestLog.IsMutating(method, path),
-                status,
-                Math.Round(stopwatch.Elapsed.TotalMilliseconds, 3),
-                caller?.Id,
-                QuotaProject(context)));
+            Log();
         }
     }
 

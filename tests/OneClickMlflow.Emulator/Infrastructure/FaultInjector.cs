@@ -15,16 +15,20 @@ public readonly record struct FaultAction(int Status, bool Drop, int? RetryAfter
 }
 
 /// <summary>
-/// A fault rule. Matches by API name, HTTP method and a path fragment (each optional). A <see cref="Script"/>
-/// applies its steps in order to matching requests and then the rule stops; otherwise <see cref="Rate"/> fails
-/// that fraction of matching requests with <see cref="Status"/> (503 by default).
+/// A fault rule. Matches by API name, HTTP method, the whole path or a path fragment (each optional). A
+/// <see cref="Script"/> applies its steps in order to matching requests and then the rule stops; otherwise
+/// <see cref="Rate"/> fails that fraction of matching requests with <see cref="Status"/> (503 by default; a drop or
+/// a lost answer too).
 /// </summary>
 public sealed class FaultRule
 {
     public string? Api { get; init; }
     public string? Method { get; init; }
+    /// <summary>The whole request path, e.g. /storage/storage/v1/b (not its sub-resources).</summary>
+    public string? Path { get; init; }
     public string? PathContains { get; init; }
     public double? Rate { get; init; }
+    /// <summary>An HTTP status, or <see cref="FaultInjector.DropStep"/> / <see cref="FaultInjector.LostAnswerStep"/>.</summary>
     public int Status { get; init; } = 503;
     /// <summary>Steps: an HTTP status (2xx passes the request through), "drop" (-1) or "lost" (-2: handled, answer dropped).</summary>
     public IReadOnlyList<int>? Script { get; init; }
@@ -43,6 +47,7 @@ public sealed class FaultRule
     internal bool Matches(string api, string method, string path) =>
         (Api is null || string.Equals(Api, api, StringComparison.OrdinalIgnoreCase))
         && (Method is null || string.Equals(Method, method, StringComparison.OrdinalIgnoreCase))
+        && (Path is null || string.Equals(Path, path, StringComparison.Ordinal))
         && (PathContains is null || path.Contains(PathContains, StringComparison.Ordinal));
 }
 
@@ -95,21 +100,22 @@ public sealed class FaultInjector
             {
                 if (rule.Script is not null)
                 {
-                    var step = rule.Script[rule.NextStep++];
-                    return step switch
-                    {
-                        DropStep => new FaultAction(0, true, null, Before: rule.Before),
-                        LostAnswerStep => new FaultAction(0, false, null, LoseAnswer: true, Before: rule.Before),
-                        _ => new FaultAction(step, false, rule.RetryAfterSeconds, Before: rule.Before),
-                    };
+                    return ActionOf(rule.Script[rule.NextStep++], rule, rule.Before);
                 }
                 if (rule.Rate is double rate && random.NextDouble() < rate)
                 {
-                    return new FaultAction(rule.Status, false, rule.RetryAfterSeconds);
+                    return ActionOf(rule.Status, rule, before: null);
                 }
             }
             rules.RemoveAll(r => r.Exhausted);
             return FaultAction.None;
         }
     }
+
+    private static FaultAction ActionOf(int step, FaultRule rule, Action? before) => step switch
+    {
+        DropStep => new FaultAction(0, true, null, Before: before),
+        LostAnswerStep => new FaultAction(0, false, null, LoseAnswer: true, Before: before),
+        _ => new FaultAction(step, false, rule.RetryAfterSeconds, Before: before),
+    };
 }

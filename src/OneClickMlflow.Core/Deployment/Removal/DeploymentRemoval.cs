@@ -31,6 +31,9 @@ namespace OneClickMlflow.Deployment.Removal
 
         public RemovalOptions Options { get; }
 
+        /// <summary>The deployment's resources as planned for removal.</summary>
+        public MlflowDeploymentGraph Graph => graph;
+
         /// <summary>One change per resource, dependents first: what -WhatIf lists and what is asked about.</summary>
         public DeploymentPlan Plan { get; }
 
@@ -73,9 +76,13 @@ namespace OneClickMlflow.Deployment.Removal
         }
 
         /// <summary>Applies the approved changes and reports what is gone, what stays and why, and the final backup.</summary>
-        public async Task<MlflowDeploymentRemoval> ApplyAsync(DeploymentApproval approval, CancellationToken cancellationToken)
+        public async Task<MlflowDeploymentRemoval> ApplyAsync(DeploymentApproval approval, CancellationToken cancellationToken) =>
+            await ApplyAsync(approval, null, cancellationToken).ConfigureAwait(false);
+
+        /// <summary>As <see cref="ApplyAsync(DeploymentApproval, CancellationToken)"/>, each change first passing <paramref name="gate"/>.</summary>
+        public async Task<MlflowDeploymentRemoval> ApplyAsync(DeploymentApproval approval, IChangeGate? gate, CancellationToken cancellationToken)
         {
-            var run = await engine.ApplyAsync(approval, cancellationToken).ConfigureAwait(false);
+            var run = await engine.ApplyAsync(approval, gate, cancellationToken).ConfigureAwait(false);
             var finalBackup = await FinalBackupAsync(cancellationToken).ConfigureAwait(false);
             return RemovalReport.Build(graph, run, finalBackup);
         }

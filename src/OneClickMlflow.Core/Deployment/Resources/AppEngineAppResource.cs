@@ -94,6 +94,7 @@ namespace OneClickMlflow.Deployment.Resources
             var ct = context.CancellationToken;
             context.ReportProgress($"creating the App Engine application in {locationId} unless it exists");
             Live = await CreateOnce.EnsureAsync(
+                appEngine, $"{Kind} '{Name}'",
                 c => appEngine.GetApplicationAsync(projectId, c),
                 c => appEngine.CreateApplicationAsync(projectId, locationId, c),
                 ct).ConfigureAwait(false);

@@ -55,11 +55,12 @@ namespace OneClickMlflow.Deployment.Resources
 
         protected override bool Exists => live != null;
 
+        /// <summary>With the run lease, an object of this bucket that every changing run reads and writes (replacing it needs delete too).</summary>
         public override ResourcePermissions Permissions { get; } = new ResourcePermissions(
-            read: new[] { "storage.buckets.get" },
-            create: new[] { "storage.buckets.create" },
-            update: new[] { "storage.buckets.update" },
-            delete: new[] { "storage.buckets.update", "storage.buckets.delete", "storage.objects.list", "storage.objects.delete" });
+            read: new[] { "storage.buckets.get", "storage.objects.get" },
+            create: new[] { "storage.buckets.create", "storage.objects.create", "storage.objects.delete" },
+            update: new[] { "storage.buckets.update", "storage.objects.create", "storage.objects.delete" },
+            delete: new[] { "storage.buckets.update", "storage.buckets.delete", "storage.objects.list", "storage.objects.delete", "storage.objects.create" });
 
         public override async Task ObserveAsync(CancellationToken cancellationToken)
         {
@@ -155,6 +156,7 @@ namespace OneClickMlflow.Deployment.Resources
             }
 
             live = await CreateOnce.EnsureAsync(
+                storage, $"{Kind} '{Name}'",
                 ct => storage.GetBucketAsync(Name, ct),
                 ct => storage.InsertBucketAsync(projectId, Wanted(withLocation: true), ct),
                 cancellationToken).ConfigureAwait(false);
@@ -168,10 +170,14 @@ namespace OneClickMlflow.Deployment.Resources
         private static bool IsRemovalLabelChange(PlannedChange change) =>
             change.Details.TryGetValue("labels." + DeploymentNames.LabelKey, out var detail) && detail.EndsWith("-> removed", StringComparison.Ordinal);
 
+        /// <summary>Called before the objects of the bucket are deleted (the run lease, which lives there, stops renewing).</summary>
+        public Action? BeforeDeletingObjects { get; set; }
+
         /// <summary>Every generation of every object, then the bucket (Cloud Storage refuses to delete a bucket that is not empty).</summary>
         private async Task DeleteWithObjectsAsync(ResourceApplyContext context)
         {
             var cancellationToken = context.CancellationToken;
+            BeforeDeletingObjects?.Invoke();
             List<StorageObject> objects;
             try
             {

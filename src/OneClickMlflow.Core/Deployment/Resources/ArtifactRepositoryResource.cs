@@ -106,6 +106,7 @@ namespace OneClickMlflow.Deployment.Resources
             }
 
             live = await CreateOnce.EnsureAsync(
+                registry, $"{Kind} '{Name}'",
                 ct => registry.GetRepositoryAsync(projectId, location, Name, ct),
                 ct => registry.CreateDockerRepositoryAsync(projectId, location, Name, labels,
                     "MLflow tracking server images (one-click-mlflow).", ct),

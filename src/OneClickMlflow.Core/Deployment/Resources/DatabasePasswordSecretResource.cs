@@ -64,6 +64,7 @@ namespace OneClickMlflow.Deployment.Resources
             }
 
             live = await CreateOnce.EnsureAsync(
+                secrets, $"{Kind} '{Name}'",
                 ct => secrets.GetSecretAsync(projectId, Name, ct),
                 ct => secrets.CreateSecretAsync(projectId, Name, labels, ct),
                 context.CancellationToken).ConfigureAwait(false);

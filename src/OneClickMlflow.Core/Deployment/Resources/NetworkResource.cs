@@ -90,6 +90,7 @@ namespace OneClickMlflow.Deployment.Resources
 
             var requestId = ComputeClient.NewRequestId();
             live = await CreateOnce.EnsureAsync(
+                compute, $"{Kind} '{Name}'",
                 ct => compute.GetNetworkAsync(Network.ProjectId, Network.Name, ct),
                 ct => compute.InsertNetworkAsync(Network.ProjectId,
                     new ComputeNetwork

@@ -74,13 +74,9 @@ namespace OneClickMlflow.Deployment.Resources
             foreach (var id in delete)
             {
                 context.ReportProgress($"deleting old version {id}");
-                try
-                {
-                    await appEngine.DeleteVersionAsync(projectId, live.ServiceId, id, context.CancellationToken).ConfigureAwait(false);
-                }
-                catch (GoogleApiException e) when (e.IsNotFound)
-                {
-                }
+                // A delete whose answer was lost is sent again and finds the version gone (404, or an operation ending NOT_FOUND).
+                await MissingIsRemoved.DeleteAsync(() => appEngine.DeleteVersionAsync(projectId, live.ServiceId, id, context.CancellationToken))
+                    .ConfigureAwait(false);
             }
             locator.Invalidate();
         }

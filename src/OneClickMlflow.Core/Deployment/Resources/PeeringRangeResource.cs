@@ -92,6 +92,7 @@ namespace OneClickMlflow.Deployment.Resources
 
             var requestId = ComputeClient.NewRequestId();
             var created = await CreateOnce.EnsureAsync(
+                compute, $"{Kind} '{Name}'",
                 async ct => (await compute.ListGlobalAddressesAsync(projectId, ct).ConfigureAwait(false))
                     .FirstOrDefault(a => a.Name == Name && IsPeeringRangeOnNetwork(a)),
                 ct => compute.InsertGlobalAddressAsync(projectId,
@@ -111,12 +112,20 @@ namespace OneClickMlflow.Deployment.Resources
 
         /// <summary>
         /// An address's insert ignores labels (compute v1 Address.labels: "can only be added or modified by the
-        /// setLabels method"): they are set afterwards with the fingerprint read, read again after a conflict.
+        /// setLabels method"): they are set afterwards with the fingerprint read last. setLabels has no requestId, so
+        /// after a failure or a stale fingerprint (412) the address is read again before labels are sent again: a
+        /// resend never overwrites a newer change, and one that landed is seen.
         /// </summary>
-        private async Task<ComputeAddress> LabelAsync(string projectId, ComputeAddress address, ResourceApplyContext context)
+        private Task<ComputeAddress> LabelAsync(string projectId, ComputeAddress address, ResourceApplyContext context)
         {
-            for (var attempt = 1; ; attempt++)
+            var fresh = true;
+            return compute.Pipeline.RetryCycleAsync(async ct =>
             {
+                if (!fresh)
+                {
+                    address = await ReadAsync(projectId, ct).ConfigureAwait(false);
+                }
+                fresh = false;
                 if (MissingLabels(address).Count == 0)
                 {
                     return address;
@@ -126,19 +135,15 @@ namespace OneClickMlflow.Deployment.Resources
                 {
                     wanted[label.Key] = label.Value;
                 }
-                try
-                {
-                    await compute.SetGlobalAddressLabelsAsync(projectId, Name, wanted, address.LabelFingerprint,
-                        elapsed => context.ReportProgress($"labelling range ({elapsed.TotalSeconds:0}s)"), context.CancellationToken).ConfigureAwait(false);
-                }
-                catch (GoogleApiException e) when ((e.IsTransient || e.HttpStatus == 412) && attempt < CreateOnce.MaxAttempts)
-                {
-                    await CreateOnce.BackoffAsync(attempt, context.CancellationToken).ConfigureAwait(false);
-                }
-                address = await compute.GetGlobalAddressAsync(projectId, Name, context.CancellationToken).ConfigureAwait(false)
-                          ?? throw new InvalidOperationException($"Range '{Name}' is gone while being labelled; run the command again.");
-            }
+                await compute.SetGlobalAddressLabelsAsync(projectId, Name, wanted, address.LabelFingerprint,
+                    elapsed => context.ReportProgress($"labelling range ({elapsed.TotalSeconds:0}s)"), ct).ConfigureAwait(false);
+                return await ReadAsync(projectId, ct).ConfigureAwait(false);
+            }, e => e is GoogleApiException google && google.HttpStatus == 412, context.CancellationToken);
         }
+
+        private async Task<ComputeAddress> ReadAsync(string projectId, CancellationToken cancellationToken) =>
+            await compute.GetGlobalAddressAsync(projectId, Name, cancellationToken).ConfigureAwait(false)
+            ?? throw new InvalidOperationException($"Range '{Name}' is gone while being labelled; run the command again.");
 
         private List<KeyValuePair<string, string>> MissingLabels(ComputeAddress address) =>
             labels.Where(l => address.Labels == null || !address.Labels.TryGetValue(l.Key, out var value) || value != l.Value).ToList();

@@ -84,8 +84,17 @@ namespace OneClickMlflow.Deployment.Resources
             {
                 try
                 {
-                    await MissingIsRemoved.DeleteAsync(() => serviceNetworking.DeleteConnectionAsync(consumerNetwork,
-                        elapsed => context.ReportProgress($"removing the peering ({elapsed.TotalSeconds:0}s)"), cancellationToken)).ConfigureAwait(false);
+                    // deleteConnection is a POST sent once: after a failure the connection is read again, and only a
+                    // connection still there is deleted again (one whose delete landed ends NOT_FOUND, taken as done).
+                    await serviceNetworking.Pipeline.RetryCycleAsync(async ct =>
+                    {
+                        if (await serviceNetworking.GetConnectionAsync(consumerNetwork, ct).ConfigureAwait(false) != null)
+                        {
+                            await MissingIsRemoved.DeleteAsync(() => serviceNetworking.DeleteConnectionAsync(consumerNetwork,
+                                elapsed => context.ReportProgress($"removing the peering ({elapsed.TotalSeconds:0}s)"), ct)).ConfigureAwait(false);
+                        }
+                        return true;
+                    }, null, cancellationToken).ConfigureAwait(false);
                 }
                 catch (Exception e) when (IsStillUsedByProducer(e))
                 {
@@ -96,39 +105,19 @@ namespace OneClickMlflow.Deployment.Resources
             }
 
             Action<TimeSpan> progress = elapsed => context.ReportProgress($"peering with Service Networking ({elapsed.TotalSeconds:0}s)");
-            for (var attempt = 1; ; attempt++)
-            {
-                // Decided from a fresh read each time: a create that failed half-way may have made the connection.
-                live = await serviceNetworking.GetConnectionAsync(consumerNetwork, cancellationToken).ConfigureAwait(false);
-                var ranges = live?.ReservedPeeringRanges ?? new List<string>();
-                if (live != null && ranges.Contains(range.RangeName))
+            // Decided from a fresh read before every send: a create or update whose answer was lost, or that failed
+            // half-way, may have made the connection; the update sends the ranges as read, plus this one.
+            live = await CreateOnce.EnsureAsync(serviceNetworking, $"{Kind} '{Name}' with range '{range.RangeName}'",
+                async ct =>
                 {
-                    return;
-                }
-
-                if (attempt > CreateOnce.MaxAttempts)
-                {
-                    throw CreateOnce.NotVisible("The connection's range");
-                }
-
-                try
-                {
-                    if (live == null)
-                    {
-                        await serviceNetworking.CreateConnectionAsync(consumerNetwork, new[] { range.RangeName }, progress, cancellationToken)
-                            .ConfigureAwait(false);
-                    }
-                    else
-                    {
-                        await serviceNetworking.UpdateConnectionRangesAsync(consumerNetwork, ranges.Concat(new[] { range.RangeName }).ToList(),
-                            progress, cancellationToken).ConfigureAwait(false);
-                    }
-                }
-                catch (Exception e) when (attempt < CreateOnce.MaxAttempts && CreateOnce.IsWorthReReading(e))
-                {
-                    await CreateOnce.BackoffAsync(attempt, cancellationToken).ConfigureAwait(false);
-                }
-            }
+                    live = await serviceNetworking.GetConnectionAsync(consumerNetwork, ct).ConfigureAwait(false);
+                    return live?.ReservedPeeringRanges?.Contains(range.RangeName) == true ? live : null;
+                },
+                ct => live == null
+                    ? serviceNetworking.CreateConnectionAsync(consumerNetwork, new[] { range.RangeName }, progress, ct)
+                    : serviceNetworking.UpdateConnectionRangesAsync(consumerNetwork,
+                        (live.ReservedPeeringRanges ?? new List<string>()).Concat(new[] { range.RangeName }).ToList(), progress, ct),
+                cancellationToken).ConfigureAwait(false);
         }
 
         /// <summary>Why the connection stays after a removal that deleted the database, and what finishes the job.</summary>

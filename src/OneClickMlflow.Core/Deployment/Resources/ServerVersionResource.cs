@@ -170,15 +170,11 @@ namespace OneClickMlflow.Deployment.Resources
                 context.ReportProgress($"App Engine is deploying version {version.Id} of service '{ServiceId}' ({(int)elapsed.TotalMinutes}m{elapsed.Seconds:00}s)");
             try
             {
-                await appEngine.CreateVersionAsync(app.Name, ServiceId, version, progress, ct).ConfigureAwait(false);
+                await CreateAsync(version, progress, ct).ConfigureAwait(false);
             }
             catch (OperationFailedException failure)
             {
                 await FailAsync(version, failure, ct).ConfigureAwait(false);
-            }
-            catch (Exception e) when (CreateOnce.IsWorthReReading(e))
-            {
-                await FollowUnansweredCreateAsync(version, e, progress, ct).ConfigureAwait(false);
             }
             locator.Invalidate();
             live = await locator.ObserveAsync(ct).ConfigureAwait(false);
@@ -190,24 +186,49 @@ namespace OneClickMlflow.Deployment.Resources
         }
 
         /// <summary>
-        /// The create's answer was lost, or the version existed (409): App Engine's own create operation says whether
-        /// the request reached it and how it ended, so a version that failed is never taken for one that runs.
+        /// Sends the create and waits for its operation. The create is never re-sent blindly: after a failure without a
+        /// usable answer (429, 5xx, no answer, "already exists"), App Engine's own list of operations tells whether
+        /// the request reached it (an operation for this version that was not there before the first send), and that
+        /// operation is followed instead; only when there is none is the create sent again, after the pipeline's
+        /// backoff or the server's Retry-After.
         /// </summary>
-        private async Task FollowUnansweredCreateAsync(AppEngineVersion version, Exception lost, Action<TimeSpan> progress, CancellationToken ct)
+        private async Task CreateAsync(AppEngineVersion version, Action<TimeSpan> progress, CancellationToken cancellationToken)
         {
-            var operation = await appEngine.FindVersionCreateAsync(app.Name, ServiceId, version.Id!, ct).ConfigureAwait(false);
-            if (operation == null)
-            {
-                throw new InvalidOperationException($"The request to create version {version.Id} of service '{ServiceId}' did not reach App Engine " +
-                                                    $"({lost.Message}); nothing was created. Run the command again.", lost);
-            }
+            var earlier = new HashSet<string>((await appEngine.ListVersionCreatesAsync(app.Name, ServiceId, version.Id!, cancellationToken)
+                .ConfigureAwait(false)).Select(o => o.Name ?? ""));
+            var sent = 0;
+            Exception? createFailure = null;
             try
             {
-                await appEngine.WaitAsync(operation, progress, ct).ConfigureAwait(false);
+                await appEngine.Pipeline.RetryCycleAsync(async ct =>
+                {
+                    createFailure = null;
+                    if (sent > 0)
+                    {
+                        var operation = (await appEngine.ListVersionCreatesAsync(app.Name, ServiceId, version.Id!, ct).ConfigureAwait(false))
+                            .FirstOrDefault(o => !earlier.Contains(o.Name ?? ""));
+                        if (operation != null)
+                        {
+                            await appEngine.WaitAsync(operation, progress, ct).ConfigureAwait(false);
+                            return true;
+                        }
+                    }
+                    sent++;
+                    try
+                    {
+                        await appEngine.CreateVersionAsync(app.Name, ServiceId, version, progress, ct).ConfigureAwait(false);
+                    }
+                    catch (GoogleApiException e) when (CreateOnce.IsTheCreate(e))
+                    {
+                        createFailure = e;
+                        throw;
+                    }
+                    return true;
+                }, e => e is GoogleApiException google && google.IsAlreadyExists, cancellationToken).ConfigureAwait(false);
             }
-            catch (OperationFailedException failure)
+            catch (GoogleApiException e) when (e == createFailure && e.IsTransient)
             {
-                await FailAsync(version, failure, ct).ConfigureAwait(false);
+                throw CreateOnce.NotCreated($"version {version.Id} of service '{ServiceId}'", e, sent);
             }
         }
 
@@ -280,14 +301,14 @@ namespace OneClickMlflow.Deployment.Resources
             if (!live!.IsDefault && live.Versions.All(locator.IsOwn))
             {
                 context.ReportProgress($"deleting service '{ServiceId}'");
-                await appEngine.DeleteServiceAsync(app.Name, ServiceId, ct).ConfigureAwait(false);
+                await MissingIsRemoved.DeleteAsync(() => appEngine.DeleteServiceAsync(app.Name, ServiceId, ct)).ConfigureAwait(false);
                 return;
             }
             var (stop, delete) = Retirement();
             foreach (var version in delete)
             {
                 context.ReportProgress($"deleting version {version.Id}");
-                await appEngine.DeleteVersionAsync(app.Name, ServiceId, version.Id!, ct).ConfigureAwait(false);
+                await MissingIsRemoved.DeleteAsync(() => appEngine.DeleteVersionAsync(app.Name, ServiceId, version.Id!, ct)).ConfigureAwait(false);
             }
             foreach (var version in stop)
             {

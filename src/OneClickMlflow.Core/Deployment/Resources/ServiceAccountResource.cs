@@ -75,6 +75,7 @@ namespace OneClickMlflow.Deployment.Resources
             }
 
             live = await CreateOnce.EnsureAsync(
+                iam, $"{Kind} '{Name}'",
                 ct => iam.GetServiceAccountAsync(projectId, Email, ct),
                 ct => iam.CreateServiceAccountAsync(projectId, Name, displayName, description, ct),
                 context.CancellationToken).ConfigureAwait(false);

@@ -42,6 +42,7 @@ namespace OneClickMlflow.Deployment.Resources
 
         public override async Task ApplyAsync(ResourceApplyContext context) =>
             live = await CreateOnce.EnsureAsync(
+                sql, $"{Kind} '{Name}'",
                 ct => sql.GetDatabaseAsync(projectId, instance.Name, Name, ct),
                 ct => sql.InsertDatabaseAsync(projectId, instance.Name, new MySqlDatabase { Name = Name, Charset = Charset, Collation = Collation }, ct),
                 context.CancellationToken).ConfigureAwait(false);

@@ -132,17 +132,23 @@ namespace OneClickMlflow.Deployment.Resources
             }
 
             live = await CreateOnce.EnsureAsync(
+                sql, $"{Kind} '{Name}'",
                 ct => sql.GetInstanceAsync(projectId, Name, ct),
                 ct => sql.InsertInstanceAsync(projectId, Wanted(), progress, ct),
                 cancellationToken).ConfigureAwait(false);
-            live = await WaitUntilRunnableAsync(context).ConfigureAwait(false);
-
-            RefuseWhatCannotChangeInPlace(live);
-            if (Drift(live).Count > 0)
+            // The patch carries the settingsVersion read last, so a blind resend of one that landed fails (412): after any
+            // failure the instance is read again and patched again only while it still differs.
+            live = await sql.Pipeline.RetryCycleAsync(async ct =>
             {
-                await sql.PatchInstanceAsync(projectId, Name, Patch(live), progress, cancellationToken).ConfigureAwait(false);
-                live = await WaitUntilRunnableAsync(context).ConfigureAwait(false);
-            }
+                var current = await WaitUntilRunnableAsync(context).ConfigureAwait(false);
+                RefuseWhatCannotChangeInPlace(current);
+                if (Drift(current).Count == 0)
+                {
+                    return current;
+                }
+                await sql.PatchInstanceAsync(projectId, Name, Patch(current), progress, ct).ConfigureAwait(false);
+                return await WaitUntilRunnableAsync(context).ConfigureAwait(false);
+            }, e => e is GoogleApiException google && google.HttpStatus == 412, cancellationToken).ConfigureAwait(false);
         }
 
         /// <summary>
@@ -151,20 +157,24 @@ namespace OneClickMlflow.Deployment.Resources
         /// </summary>
         private async Task DeleteAsync(Action<TimeSpan> progress, CancellationToken cancellationToken)
         {
-            var current = await sql.GetInstanceAsync(projectId, Name, cancellationToken).ConfigureAwait(false);
-            if (current != null && current.Settings?.DeletionProtectionEnabled == true)
+            // Both requests are sent once: after a failure the instance is read again, so a delete (with its final
+            // backup) goes only to an instance still there, and one whose answer was lost is not sent twice.
+            await sql.Pipeline.RetryCycleAsync(async ct =>
             {
-                await sql.PatchInstanceAsync(projectId, Name,
-                    new DatabaseInstance { Settings = new DatabaseInstanceSettings { DeletionProtectionEnabled = false } },
-                    progress, cancellationToken).ConfigureAwait(false);
-            }
-
-            if (current != null)
-            {
-                await MissingIsRemoved.DeleteAsync(() => sql.DeleteInstanceAsync(projectId, Name, FinalBackupRetentionDays, progress, cancellationToken))
-                    .ConfigureAwait(false);
-            }
-
+                var current = await sql.GetInstanceAsync(projectId, Name, ct).ConfigureAwait(false);
+                if (current != null && current.Settings?.DeletionProtectionEnabled == true)
+                {
+                    await sql.PatchInstanceAsync(projectId, Name,
+                        new DatabaseInstance { Settings = new DatabaseInstanceSettings { DeletionProtectionEnabled = false } },
+                        progress, ct).ConfigureAwait(false);
+                }
+                if (current != null)
+                {
+                    await MissingIsRemoved.DeleteAsync(() => sql.DeleteInstanceAsync(projectId, Name, FinalBackupRetentionDays, progress, ct))
+                        .ConfigureAwait(false);
+                }
+                return true;
+            }, null, cancellationToken).ConfigureAwait(false);
             live = null;
         }
 
