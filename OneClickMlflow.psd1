@@ -36,9 +36,12 @@ First preview.
   -WhatIf and -PlanOnly show the plan.
 - Get-MlflowDeployment lists deployments and their drift; Remove-MlflowDeployment removes one, keeping its data
   unless -DeleteData.
+- One run at a time per deployment (-LockTimeout waits for another to end, else DeploymentBusy); writes that fail
+  for a passing reason are retried without making anything twice.
 - Test-MlflowPrerequisite checks APIs, permissions and Docker; Publish-MlflowImage builds and pushes the image;
   Get-MlflowTrackingToken gives training code a token for the server.
 - Tab completion of deployment names, regions, database versions and tiers; help with Get-Help -Online.
+- Deployments pipe in also when deserialized (Import-Clixml, Start-Job, remoting) or cut down with Select-Object.
 '@
         }
     }
