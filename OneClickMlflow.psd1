@@ -11,7 +11,7 @@
     PowerShellVersion    = '5.1'
     FormatsToProcess     = @('OneClickMlflow.Format.ps1xml')
     # Listed explicitly: a wildcard makes command discovery load the assembly.
-    CmdletsToExport      = @('New-MlflowDeployment', 'Get-MlflowDeployment', 'Remove-MlflowDeployment', 'Publish-MlflowImage', 'Test-MlflowPrerequisite', 'Get-MlflowTrackingToken')
+    CmdletsToExport      = @('New-MlflowDeployment', 'Get-MlflowDeployment', 'Remove-MlflowDeployment', 'Publish-MlflowImage', 'Test-MlflowPrerequisite', 'Get-MlflowTrackingToken', 'Start-MlflowTrackingProxy', 'Stop-MlflowTrackingProxy', 'Get-MlflowTrackingProxy')
     FunctionsToExport    = @()
     AliasesToExport      = @()
     VariablesToExport    = @()
@@ -23,7 +23,9 @@
                 'PSIncludes_Cmdlet',
                 'PSCmdlet_New-MlflowDeployment', 'PSCommand_New-MlflowDeployment', 'PSCmdlet_Get-MlflowDeployment', 'PSCommand_Get-MlflowDeployment',
                 'PSCmdlet_Remove-MlflowDeployment', 'PSCommand_Remove-MlflowDeployment', 'PSCmdlet_Publish-MlflowImage', 'PSCommand_Publish-MlflowImage',
-                'PSCmdlet_Test-MlflowPrerequisite', 'PSCommand_Test-MlflowPrerequisite', 'PSCmdlet_Get-MlflowTrackingToken', 'PSCommand_Get-MlflowTrackingToken')
+                'PSCmdlet_Test-MlflowPrerequisite', 'PSCommand_Test-MlflowPrerequisite', 'PSCmdlet_Get-MlflowTrackingToken', 'PSCommand_Get-MlflowTrackingToken',
+                'PSCmdlet_Start-MlflowTrackingProxy', 'PSCommand_Start-MlflowTrackingProxy', 'PSCmdlet_Stop-MlflowTrackingProxy', 'PSCommand_Stop-MlflowTrackingProxy',
+                'PSCmdlet_Get-MlflowTrackingProxy', 'PSCommand_Get-MlflowTrackingProxy')
             ProjectUri   = 'https://github.com/oneclickmlflow/OneClickMlflow'
             LicenseUri   = 'https://github.com/oneclickmlflow/OneClickMlflow/blob/main/LICENSE'
             # A preview until 1.0: installing it takes -Prerelease (Install-PSResource) or -AllowPrerelease (Install-Module).
@@ -40,6 +42,8 @@ First preview.
   for a passing reason are retried without making anything twice.
 - Test-MlflowPrerequisite checks APIs, permissions and Docker; Publish-MlflowImage builds and pushes the image;
   Get-MlflowTrackingToken gives training code a token for the server.
+- Start-MlflowTrackingProxy serves the tracking server locally with renewed tokens, for runs longer than a token's
+  hour; Get-MlflowTrackingProxy lists the running proxies and Stop-MlflowTrackingProxy stops them.
 - Tab completion of deployment names, regions, database versions and tiers; help with Get-Help -Online.
 - Deployments pipe in also when deserialized (Import-Clixml, Start-Job, remoting) or cut down with Select-Object.
 '@

@@ -94,7 +94,7 @@ public sealed class NewMlflowDeploymentTests
         Assert.Equal(new[] { "apis", "network", "bucket", "log-pusher-account", "server-account", "peering-range", "private-services-access", "bucket-iam", "image-repository",
                 "sql-instance", "sql-database", "sql-user", "db-password-secret", "db-password-access", "sql-client-role", "log-writer-role",
                 "metric-writer-role", "app-engine-app", "organization", "iap", "server-image", "image-read-access", "server-version", "server-traffic",
-                "old-versions", "keyless-logging", "iap-access", "server-service", "server-account-user" }.OrderBy(i => i),
+                "old-versions", "keyless-logging", "iap-access", "server-service", "server-account-user", "server-signing" }.OrderBy(i => i),
             changes.Select(c => c.ResourceId).OrderBy(i => i));
         Assert.Equal(ChangeAction.Update, changes.Single(c => c.ResourceId == "apis").Action);
         Assert.Contains("sqladmin.googleapis.com", changes.Single(c => c.ResourceId == "apis").Reason);

@@ -121,6 +121,25 @@ public sealed class RemoveMlflowDeploymentTests
         Assert.True(InstanceExists(project));
     }
 
+    [Theory]
+    [InlineData("")]
+    [InlineData("-DeleteData")]
+    public void Without_Force_a_session_that_cannot_ask_stops_with_its_own_error_and_removes_nothing(string arguments)
+    {
+        var project = Deployed("ps-remove-no-prompt" + (arguments.Length == 0 ? "" : "-data"));
+
+        // The default host of an in-process PowerShell has no user interface, as pwsh -NonInteractive cannot prompt.
+        var result = PowerShellRunner.Run($"Remove-MlflowDeployment -ProjectId {project} -Name mlflow {arguments}");
+
+        var error = Assert.Single(result.Errors);
+        Assert.Equal("ConfirmationUnavailable,OneClickMlflow.PowerShell.Cmdlets.RemoveMlflowDeploymentCommand", error.FullyQualifiedErrorId);
+        Assert.Equal(ErrorCategory.InvalidOperation, error.CategoryInfo.Category);
+        Assert.Contains("Nothing was removed", error.ErrorDetails.Message);
+        Assert.Contains("Pass -Force (or -Confirm:$false)", error.ErrorDetails.RecommendedAction);
+        Assert.Equal(0, MutatingRequestCount());
+        Assert.True(InstanceExists(project));
+    }
+
     [Fact]
     public void DeleteData_declined_in_its_own_confirmation_keeps_the_data_and_removes_nothing()
     {

@@ -263,7 +263,8 @@ Describe 'The OneClickMlflow package installed with <Installer>' -Skip:$IsWindow
 
     It 'shows help without Nullable`1 types and with real defaults' {
         $Used.HelpWithNullable | Should -BeNullOrEmpty
-        $Used.CpuDefault | Should -Be '1'
+        # Left out, -Cpu keeps what the serving version has; 1 is what a new deployment gets.
+        $Used.CpuDefault | Should -Be "1 for a new deployment; else the serving version's"
     }
 
     It 'completes -Name with the project''s deployments and -DatabaseTier with Cloud SQL tiers' {

@@ -75,6 +75,13 @@ namespace OneClickMlflow.Deployment
         protected PlannedChange Unchanged(string reason = "up to date") =>
             new PlannedChange(this, ChangeAction.None, reason, null, observed: true);
 
+        /// <summary>Marks <paramref name="change"/> as one a person confirms even when the command's other changes are not asked about.</summary>
+        protected static PlannedChange HighImpact(PlannedChange change)
+        {
+            change.HighImpact = true;
+            return change;
+        }
+
         /// <summary>No change, with a warning the caller shows the user (see <see cref="PlannedChange.Warning"/>).</summary>
         protected PlannedChange Unchanged(string reason, string warning) =>
             new PlannedChange(this, ChangeAction.None, reason, null, observed: true, warning);

@@ -66,6 +66,31 @@ namespace OneClickMlflow.Google
             return RunAsync(HttpMethod.Delete, InstancePath(projectId, instance) + query, null, RequestRetry.Never, progress, cancellationToken);
         }
 
+        /// <summary>
+        /// Waits until no operation of the instance is pending or running, and says whether there was one: an operation
+        /// a stopped run left behind (a removal's deletion-protection patch, its delete) changes the instance after it
+        /// was read otherwise. Its outcome is that run's, not this one's: a failure is not reported here.
+        /// </summary>
+        public async Task<bool> WaitForPendingOperationsAsync(string projectId, string instance, Action<TimeSpan>? progress,
+            CancellationToken cancellationToken)
+        {
+            // sql.operations.list, newest first: a pending operation is among the recent ones.
+            var list = await GetAsync<OperationList>($"projects/{Escape(projectId)}/operations?instance={Escape(instance)}&maxResults=20",
+                cancellationToken).ConfigureAwait(false);
+            var pending = (list.Items ?? new List<ResourceOperation>()).Where(o => !o.IsDone).ToList();
+            foreach (var operation in pending)
+            {
+                try
+                {
+                    await poller.WaitAsync(Api, operation, progress, cancellationToken).ConfigureAwait(false);
+                }
+                catch (OperationFailedException)
+                {
+                }
+            }
+            return pending.Count > 0;
+        }
+
         /// <summary>The project's backups that outlive their instance (final backups and retained ones).</summary>
         public Task<List<SqlBackup>> ListBackupsAsync(string projectId, CancellationToken cancellationToken) =>
             ListAllAsync<BackupList, SqlBackup>($"projects/{Escape(projectId)}/backups", p => p.Backups, p => p.NextPageToken, cancellationToken);
@@ -136,6 +161,11 @@ namespace OneClickMlflow.Google
             public List<DatabaseInstance>? Items { get; set; }
 
             public string? NextPageToken { get; set; }
+        }
+
+        private sealed class OperationList
+        {
+            public List<ResourceOperation>? Items { get; set; }
         }
 
         private sealed class BackupList

@@ -39,6 +39,7 @@ namespace OneClickMlflow.PowerShell.Cmdlets
 
         /// <summary>A Google Cloud region where App Engine runs, e.g. europe-west1.</summary>
         [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true)]
+        [AllowNull, AllowEmptyString]
         [ArgumentCompleter(typeof(RegionCompleter))]
         [Alias("Location")]
         public string Region { get; set; } = "";
@@ -56,9 +57,9 @@ namespace OneClickMlflow.PowerShell.Cmdlets
         [Parameter(ValueFromPipelineByPropertyName = true)]
         public string? SubnetworkName { get; set; }
 
-        /// <summary>IAM members let through IAP: user:, group:, serviceAccount: or domain:.</summary>
+        /// <summary>IAM members let through IAP: user:, group:, serviceAccount: or domain:. Left out, those let through now stay; @() revokes them all (asked as a High-impact change).</summary>
         [Parameter(ValueFromPipelineByPropertyName = true)]
-        public string[] WebAppUser { get; set; } = Array.Empty<string>();
+        public string[]? WebAppUser { get; set; }
 
         /// <summary>The Cloud SQL MySQL version (MYSQL_8_0 or MYSQL_8_4); an existing instance is only ever upgraded.</summary>
         [Parameter]
@@ -82,9 +83,13 @@ namespace OneClickMlflow.PowerShell.Cmdlets
         [PSDefaultValue(Help = "30 for a bucket without the rule; an existing rule is kept")]
         public int? NoncurrentVersionDays { get; set; }
 
-        /// <summary>The server image, REGISTRY/PATH:TAG (pinned to the digest the registry serves) or REGISTRY/PATH@sha256:DIGEST; omitted or empty, the module builds and publishes its own.</summary>
+        /// <summary>The server image, REGISTRY/PATH:TAG (pinned to the digest the registry serves) or REGISTRY/PATH@sha256:DIGEST; omitted, the image that serves stays (a new deployment: the module builds and publishes its own).</summary>
         [Parameter(ValueFromPipelineByPropertyName = true)]
         public string? Image { get; set; }
+
+        /// <summary>Build and publish the module's own image again and serve it (when its content changed), instead of keeping the serving image.</summary>
+        [Parameter]
+        public SwitchParameter RebuildImage { get; set; }
 
         /// <summary>The App Engine service; by default 'default' in a project without services, else one named after the deployment.</summary>
         [Parameter(ValueFromPipelineByPropertyName = true)]
@@ -93,7 +98,6 @@ namespace OneClickMlflow.PowerShell.Cmdlets
 
         /// <summary>Your own OAuth client for IAP (needed for users outside your organisation); omitted, Google's managed client.</summary>
         [Parameter]
-        [ValidateNotNullOrEmpty]
         public string? OAuthClientId { get; set; }
 
         /// <summary>The secret of -OAuthClientId, as a SecureString.</summary>
@@ -104,35 +108,36 @@ namespace OneClickMlflow.PowerShell.Cmdlets
         [Parameter]
         public SwitchParameter ChangeSharedOAuthClient { get; set; }
 
-        /// <summary>Do not let web users mint tokens as the log pusher (and remove such grants made before).</summary>
+        /// <summary>Do not let web users mint tokens as the log pusher (and remove such grants made before); -NoKeylessLogging:$false turns it back on; left out, it stays as it is (on for a new deployment).</summary>
         [Parameter]
         public SwitchParameter NoKeylessLogging { get; set; }
 
         /// <summary>CPUs per instance: 1 or an even number up to 80 (default 1).</summary>
         [Parameter]
-        [PSDefaultValue(Value = ServerSettings.DefaultCpu)]
+        [PSDefaultValue(Help = "1 for a new deployment; else the serving version's")]
         public double? Cpu { get; set; }
 
         /// <summary>Memory per instance in GB: 0.9 to 6.5 per CPU, less 0.4 (default 2).</summary>
         [Parameter]
-        [PSDefaultValue(Value = ServerSettings.DefaultMemoryGb)]
+        [PSDefaultValue(Help = "2 for a new deployment; else the serving version's")]
         public double? MemoryGb { get; set; }
 
         /// <summary>Disk per instance in GB, 10 to 10240 (default 10).</summary>
         [Parameter]
-        [PSDefaultValue(Value = ServerSettings.DefaultDiskGb)]
+        [PSDefaultValue(Help = "10 for a new deployment; else the serving version's")]
         public double? DiskGb { get; set; }
 
-        /// <summary>Fewest instances, at least 1 (default 1).</summary>
+        /// <summary>Fewest instances, 1 to 2000 (default 1).</summary>
         [Parameter]
-        [PSDefaultValue(Value = ServerSettings.DefaultMinInstances)]
+        [PSDefaultValue(Help = "1 for a new deployment; else the serving version's")]
         public int? MinInstances { get; set; }
 
-        /// <summary>Most instances, at least -MinInstances (default 2).</summary>
+        /// <summary>Most instances, -MinInstances to 2000 (default 2).</summary>
         [Parameter]
-        [PSDefaultValue(Help = "2, or -MinInstances when larger")]
+        [PSDefaultValue(Help = "2 (or -MinInstances when larger) for a new deployment; else the serving version's")]
         public int? MaxInstances { get; set; }
 
+        /// <summary>A service account to act as (its e-mail); defaults to gcloud's auth/impersonate_service_account.</summary>
         [Parameter]
         [PSDefaultValue(Help = ParameterDefaults.ImpersonateServiceAccount)]
         public string? ImpersonateServiceAccount { get; set; }
@@ -143,43 +148,47 @@ namespace OneClickMlflow.PowerShell.Cmdlets
 
         protected override void ProcessRecord()
         {
-            MlflowDeploymentSpec spec;
-            try
+            MlflowDeploymentSpec spec = null!;
+            string? impersonate = null;
+            CheckParameters(() =>
             {
+                impersonate = ImpersonationTarget(ImpersonateServiceAccount);
+                CheckLockTimeout();
                 spec = MlflowDeploymentSpec.From(new DeploymentInput
                 {
-                    ProjectId = ProjectId ?? ConfiguredProject(),
-                    Name = Name,
-                    Region = Region,
-                    NetworkName = NetworkName,
-                    SubnetworkName = SubnetworkName,
+                    ProjectId = Argument(nameof(ProjectId), ProjectId) ?? ConfiguredProject(),
+                    Name = Argument(nameof(Name), Name) ?? DeploymentNames.DefaultName,
+                    Region = Argument(nameof(Region), Region),
+                    NetworkName = Argument(nameof(NetworkName), NetworkName),
+                    SubnetworkName = Argument(nameof(SubnetworkName), SubnetworkName),
                     WebAppUsers = WebAppUser,
                     DatabaseVersion = DatabaseVersion,
                     DatabaseTier = DatabaseTier,
                     BackupRetentionDays = BackupRetentionDays,
                     NoncurrentVersionDays = NoncurrentVersionDays,
-                    Image = Image,
-                    Service = Service,
+                    Image = Argument(nameof(Image), Image),
+                    RebuildImage = RebuildImage,
+                    Service = Argument(nameof(Service), Service),
                     OAuthClientId = OAuthClientId,
                     OAuthClientSecret = OAuthClientSecret,
                     ChangeSharedOAuthClient = ChangeSharedOAuthClient,
-                    NoKeylessLogging = NoKeylessLogging,
+                    NoKeylessLogging = MyInvocation.BoundParameters.ContainsKey(nameof(NoKeylessLogging)) ? NoKeylessLogging.IsPresent : null,
                     Cpu = Cpu,
                     MemoryGb = MemoryGb,
                     DiskGb = DiskGb,
                     MinInstances = MinInstances,
                     MaxInstances = MaxInstances,
                 });
-            }
-            catch (InvalidDeploymentInputException e)
-            {
-                ThrowMapped(e, null);
-                return;
-            }
+                // Without -Image the serving image may be kept: the module's own image is checked once it is wanted.
+                if (spec.Input.Server.Image != null)
+                {
+                    RegistryReach.EnsureReachable(spec.Input.Server.Image, ConfiguredEndpoints());
+                }
+            });
 
             try
             {
-                Deploy(spec);
+                Deploy(spec, impersonate);
             }
             catch (OperationCanceledException) when (CancellationToken.IsCancellationRequested)
             {
@@ -190,12 +199,12 @@ namespace OneClickMlflow.PowerShell.Cmdlets
             }
         }
 
-        private void Deploy(MlflowDeploymentSpec spec)
+        private void Deploy(MlflowDeploymentSpec spec, string? impersonate)
         {
             using var progress = new DeploymentProgress(Reporter, $"MLflow deployment '{spec.Names.Name}'");
             var engine = new DeploymentEngine(new DeploymentEngineOptions { OnEvent = progress.OnEvent });
             using GoogleCloudSession session = RunAsync(ct =>
-                SessionFactory.CreateAsync(HostVersion, spec.ProjectId, ImpersonateServiceAccount, ct, Reporter.Debug));
+                OpenSessionAsync(spec.ProjectId, impersonate, ct, Reporter.Debug));
             Reporter.Verbose($"Deploying '{spec.Names.Name}' to project '{spec.ProjectId}' in {spec.Region} as {session.Account}.");
             var builtIn = spec.Input.Server.Image == null ? BuiltInImage(session) : null;
             if (PlanOnly || IsWhatIf())
@@ -228,6 +237,11 @@ namespace OneClickMlflow.PowerShell.Cmdlets
             var built = DeploymentGraphBuilder.Build(spec, session, builtIn);
             graph = built;
             var plan = RunAsync(ct => engine.PlanAsync(built.Resources, ct));
+            if (spec.Input.Server.Image == null && plan.Changes.Any(c => c.ResourceId == built.Image.Id && c.Action != ChangeAction.None))
+            {
+                // The module's own image is wanted (nothing serves yet, or -RebuildImage): refused before any change where it cannot be pushed.
+                RegistryReach.EnsureReachable(null, session.Endpoints, "Image");
+            }
             bucketMissing = plan.Changes.Any(c => c.ResourceId == built.Bucket.Id && c.Action == ChangeAction.Create);
             WriteVerbose("Plan: " + plan.Summary);
             foreach (var warning in plan.Changes.Select(c => c.Warning).OfType<string>())

@@ -14,5 +14,8 @@ namespace OneClickMlflow.PowerShell.Infrastructure
         public const string PublishMlflowImage = Docs + "Publish-MlflowImage.md";
         public const string TestMlflowPrerequisite = Docs + "Test-MlflowPrerequisite.md";
         public const string GetMlflowTrackingToken = Docs + "Get-MlflowTrackingToken.md";
+        public const string StartMlflowTrackingProxy = Docs + "Start-MlflowTrackingProxy.md";
+        public const string StopMlflowTrackingProxy = Docs + "Stop-MlflowTrackingProxy.md";
+        public const string GetMlflowTrackingProxy = Docs + "Get-MlflowTrackingProxy.md";
     }
 }

@@ -181,6 +181,17 @@ namespace OneClickMlflow.Deployment.Lease
         public async Task ReleaseAsync(bool completed, CancellationToken cancellationToken)
         {
             StopRenewing();
+            Task? renewal;
+            lock (gate)
+            {
+                renewal = renewals;
+            }
+            if (renewal != null)
+            {
+                // A renewal already sent moves the generation: release at the one it left, or the release is refused as
+                // "changed" and the lease stays held until it lapses.
+                await renewal.ConfigureAwait(false);
+            }
             long generation;
             lock (gate)
             {

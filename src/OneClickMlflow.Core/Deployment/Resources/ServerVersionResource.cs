@@ -269,11 +269,8 @@ namespace OneClickMlflow.Deployment.Resources
             }
             var environment = ServerVersionSpec.Environment(instance.PrivateIp ?? "", secret.ResourceName, bucket.ArtifactDestination,
                 app.DefaultHostname, ServiceId, instance.ServerCaPem, ServerVersionSpec.AppEngineIapAudience(live.Service.ProjectNumber, app.Name));
-            var followServing = settings.FollowLive && serving?.Resources != null && serving.AutomaticScaling != null;
-            var resources = followServing ? serving!.Resources! : ServerVersionSpec.Resources(settings.Cpu, settings.MemoryGb, settings.DiskGb);
-            var scaling = followServing
-                ? ServerVersionSpec.Scaling(serving!.AutomaticScaling!.MinTotalInstances ?? 1, serving.AutomaticScaling.MaxTotalInstances ?? 1)
-                : ServerVersionSpec.Scaling(settings.MinInstances, settings.MaxInstances);
+            // Left out, the machine and scaling stay as the serving version has them.
+            var (resources, scaling) = settings.Machine(serving);
             return ServerVersionSpec.Build(wantedImage, environment, WantedNetwork(serving), server.Email, resources, scaling);
         }
 
