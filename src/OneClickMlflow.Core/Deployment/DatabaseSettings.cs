@@ -25,6 +25,15 @@ namespace OneClickMlflow.Deployment
         /// <summary>The MySQL versions Google creates, oldest first (the order upgrades go in).</summary>
         public static IReadOnlyList<string> Versions { get; } = new[] { "MYSQL_8_0", "MYSQL_8_4" };
 
+        /// <summary>
+        /// The predefined tiers the ENTERPRISE edition offers, smallest first (for completion): the shared-core ones
+        /// and the N1 standard and high-memory shapes; db-custom-CPUS-MEMORY_MB is accepted too.
+        /// </summary>
+        public static IReadOnlyList<string> Tiers { get; } = new[] { "db-f1-micro", "db-g1-small" }
+            .Concat(new[] { 1, 2, 4, 8, 16, 32, 64, 96 }.Select(cpus => $"db-n1-standard-{cpus}"))
+            .Concat(new[] { 2, 4, 8, 16, 32, 64, 96 }.Select(cpus => $"db-n1-highmem-{cpus}"))
+            .ToArray();
+
         private static readonly Regex TierPattern = ParameterChecks.WholeValue(
             "db-(?:f1-micro|g1-small|n1-(?:standard|highmem)-[0-9]{1,2}|custom-[0-9]{1,2}-[0-9]{3,6})");
 

@@ -2,7 +2,6 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
-using Google.Apis.Auth.OAuth2;
 using OneClickMlflow.Deployment.Resources;
 using OneClickMlflow.Google;
 using OneClickMlflow.Tokens;
@@ -71,7 +70,7 @@ namespace OneClickMlflow.Deployment
             Iap = new IapResource(appEngine, session.Storage, App, project, spec.Names.Name, server);
             var locator = ImageRepository.Locator!;
             Image = server.Image != null || server.FollowLive || builtInImage == null
-                ? new GivenImageResource(server.Image, required: !server.FollowLive, GoogleAccessToken(session), session.Endpoints)
+                ? new GivenImageResource(server.Image, required: !server.FollowLive, session.AccessTokenAsync, session.Endpoints)
                 : new PublishedImageResource(PublishRequest(spec, builtInImage), builtInImage.Options, ImageRepository, session.Endpoints)
                 {
                     KeepServing = server.KeepsImage ? locator : null,
@@ -121,12 +120,6 @@ namespace OneClickMlflow.Deployment
                 }
             }
             return labels;
-        }
-
-        private static System.Func<CancellationToken, Task<string>> GoogleAccessToken(GoogleCloudSession session)
-        {
-            ITokenAccess tokens = session.Credential;
-            return cancellationToken => tokens.GetAccessTokenForRequestAsync(null, cancellationToken);
         }
 
         private static Images.ImagePublishRequest PublishRequest(MlflowDeploymentSpec spec, BuiltInImage builtIn) =>

@@ -15,22 +15,26 @@ namespace OneClickMlflow.PowerShell.Cmdlets
     /// Finds the deployments of a project by the oneclick-mlflow label of their artifacts bucket and returns each
     /// with the live state of its resources and what New-MlflowDeployment would change (its drift). Only reads.
     /// </summary>
-    [Cmdlet(VerbsCommon.Get, "MlflowDeployment")]
+    [Cmdlet(VerbsCommon.Get, "MlflowDeployment", HelpUri = HelpLinks.GetMlflowDeployment)]
     [OutputType(typeof(MlflowDeployment))]
     public sealed class GetMlflowDeploymentCommand : AsyncCmdlet
     {
         /// <summary>Defaults to CLOUDSDK_CORE_PROJECT, then gcloud's core/project.</summary>
         [Parameter(ValueFromPipelineByPropertyName = true)]
         [ArgumentCompleter(typeof(ProjectIdCompleter))]
+        [PSDefaultValue(Help = ParameterDefaults.ProjectId)]
+        [Alias("Project")]
         public string? ProjectId { get; set; }
 
         /// <summary>The deployment name; wildcards allowed. All deployments when omitted.</summary>
         [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
         [SupportsWildcards]
+        [ArgumentCompleter(typeof(DeploymentNameCompleter))]
         public string? Name { get; set; }
 
         /// <summary>A service account to act as (its e-mail); defaults to gcloud's auth/impersonate_service_account.</summary>
         [Parameter]
+        [PSDefaultValue(Help = ParameterDefaults.ImpersonateServiceAccount)]
         public string? ImpersonateServiceAccount { get; set; }
 
         protected override void ProcessRecord()

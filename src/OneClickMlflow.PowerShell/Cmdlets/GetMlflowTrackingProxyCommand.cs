@@ -1,11 +1,13 @@
 using System.Linq;
 using System.Management.Automation;
+using OneClickMlflow.PowerShell.Completion;
+using OneClickMlflow.PowerShell.Infrastructure;
 using OneClickMlflow.Proxy;
 
 namespace OneClickMlflow.PowerShell.Cmdlets
 {
     /// <summary>Lists the tracking proxies running in this process, with their request counts.</summary>
-    [Cmdlet(VerbsCommon.Get, "MlflowTrackingProxy")]
+    [Cmdlet(VerbsCommon.Get, "MlflowTrackingProxy", HelpUri = HelpLinks.GetMlflowTrackingProxy)]
     [OutputType(typeof(MlflowTrackingProxy))]
     public sealed class GetMlflowTrackingProxyCommand : PSCmdlet
     {
@@ -15,8 +17,11 @@ namespace OneClickMlflow.PowerShell.Cmdlets
         [ValidateNotNullOrEmpty]
         public string[]? Name { get; set; }
 
+        /// <summary>Only proxies for deployments in this project; every project when not given.</summary>
         [Parameter(ValueFromPipelineByPropertyName = true)]
         [ValidateNotNullOrEmpty]
+        [ArgumentCompleter(typeof(ProjectIdCompleter))]
+        [Alias("Project")]
         public string? ProjectId { get; set; }
 
         protected override void ProcessRecord()

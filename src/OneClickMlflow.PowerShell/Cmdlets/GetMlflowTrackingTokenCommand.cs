@@ -14,7 +14,7 @@ namespace OneClickMlflow.PowerShell.Cmdlets
     /// account (or -ServiceAccount), or with -Audience an OIDC ID token for that OAuth client. Reuses a token of this
     /// process until five minutes before it expires.
     /// </summary>
-    [Cmdlet(VerbsCommon.Get, "MlflowTrackingToken")]
+    [Cmdlet(VerbsCommon.Get, "MlflowTrackingToken", HelpUri = HelpLinks.GetMlflowTrackingToken)]
     [OutputType(typeof(MlflowTrackingToken))]
     public sealed class GetMlflowTrackingTokenCommand : AsyncCmdlet
     {
@@ -22,12 +22,15 @@ namespace OneClickMlflow.PowerShell.Cmdlets
         public const string TrackingTokenVariable = "MLFLOW_TRACKING_TOKEN";
 
         /// <summary>Defaults to CLOUDSDK_CORE_PROJECT, then gcloud's core/project.</summary>
-        [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
+        [Parameter(ValueFromPipelineByPropertyName = true)]
         [ArgumentCompleter(typeof(ProjectIdCompleter))]
+        [PSDefaultValue(Help = ParameterDefaults.ProjectId)]
+        [Alias("Project")]
         public string? ProjectId { get; set; }
 
-        /// <summary>The deployment name given to New-MlflowDeployment (default mlflow).</summary>
-        [Parameter(ValueFromPipelineByPropertyName = true)]
+        /// <summary>The deployment name given to New-MlflowDeployment (default mlflow); the first positional parameter, as everywhere.</summary>
+        [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
+        [ArgumentCompleter(typeof(DeploymentNameCompleter))]
         public string Name { get; set; } = DeploymentNames.DefaultName;
 
         /// <summary>The tracking server's URL; when given, no App Engine lookup is made.</summary>
@@ -36,6 +39,7 @@ namespace OneClickMlflow.PowerShell.Cmdlets
 
         /// <summary>The account the token speaks for; defaults to the deployment's own log pusher (or, while the deployment moves off it, the one deployments once shared).</summary>
         [Parameter]
+        [PSDefaultValue(Help = "the deployment's log pusher account")]
         public string? ServiceAccount { get; set; }
 
         /// <summary>An OAuth client id: returns an OIDC ID token for it instead of a self-signed JWT.</summary>
@@ -44,6 +48,7 @@ namespace OneClickMlflow.PowerShell.Cmdlets
 
         /// <summary>A service account to act as (its e-mail); defaults to gcloud's auth/impersonate_service_account.</summary>
         [Parameter]
+        [PSDefaultValue(Help = ParameterDefaults.ImpersonateServiceAccount)]
         public string? ImpersonateServiceAccount { get; set; }
 
         [Parameter]

@@ -5,7 +5,6 @@ using System.Linq;
 using System.Management.Automation;
 using System.Management.Automation.Language;
 using System.Security;
-using Google.Apis.Auth.OAuth2;
 using OneClickMlflow.Images;
 using OneClickMlflow.Prerequisites;
 using OneClickMlflow.Deployment;
@@ -24,7 +23,7 @@ namespace OneClickMlflow.PowerShell.Cmdlets
     /// before any call; each planned change goes through ShouldProcess; a re-run changes only what differs.
     /// </summary>
     [Cmdlet(VerbsCommon.New, "MlflowDeployment", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium,
-        DefaultParameterSetName = DeploySet)]
+        DefaultParameterSetName = DeploySet, HelpUri = HelpLinks.NewMlflowDeployment)]
     [OutputType(typeof(MlflowDeployment), ParameterSetName = new[] { DeploySet })]
     [OutputType(typeof(PlannedChange), ParameterSetName = new[] { PlanSet })]
     public sealed class NewMlflowDeploymentCommand : DeploymentRunCmdlet
@@ -35,16 +34,20 @@ namespace OneClickMlflow.PowerShell.Cmdlets
         /// <summary>Defaults to CLOUDSDK_CORE_PROJECT, then gcloud's core/project.</summary>
         [Parameter(ValueFromPipelineByPropertyName = true)]
         [ArgumentCompleter(typeof(ProjectIdCompleter))]
+        [PSDefaultValue(Help = ParameterDefaults.ProjectId)]
+        [Alias("Project")]
         public string? ProjectId { get; set; }
 
         /// <summary>A Google Cloud region where App Engine runs, e.g. europe-west1.</summary>
         [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true)]
         [AllowNull, AllowEmptyString]
         [ArgumentCompleter(typeof(RegionCompleter))]
+        [Alias("Location")]
         public string Region { get; set; } = "";
 
         /// <summary>The deployment name every resource name derives from.</summary>
         [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
+        [ArgumentCompleter(typeof(DeploymentNameCompleter))]
         public string Name { get; set; } = DeploymentNames.DefaultName;
 
         /// <summary>An existing VPC network to use (name, relative path or URL); by default the deployment makes NAME-network.</summary>
@@ -62,18 +65,23 @@ namespace OneClickMlflow.PowerShell.Cmdlets
         /// <summary>The Cloud SQL MySQL version (MYSQL_8_0 or MYSQL_8_4); an existing instance is only ever upgraded.</summary>
         [Parameter]
         [ArgumentCompleter(typeof(DatabaseVersionCompleter))]
+        [PSDefaultValue(Help = DatabaseSettings.DefaultVersion + " for a new instance; an existing one keeps its version")]
         public string? DatabaseVersion { get; set; }
 
         /// <summary>The Cloud SQL machine tier of the ENTERPRISE edition, e.g. db-g1-small or db-custom-2-7680.</summary>
         [Parameter]
+        [PSDefaultValue(Help = DatabaseSettings.DefaultTier + " for a new instance; an existing one keeps its tier")]
+        [ArgumentCompleter(typeof(DatabaseTierCompleter))]
         public string? DatabaseTier { get; set; }
 
         /// <summary>How many days of daily backups to keep (1-365); point-in-time recovery covers up to 7 of them.</summary>
         [Parameter]
+        [PSDefaultValue(Help = "7 for a new instance; an existing one keeps its retention")]
         public int? BackupRetentionDays { get; set; }
 
         /// <summary>Days the artifacts bucket keeps an object's older versions after it is overwritten or deleted (1-3650; a new bucket: 30).</summary>
         [Parameter]
+        [PSDefaultValue(Help = "30 for a bucket without the rule; an existing rule is kept")]
         public int? NoncurrentVersionDays { get; set; }
 
         /// <summary>The server image, REGISTRY/PATH:TAG (pinned to the digest the registry serves) or REGISTRY/PATH@sha256:DIGEST; omitted, the image that serves stays (a new deployment: the module builds and publishes its own).</summary>
@@ -86,6 +94,7 @@ namespace OneClickMlflow.PowerShell.Cmdlets
 
         /// <summary>The App Engine service; by default 'default' in a project without services, else one named after the deployment.</summary>
         [Parameter(ValueFromPipelineByPropertyName = true)]
+        [PSDefaultValue(Help = "the service serving this deployment, else 'default' in a project without services, else the deployment name")]
         public string? Service { get; set; }
 
         /// <summary>Your own OAuth client for IAP (needed for users outside your organisation); omitted, Google's managed client.</summary>
@@ -106,26 +115,32 @@ namespace OneClickMlflow.PowerShell.Cmdlets
 
         /// <summary>CPUs per instance: 1 or an even number up to 80 (default 1).</summary>
         [Parameter]
+        [PSDefaultValue(Help = "1 for a new deployment; else the serving version's")]
         public double? Cpu { get; set; }
 
         /// <summary>Memory per instance in GB: 0.9 to 6.5 per CPU, less 0.4 (default 2).</summary>
         [Parameter]
+        [PSDefaultValue(Help = "2 for a new deployment; else the serving version's")]
         public double? MemoryGb { get; set; }
 
         /// <summary>Disk per instance in GB, 10 to 10240 (default 10).</summary>
         [Parameter]
+        [PSDefaultValue(Help = "10 for a new deployment; else the serving version's")]
         public double? DiskGb { get; set; }
 
         /// <summary>Fewest instances, 1 to 2000 (default 1).</summary>
         [Parameter]
+        [PSDefaultValue(Help = "1 for a new deployment; else the serving version's")]
         public int? MinInstances { get; set; }
 
         /// <summary>Most instances, -MinInstances to 2000 (default 2).</summary>
         [Parameter]
+        [PSDefaultValue(Help = "2 (or -MinInstances when larger) for a new deployment; else the serving version's")]
         public int? MaxInstances { get; set; }
 
         /// <summary>A service account to act as (its e-mail); defaults to gcloud's auth/impersonate_service_account.</summary>
         [Parameter]
+        [PSDefaultValue(Help = ParameterDefaults.ImpersonateServiceAccount)]
         public string? ImpersonateServiceAccount { get; set; }
 
         /// <summary>Return the plan (one object per resource) and change nothing.</summary>
@@ -266,9 +281,8 @@ namespace OneClickMlflow.PowerShell.Cmdlets
 
         private BuiltInImage BuiltInImage(GoogleCloudSession session)
         {
-            ITokenAccess tokens = session.Credential;
             var options = new ImagePublisherOptions(DockerEngineProbe.EngineEndpoint(GoogleCloudSession.ProcessEnvironment()),
-                ct => tokens.GetAccessTokenForRequestAsync(null, ct))
+                session.AccessTokenAsync)
             {
                 Verbose = Reporter.Verbose,
             };

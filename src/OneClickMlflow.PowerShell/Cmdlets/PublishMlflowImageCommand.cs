@@ -4,7 +4,6 @@ using System.Collections.Generic;
 using System.IO;
 using System.Management.Automation;
 using System.Threading.Tasks;
-using Google.Apis.Auth.OAuth2;
 using OneClickMlflow.Deployment;
 using OneClickMlflow.Deployment.Resources;
 using OneClickMlflow.Google;
@@ -20,7 +19,7 @@ namespace OneClickMlflow.PowerShell.Cmdlets
     /// a hash of its content; does nothing when the registry already has that tag. The repository (and the Artifact
     /// Registry API) is made first when missing.
     /// </summary>
-    [Cmdlet(VerbsData.Publish, "MlflowImage", SupportsShouldProcess = true)]
+    [Cmdlet(VerbsData.Publish, "MlflowImage", SupportsShouldProcess = true, HelpUri = HelpLinks.PublishMlflowImage)]
     [OutputType(typeof(ImagePublishResult))]
     public sealed class PublishMlflowImageCommand : AsyncCmdlet
     {
@@ -30,12 +29,15 @@ namespace OneClickMlflow.PowerShell.Cmdlets
         /// <summary>Defaults to CLOUDSDK_CORE_PROJECT, then gcloud's core/project.</summary>
         [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
         [ArgumentCompleter(typeof(ProjectIdCompleter))]
+        [PSDefaultValue(Help = ParameterDefaults.ProjectId)]
+        [Alias("Project")]
         public string? ProjectId { get; set; }
 
         /// <summary>The Artifact Registry region, e.g. europe-west1.</summary>
         [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true)]
         [AllowNull, AllowEmptyString]
         [ArgumentCompleter(typeof(RegionCompleter))]
+        [Alias("Location")]
         public string Region { get; set; } = "";
 
         /// <summary>The Artifact Registry repository id (default mlflow).</summary>
@@ -48,6 +50,7 @@ namespace OneClickMlflow.PowerShell.Cmdlets
 
         /// <summary>The build context; defaults to the image definition shipped in the module's image folder.</summary>
         [Parameter]
+        [PSDefaultValue(Help = "the image definition in the module's image folder")]
         public string? Path { get; set; }
 
         /// <summary>Passed as MLFLOW_VERSION; omitted, the Dockerfile's pinned version is used.</summary>
@@ -64,6 +67,7 @@ namespace OneClickMlflow.PowerShell.Cmdlets
 
         /// <summary>A service account to act as (its e-mail); defaults to gcloud's auth/impersonate_service_account.</summary>
         [Parameter]
+        [PSDefaultValue(Help = ParameterDefaults.ImpersonateServiceAccount)]
         public string? ImpersonateServiceAccount { get; set; }
 
         protected override void ProcessRecord()
@@ -143,10 +147,9 @@ namespace OneClickMlflow.PowerShell.Cmdlets
 
         private Task<ImagePublishResult> PublishAsync(GoogleCloudSession session, ImagePublishRequest request, System.Threading.CancellationToken cancellationToken)
         {
-            ITokenAccess tokens = session.Credential;
             var options = new ImagePublisherOptions(
                 DockerEngineProbe.EngineEndpoint(GoogleCloudSession.ProcessEnvironment()),
-                ct => tokens.GetAccessTokenForRequestAsync(null, ct))
+                session.AccessTokenAsync)
             {
                 Progress = progress => Reporter.Progress(new ProgressRecord(0, Activity, progress.Status)
                 {

@@ -17,8 +17,10 @@ namespace OneClickMlflow.PowerShell.Cmdlets
     /// Keeps the artifacts bucket, the enabled APIs and a network given with -NetworkName. -DeleteData also deletes
     /// the bucket and skips the final backup, after its own confirmation.
     /// </summary>
+    // Both sets take pipeline input, so the default decides where piped input goes first: a deployment (or $null,
+    // refused naming -InputObject) binds whole; any other object falls through to ProjectId and Name by property name.
     [Cmdlet(VerbsCommon.Remove, "MlflowDeployment", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High,
-        DefaultParameterSetName = ByNameSet)]
+        DefaultParameterSetName = DeploymentSet, HelpUri = HelpLinks.RemoveMlflowDeployment)]
     [OutputType(typeof(MlflowDeploymentRemoval), typeof(PlannedChange))]
     public sealed class RemoveMlflowDeploymentCommand : DeploymentRunCmdlet
     {
@@ -31,17 +33,23 @@ namespace OneClickMlflow.PowerShell.Cmdlets
         public MlflowDeployment? InputObject { get; set; }
 
         /// <summary>Defaults to CLOUDSDK_CORE_PROJECT, then gcloud's core/project.</summary>
-        [Parameter(ParameterSetName = ByNameSet)]
+        /// <remarks>By property name: a deployment read back with Import-Clixml, received from a job or remoting, or
+        /// cut down with Select-Object is no MlflowDeployment, so it binds here with its Name.</remarks>
+        [Parameter(ParameterSetName = ByNameSet, ValueFromPipelineByPropertyName = true)]
         [ArgumentCompleter(typeof(ProjectIdCompleter))]
+        [PSDefaultValue(Help = ParameterDefaults.ProjectId)]
+        [Alias("Project")]
         public string? ProjectId { get; set; }
 
         /// <summary>The deployment name given to New-MlflowDeployment.</summary>
-        [Parameter(Mandatory = true, Position = 0, ParameterSetName = ByNameSet)]
+        [Parameter(Mandatory = true, Position = 0, ParameterSetName = ByNameSet, ValueFromPipelineByPropertyName = true)]
         [AllowNull, AllowEmptyString]
+        [ArgumentCompleter(typeof(DeploymentNameCompleter))]
         public string Name { get; set; } = "";
 
         /// <summary>A service account to act as (its e-mail); defaults to gcloud's auth/impersonate_service_account.</summary>
         [Parameter]
+        [PSDefaultValue(Help = ParameterDefaults.ImpersonateServiceAccount)]
         public string? ImpersonateServiceAccount { get; set; }
 
         /// <summary>Also delete the artifacts bucket with its objects and the database without a final backup.</summary>
@@ -50,6 +58,7 @@ namespace OneClickMlflow.PowerShell.Cmdlets
 
         /// <summary>How many days Cloud SQL keeps the final backup of the database (1-365).</summary>
         [Parameter]
+        [PSDefaultValue(Value = OneClickMlflow.Deployment.Resources.SqlInstanceResource.DefaultFinalBackupDays)]
         public int? FinalBackupRetentionDays { get; set; }
 
         /// <summary>Remove without asking for confirmation (the removal and -DeleteData's own).</summary>

@@ -16,7 +16,8 @@ namespace OneClickMlflow.PowerShell.Cmdlets
     /// runs longer than a token's hour keep logging. It runs in this PowerShell process until Stop-MlflowTrackingProxy
     /// or the end of the session; with -Wait, until Ctrl+C.
     /// </summary>
-    [Cmdlet(VerbsLifecycle.Start, "MlflowTrackingProxy", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low)]
+    [Cmdlet(VerbsLifecycle.Start, "MlflowTrackingProxy", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low,
+        HelpUri = HelpLinks.StartMlflowTrackingProxy)]
     [OutputType(typeof(MlflowTrackingProxy))]
     public sealed class StartMlflowTrackingProxyCommand : AsyncCmdlet
     {
@@ -26,11 +27,16 @@ namespace OneClickMlflow.PowerShell.Cmdlets
         /// <summary>Below the 32 MB App Engine and IAP accept in one request, so that a larger artifact goes in parts.</summary>
         public const long MultipartMinimumBytes = 16L * 1024 * 1024;
 
-        [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
+        /// <summary>Defaults to CLOUDSDK_CORE_PROJECT, then gcloud's core/project.</summary>
+        [Parameter(ValueFromPipelineByPropertyName = true)]
         [ArgumentCompleter(typeof(ProjectIdCompleter))]
+        [PSDefaultValue(Help = ParameterDefaults.ProjectId)]
+        [Alias("Project")]
         public string? ProjectId { get; set; }
 
-        [Parameter(ValueFromPipelineByPropertyName = true)]
+        /// <summary>The deployment name (default mlflow); the first positional parameter, as everywhere.</summary>
+        [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
+        [ArgumentCompleter(typeof(DeploymentNameCompleter))]
         public string Name { get; set; } = DeploymentNames.DefaultName;
 
         [Parameter(ValueFromPipelineByPropertyName = true)]
@@ -38,19 +44,23 @@ namespace OneClickMlflow.PowerShell.Cmdlets
         public Uri? TrackingUri { get; set; }
 
         [Parameter]
+        [PSDefaultValue(Help = "the deployment's log pusher account")]
         public string? ServiceAccount { get; set; }
 
         [Parameter]
+        [PSDefaultValue(Help = ParameterDefaults.ImpersonateServiceAccount)]
         public string? ImpersonateServiceAccount { get; set; }
 
         /// <summary>0 (the default) picks a free port.</summary>
         [Parameter]
         [ValidateRange(0, 65535)]
+        [PSDefaultValue(Help = "0, a free port")]
         public int Port { get; set; }
 
         /// <summary>127.0.0.1 unless given; any other address is served with a warning.</summary>
         [Parameter]
         [ValidateNotNull]
+        [PSDefaultValue(Help = "127.0.0.1")]
         public IPAddress? ListenAddress { get; set; }
 
         [Parameter]

@@ -1,11 +1,13 @@
 using System;
 using System.Management.Automation;
+using OneClickMlflow.PowerShell.Infrastructure;
 using OneClickMlflow.Proxy;
 
 namespace OneClickMlflow.PowerShell.Cmdlets
 {
     /// <summary>Stops tracking proxies of this process: the port closes and open connections end.</summary>
-    [Cmdlet(VerbsLifecycle.Stop, "MlflowTrackingProxy", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low)]
+    [Cmdlet(VerbsLifecycle.Stop, "MlflowTrackingProxy", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low,
+        HelpUri = HelpLinks.StopMlflowTrackingProxy)]
     [OutputType(typeof(MlflowTrackingProxy))]
     public sealed class StopMlflowTrackingProxyCommand : PSCmdlet
     {

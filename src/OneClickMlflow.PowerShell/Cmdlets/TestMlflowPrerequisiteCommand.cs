@@ -11,7 +11,7 @@ namespace OneClickMlflow.PowerShell.Cmdlets
     /// Reports whether this caller can deploy MLflow into the project from this machine: enabled and missing
     /// APIs, held and missing IAM permissions, and whether a Docker engine answers. Changes nothing.
     /// </summary>
-    [Cmdlet(VerbsDiagnostic.Test, "MlflowPrerequisite")]
+    [Cmdlet(VerbsDiagnostic.Test, "MlflowPrerequisite", HelpUri = HelpLinks.TestMlflowPrerequisite)]
     [OutputType(typeof(PrerequisiteReport))]
     [OutputType(typeof(bool))]
     public sealed class TestMlflowPrerequisiteCommand : AsyncCmdlet
@@ -19,10 +19,13 @@ namespace OneClickMlflow.PowerShell.Cmdlets
         /// <summary>Defaults to CLOUDSDK_CORE_PROJECT, then gcloud's core/project.</summary>
         [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
         [ArgumentCompleter(typeof(ProjectIdCompleter))]
+        [PSDefaultValue(Help = ParameterDefaults.ProjectId)]
+        [Alias("Project")]
         public string? ProjectId { get; set; }
 
         /// <summary>A service account to act as (its e-mail); defaults to gcloud's auth/impersonate_service_account.</summary>
         [Parameter]
+        [PSDefaultValue(Help = ParameterDefaults.ImpersonateServiceAccount)]
         public string? ImpersonateServiceAccount { get; set; }
 
         /// <summary>Return only $true when everything is ready, $false otherwise.</summary>

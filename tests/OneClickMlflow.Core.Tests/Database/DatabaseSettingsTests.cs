@@ -43,6 +43,14 @@ public sealed class DatabaseSettingsTests
     public void Enterprise_tiers_are_accepted(string tier) =>
         Assert.Equal(tier.ToLowerInvariant(), DatabaseSettings.Validate(null, tier, null).Tier);
 
+    [Fact]
+    public void The_tiers_offered_for_completion_are_accepted_smallest_first_with_the_default_among_them()
+    {
+        Assert.Equal("db-f1-micro", DatabaseSettings.Tiers[0]);
+        Assert.Contains(DatabaseSettings.DefaultTier, DatabaseSettings.Tiers);
+        Assert.All(DatabaseSettings.Tiers, tier => Assert.Equal(tier, DatabaseSettings.Validate(null, tier, null).Tier));
+    }
+
     [Theory]
     [InlineData("db-perf-optimized-N-2")]
     [InlineData("small")]
