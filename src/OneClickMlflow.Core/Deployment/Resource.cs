@@ -75,6 +75,12 @@ namespace OneClickMlflow.Deployment
         protected PlannedChange Unchanged(string reason = "up to date") =>
             new PlannedChange(this, ChangeAction.None, reason, null, observed: true);
 
+        /// <summary>
+        /// True for a resource whose create or change starts slow work Google bills for (a Cloud SQL instance, an App
+        /// Engine version): once another change of the run has failed, such work is not started (see the engine).
+        /// </summary>
+        public virtual bool StartsBilledWork => false;
+
         /// <summary>Marks <paramref name="change"/> as one a person confirms even when the command's other changes are not asked about.</summary>
         protected static PlannedChange HighImpact(PlannedChange change)
         {

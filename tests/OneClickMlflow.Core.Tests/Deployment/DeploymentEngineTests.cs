@@ -240,6 +240,27 @@ namespace OneClickMlflow.Tests.Deployment
         }
 
         [Fact]
+        public async Task After_a_failure_no_billed_work_starts_but_what_runs_finishes()
+        {
+            var cloud = new FakeCloud();
+            var failing = new FakeResource(cloud, "range") { FailWith = new InvalidOperationException("quota exceeded for ranges") };
+            var running = new FakeResource(cloud, "instance") { Billed = true, ApplyDelay = TimeSpan.FromMilliseconds(400) };
+            var network = new FakeResource(cloud, "network") { ApplyDelay = TimeSpan.FromMilliseconds(300) };
+            var later = new FakeResource(cloud, "version", network) { Billed = true };
+            var engine = new DeploymentEngine();
+            var plan = await engine.PlanAsync(new[] { failing, running, later }, CancellationToken.None);
+
+            var error = await Assert.ThrowsAsync<DeploymentFailedException>(() => engine.ApplyAsync(plan.ApproveAll(), CancellationToken.None));
+
+            var outcomes = error.Report.Resources.ToDictionary(r => r.ResourceId, r => r);
+            Assert.Equal(ResourceOutcome.Succeeded, outcomes["instance"].Outcome); // started before the failure
+            Assert.Equal(ResourceOutcome.Succeeded, outcomes["network"].Outcome); // not billed
+            Assert.Equal(ResourceOutcome.Skipped, outcomes["version"].Outcome);
+            Assert.Contains("range failed first", outcomes["version"].Message);
+            Assert.False(cloud.Exists("version"));
+        }
+
+        [Fact]
         public async Task Failure_skips_dependents_lets_independent_work_finish_and_names_the_resource()
         {
             var cloud = new FakeCloud();

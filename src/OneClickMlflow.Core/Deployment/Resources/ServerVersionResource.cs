@@ -14,6 +14,9 @@ namespace OneClickMlflow.Deployment.Resources
     /// </summary>
     public sealed class ServerVersionResource : Resource
     {
+        /// <summary>An instance (about 10 minutes) or a flexible version (about 8) bills from its start.</summary>
+        public override bool StartsBilledWork => true;
+
         private const string Serving = "SERVING";
         private const string Stopped = "STOPPED";
 

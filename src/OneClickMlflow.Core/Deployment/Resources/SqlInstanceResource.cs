@@ -16,6 +16,9 @@ namespace OneClickMlflow.Deployment.Resources
     /// </summary>
     public sealed class SqlInstanceResource : Resource
     {
+        /// <summary>An instance (about 10 minutes) or a flexible version (about 8) bills from its start.</summary>
+        public override bool StartsBilledWork => true;
+
         private const string Runnable = "RUNNABLE";
         private const string EncryptedOnly = "ENCRYPTED_ONLY";
         private static readonly TimeSpan StartupTimeout = TimeSpan.FromMinutes(30);
