@@ -21,7 +21,7 @@ public sealed class ErrorMapperTests
     [InlineData(0, null, "GoogleServiceUnavailable", ErrorCategory.ConnectionError)]
     public void Google_errors_map_to_their_category(int httpStatus, string? status, string errorId, ErrorCategory category)
     {
-        var exception = new GoogleApiException(httpStatus, status, null, "Bucket mlflow-artifacts is gone.", "storage", "GET",
+        var exception = new GoogleCloudApiException(httpStatus, status, null, "Bucket mlflow-artifacts is gone.", "storage", "GET",
             "https://storage.googleapis.com/storage/v1/b/mlflow-artifacts");
 
         var record = ErrorMapper.ToErrorRecord(exception, "my-project");

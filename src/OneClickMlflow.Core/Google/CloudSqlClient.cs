@@ -28,7 +28,7 @@ namespace OneClickMlflow.Google
             {
                 return await GetOrNullAsync<DatabaseInstance>(InstancePath(projectId, instance), cancellationToken).ConfigureAwait(false);
             }
-            catch (GoogleApiException e) when (e.HttpStatus == 403)
+            catch (GoogleCloudApiException e) when (e.HttpStatus == 403)
             {
                 var all = await ListInstancesAsync(projectId, cancellationToken).ConfigureAwait(false);
                 if (all.Any(i => i.Name == instance))
@@ -135,7 +135,7 @@ namespace OneClickMlflow.Google
                 {
                     operation = await SendAsync<ResourceOperation>(method, path, body, retry, cancellationToken).ConfigureAwait(false);
                 }
-                catch (GoogleApiException e) when (IsInstanceBusy(e) && DateTime.UtcNow - busySince < BusyTimeout)
+                catch (GoogleCloudApiException e) when (IsInstanceBusy(e) && DateTime.UtcNow - busySince < BusyTimeout)
                 {
                     progress?.Invoke(DateTime.UtcNow - busySince);
                     await Task.Delay(delay, cancellationToken).ConfigureAwait(false);
@@ -151,7 +151,7 @@ namespace OneClickMlflow.Google
         /// <summary>How long a change waits for another operation on the instance (a patch takes minutes).</summary>
         private static readonly TimeSpan BusyTimeout = TimeSpan.FromMinutes(20);
 
-        private static bool IsInstanceBusy(GoogleApiException error) => error.HttpStatus == 409 && error.Reason == "operationInProgress";
+        private static bool IsInstanceBusy(GoogleCloudApiException error) => error.HttpStatus == 409 && error.Reason == "operationInProgress";
 
         private static string InstancePath(string projectId, string instance) =>
             $"projects/{Escape(projectId)}/instances/{Escape(instance)}";

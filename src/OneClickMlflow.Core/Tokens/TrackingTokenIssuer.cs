@@ -135,12 +135,12 @@ namespace OneClickMlflow.Tokens
         /// </summary>
         private async Task<T> Guard<T>(string serviceAccount, Func<Task<T>> call, CancellationToken cancellationToken)
         {
-            GoogleApiException denied;
+            GoogleCloudApiException denied;
             try
             {
                 return await call().ConfigureAwait(false);
             }
-            catch (GoogleApiException e) when (e.HttpStatus == 403)
+            catch (GoogleCloudApiException e) when (e.HttpStatus == 403)
             {
                 denied = e;
             }
@@ -156,7 +156,7 @@ namespace OneClickMlflow.Tokens
             {
                 return await callerMember(cancellationToken).ConfigureAwait(false) ?? configuredAccount;
             }
-            catch (Exception e) when (e is GoogleApiException || e is System.Net.Http.HttpRequestException || e is InvalidOperationException)
+            catch (Exception e) when (e is GoogleCloudApiException || e is System.Net.Http.HttpRequestException || e is InvalidOperationException)
             {
                 return configuredAccount;
             }

@@ -66,7 +66,7 @@ namespace OneClickMlflow.PowerShell.Infrastructure
 
         private static ErrorShape Describe(Exception exception) => exception switch
         {
-            GoogleApiException google => DescribeGoogle(google),
+            GoogleCloudApiException google => DescribeGoogle(google),
             OneClickMlflow.Images.ImagePublishException image => ImagePublishErrors.Describe(image),
             InvalidDeploymentInputException => Shape(
                 "InvalidDeploymentInput", ErrorCategory.InvalidArgument, exception.Message,
@@ -132,7 +132,7 @@ namespace OneClickMlflow.PowerShell.Infrastructure
                 "Pass the missing parameter and run the command again."),
         };
 
-        private static ErrorShape DescribeGoogle(GoogleApiException google)
+        private static ErrorShape DescribeGoogle(GoogleCloudApiException google)
         {
             string where = string.IsNullOrEmpty(google.Api) ? "Google Cloud" : $"Google Cloud API '{google.Api}'";
             string message = google.HttpStatus == 0

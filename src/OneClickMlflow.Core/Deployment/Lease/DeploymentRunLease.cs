@@ -95,7 +95,7 @@ namespace OneClickMlflow.Deployment.Lease
             {
                 item = await storage.GetObjectAsync(bucket, ObjectName, cancellationToken).ConfigureAwait(false);
             }
-            catch (GoogleApiException e) when (e.IsNotFound)
+            catch (GoogleCloudApiException e) when (e.IsNotFound)
             {
                 item = null;
             }
@@ -110,7 +110,7 @@ namespace OneClickMlflow.Deployment.Lease
             {
                 text = await storage.ReadObjectTextAsync(bucket, ObjectName, generation, cancellationToken).ConfigureAwait(false);
             }
-            catch (GoogleApiException e) when (e.IsNotFound)
+            catch (GoogleCloudApiException e) when (e.IsNotFound)
             {
                 return await ReadAsync(cancellationToken).ConfigureAwait(false); // replaced between the two reads
             }
@@ -208,7 +208,7 @@ namespace OneClickMlflow.Deployment.Lease
             {
                 await WriteAsync(generation, cancellationToken).ConfigureAwait(false);
             }
-            catch (GoogleApiException e) when (e.IsNotFound)
+            catch (GoogleCloudApiException e) when (e.IsNotFound)
             {
                 // The bucket went with a removal that deleted the data: so did the lease.
             }
@@ -253,7 +253,7 @@ namespace OneClickMlflow.Deployment.Lease
                     lost.Cancel();
                     return;
                 }
-                catch (Exception e) when (e is GoogleApiException || e is System.Net.Http.HttpRequestException)
+                catch (Exception e) when (e is GoogleCloudApiException || e is System.Net.Http.HttpRequestException)
                 {
                     // A renewal that failed for now is tried again at the next interval, well before the lease lapses.
                 }
@@ -275,7 +275,7 @@ namespace OneClickMlflow.Deployment.Lease
                     var written = await storage.UploadTextAsync(bucket, ObjectName, text, expectedGeneration, cancellationToken).ConfigureAwait(false);
                     return long.Parse(written.Generation ?? "0", System.Globalization.CultureInfo.InvariantCulture);
                 }
-                catch (GoogleApiException e) when (e.HttpStatus == 412)
+                catch (GoogleCloudApiException e) when (e.HttpStatus == 412)
                 {
                     var now = await ReadAsync(cancellationToken).ConfigureAwait(false);
                     if (attempt > 1 && now.Record?.ToJson() == text)
@@ -284,7 +284,7 @@ namespace OneClickMlflow.Deployment.Lease
                     }
                     throw new RunLeaseChangedException(deployment, now.Record != null && now.Record.HeldAt(options.Clock()) ? now.Record : null);
                 }
-                catch (GoogleApiException e) when (e.IsTransient && attempt < 5)
+                catch (GoogleCloudApiException e) when (e.IsTransient && attempt < 5)
                 {
                     await Task.Delay(TimeSpan.FromMilliseconds(200 * attempt), cancellationToken).ConfigureAwait(false);
                     var now = await ReadAsync(cancellationToken).ConfigureAwait(false);

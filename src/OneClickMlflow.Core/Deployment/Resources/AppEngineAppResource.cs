@@ -63,7 +63,7 @@ namespace OneClickMlflow.Deployment.Resources
                 Live = await appEngine.GetApplicationAsync(projectId, cancellationToken).ConfigureAwait(false);
                 apiDisabled = false;
             }
-            catch (GoogleApiException e) when (e.IsServiceDisabled)
+            catch (GoogleCloudApiException e) when (e.IsServiceDisabled)
             {
                 // Without the App Engine Admin API there is nothing to read yet; apply reads again once it is on.
                 apiDisabled = true;

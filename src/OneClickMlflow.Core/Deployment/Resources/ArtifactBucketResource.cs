@@ -77,7 +77,7 @@ namespace OneClickMlflow.Deployment.Resources
                 live = await storage.GetBucketAsync(Name, cancellationToken).ConfigureAwait(false);
                 ownedElsewhere = false;
             }
-            catch (GoogleApiException e) when (e.HttpStatus == 403)
+            catch (GoogleCloudApiException e) when (e.HttpStatus == 403)
             {
                 // Bucket names are global: a 403 here means another project owns this name.
                 live = null;
@@ -191,7 +191,7 @@ namespace OneClickMlflow.Deployment.Resources
             {
                 objects = await storage.ListObjectVersionsAsync(Name, cancellationToken).ConfigureAwait(false);
             }
-            catch (GoogleApiException e) when (e.IsNotFound)
+            catch (GoogleCloudApiException e) when (e.IsNotFound)
             {
                 live = null;
                 return;

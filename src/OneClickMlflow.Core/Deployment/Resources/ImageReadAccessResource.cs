@@ -95,12 +95,12 @@ namespace OneClickMlflow.Deployment.Resources
                     granted = ReadingRoles.Any(role => new[] { server.Member, "allUsers", "allAuthenticatedUsers" }.Any(m => policy.HasMember(role, m)));
                 }
             }
-            catch (GoogleApiException e) when (IsOwnProject && e.IsNotFound)
+            catch (GoogleCloudApiException e) when (IsOwnProject && e.IsNotFound)
             {
                 // Gone between the two reads: a removal stopped half-way left its delete running, and Google finished it.
                 repositoryExists = false;
             }
-            catch (GoogleApiException e) when (!IsOwnProject && (e.HttpStatus == 403 || e.IsNotFound))
+            catch (GoogleCloudApiException e) when (!IsOwnProject && (e.HttpStatus == 403 || e.IsNotFound))
             {
                 // Another project's repository the caller may not read: whether the account can pull is unknown.
                 policyUnreadable = true;
@@ -158,7 +158,7 @@ namespace OneClickMlflow.Deployment.Resources
             {
                 await editor.EditAsync(policy => policy.AddMember(ReaderRole, server.Member), context.CancellationToken).ConfigureAwait(false);
             }
-            catch (GoogleApiException e) when (e.IsNotFound && IsOwnRepository)
+            catch (GoogleCloudApiException e) when (e.IsNotFound && IsOwnRepository)
             {
                 // The deployment's own repository vanished after it was read (a stopped removal's delete, finished by
                 // Google since): make it again, as the plan had it, then grant.

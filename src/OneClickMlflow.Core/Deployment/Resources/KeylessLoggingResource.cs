@@ -83,7 +83,7 @@ namespace OneClickMlflow.Deployment.Resources
             {
                 live = await iam.GetServiceAccountPolicyAsync(projectId, logPusher.Email, cancellationToken).ConfigureAwait(false);
             }
-            catch (GoogleApiException e) when (e.IsNotFound)
+            catch (GoogleCloudApiException e) when (e.IsNotFound)
             {
                 live = null;
             }

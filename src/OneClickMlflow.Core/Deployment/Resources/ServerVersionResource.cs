@@ -221,15 +221,15 @@ namespace OneClickMlflow.Deployment.Resources
                     {
                         await appEngine.CreateVersionAsync(app.Name, ServiceId, version, progress, ct).ConfigureAwait(false);
                     }
-                    catch (GoogleApiException e) when (CreateOnce.IsTheCreate(e))
+                    catch (GoogleCloudApiException e) when (CreateOnce.IsTheCreate(e))
                     {
                         createFailure = e;
                         throw;
                     }
                     return true;
-                }, e => e is GoogleApiException google && google.IsAlreadyExists, cancellationToken).ConfigureAwait(false);
+                }, e => e is GoogleCloudApiException google && google.IsAlreadyExists, cancellationToken).ConfigureAwait(false);
             }
-            catch (GoogleApiException e) when (e == createFailure && e.IsTransient)
+            catch (GoogleCloudApiException e) when (e == createFailure && e.IsTransient)
             {
                 throw CreateOnce.NotCreated($"version {version.Id} of service '{ServiceId}'", e, sent);
             }

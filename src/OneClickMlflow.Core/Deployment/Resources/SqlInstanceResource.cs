@@ -164,7 +164,7 @@ namespace OneClickMlflow.Deployment.Resources
                 }
                 await sql.PatchInstanceAsync(projectId, Name, Patch(current), progress, ct).ConfigureAwait(false);
                 return await WaitUntilRunnableAsync(context).ConfigureAwait(false);
-            }, e => e is GoogleApiException google && google.HttpStatus == 412, cancellationToken).ConfigureAwait(false);
+            }, e => e is GoogleCloudApiException google && google.HttpStatus == 412, cancellationToken).ConfigureAwait(false);
         }
 
         /// <summary>
