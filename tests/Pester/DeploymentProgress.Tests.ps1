@@ -43,7 +43,7 @@ Describe 'A deployment whose output goes to a log' {
         $Text | Should -Match "(?m)^\[\d+:\d\d\] Compute network 'mlflow-network': create started$"
         $Text | Should -Match "(?m)^\[\d+:\d\d\] Compute network 'mlflow-network': created in \d+:\d\d \(\d+ of \d+ done\)$"
         $Text | Should -Match "(?m)^\[\d+:\d\d\] Cloud SQL instance 'mlflow-db': create started, usually takes about 10:00$"
-        $Text | Should -Match "(?m)^\[\d+:\d\d\] App Engine version 'MLflow tracking server': created in \d+:\d\d \(\d+ of \d+ done\)"
+        $Text | Should -Match "(?m)^\[\d+:\d\d\] App Engine version 'v-[0-9a-f]{12}-[0-9a-f]{6}': created in \d+:\d\d \(\d+ of \d+ done\)"
     }
 
     It 'ends with every change done' {

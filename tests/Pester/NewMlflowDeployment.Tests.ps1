@@ -146,7 +146,7 @@ Describe 'New-MlflowDeployment' {
             foreach ($target in "Service APIs '$WhatIfProject'", "Compute network 'mlflow-network'", "Private services range 'mlflow-psa-range'",
                 "Private services connection", "Artifacts bucket 'mlflow-artifacts-", "Service account 'mlflow-log-pusher'",
                 "Service account 'mlflow-server'", 'Bucket IAM policy', "App Engine application '$WhatIfProject'", 'Identity-Aware Proxy',
-                "App Engine version 'MLflow tracking server'", 'IAP access') {
+                "App Engine version 'next version of the MLflow server'", 'IAP access') {
                 $Printed | Should -Match ([regex]::Escape("What if: Performing the operation") + '.*' + [regex]::Escape($target))
             }
         }

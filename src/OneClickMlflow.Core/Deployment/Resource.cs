@@ -26,8 +26,8 @@ namespace OneClickMlflow.Deployment
         /// <summary>Human kind, e.g. "Compute network".</summary>
         public string Kind { get; }
 
-        /// <summary>The Google resource name.</summary>
-        public string Name { get; }
+        /// <summary>The Google resource name (a resource whose name follows from what it reads names itself in its plan).</summary>
+        public string Name { get; protected set; }
 
         /// <summary>Resources that must exist before this one can be created (real dependencies only).</summary>
         public IReadOnlyList<Resource> DependsOn { get; }

@@ -77,6 +77,7 @@ namespace OneClickMlflow.Deployment
                             return null;
                         }
                         entry.Action = e.Action;
+                        entry.Target = $"{e.Kind} '{e.Name}'"; // read again, it may name itself (a version by its id)
                         entry.Expected = ExpectedDurations.For(e.ResourceId, e.Action);
                         entry.Applying = true;
                         var expected = entry.Expected >= StatusInterval ? $", usually takes about {Clock.Format(entry.Expected)}" : "";
@@ -208,7 +209,7 @@ namespace OneClickMlflow.Deployment
                 Expected = expected;
             }
 
-            public string Target { get; }
+            public string Target { get; set; }
             public ChangeAction Action { get; set; }
             public TimeSpan Expected { get; set; }
             public TimeSpan? StartedAt { get; set; }

@@ -36,7 +36,7 @@ namespace OneClickMlflow.Deployment.Resources
         public ServerVersionResource(AppEngineClient appEngine, ServerServiceLocator locator, ServerSettings settings, NetworkResource network,
             AppEngineAppResource app, IapResource iap, ServerImageResource image, SqlInstanceResource instance, DatabasePasswordSecretResource secret,
             ArtifactBucketResource bucket, ServiceAccountResource server, params Resource[] grants)
-            : base("server-version", "App Engine version", "MLflow tracking server",
+            : base("server-version", "App Engine version", "next version of the MLflow server",
                 new Resource[] { network, app, iap, image, instance, secret, bucket, server }.Concat(grants).ToArray())
         {
             this.appEngine = appEngine;
@@ -90,6 +90,11 @@ namespace OneClickMlflow.Deployment.Resources
         public override PlannedChange Plan()
         {
             Wanted = WantedVersion();
+            if (Wanted?.Id != null)
+            {
+                // The version's id follows from its image and settings: the plan names it.
+                Name = Wanted.Id;
+            }
             if (Wanted == null)
             {
                 return Create("no version of the deployment serves; New-MlflowDeployment deploys one");
