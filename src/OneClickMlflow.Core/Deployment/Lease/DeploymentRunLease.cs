@@ -214,7 +214,19 @@ namespace OneClickMlflow.Deployment.Lease
             }
             catch (RunLeaseChangedException)
             {
-                // Broken by hand meanwhile: nothing of this run's to release.
+                // A renewal cut short by the release may still have landed: the record is then this run's at a newer
+                // generation, and is released there. Anything else was broken by hand: nothing of this run's to release.
+                try
+                {
+                    var now = await ReadAsync(cancellationToken).ConfigureAwait(false);
+                    if (now.Record != null && now.Record.RunId == own.RunId && now.Record.ReleasedAt == null)
+                    {
+                        await WriteAsync(now.Generation, cancellationToken).ConfigureAwait(false);
+                    }
+                }
+                catch (Exception e) when (e is RunLeaseChangedException || e is GoogleCloudApiException { IsNotFound: true })
+                {
+                }
             }
         }
 
