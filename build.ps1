@@ -54,6 +54,8 @@ $TestResults = Join-Path $Out 'test-results'
 $CmdletAssembly = 'OneClickMlflow.PowerShell'
 
 Import-Module (Join-Path $Root 'tools/EmulatorProcess.psm1') -Force
+Import-Module (Join-Path $Root 'tools/DependencyLayout.psm1') -Force
+Import-Module (Join-Path $Root 'tools/ThirdPartyNotices.psm1') -Force
 
 function Invoke-Native {
     # Runs a native command and stops the build when it fails. Plain $args so '-c'/'-o' reach the command.
@@ -74,13 +76,18 @@ function Invoke-Build {
     $publish = Join-Path $Out 'publish'
     Remove-Item -LiteralPath $publish, $ModuleOut -Recurse -Force -ErrorAction SilentlyContinue
     Invoke-Native dotnet publish (Join-Path $Root "src/$CmdletAssembly/$CmdletAssembly.csproj") -c $Configuration -o $publish --nologo -v quiet '-clp:NoSummary'
+    $loadContext = Join-Path $Out 'loadcontext'
+    Invoke-Native dotnet build (Join-Path $Root 'src/OneClickMlflow.LoadContext/OneClickMlflow.LoadContext.csproj') -c $Configuration -o $loadContext --nologo -v quiet '-clp:NoSummary'
 
     # Thin cmdlet assembly, manifest and formats in the root; the core and third-party DLLs in dependencies/.
-    $dependencies = New-Item -ItemType Directory -Path (Join-Path $ModuleOut 'dependencies') -Force
-    Copy-Item (Join-Path $Root 'OneClickMlflow.psd1') $ModuleOut
+    $null = New-Item -ItemType Directory -Path $ModuleOut -Force
+    Copy-Item (Join-Path $Root 'OneClickMlflow.psd1'), (Join-Path $Root 'LICENSE') $ModuleOut
     Copy-Item (Join-Path $publish 'OneClickMlflow.Format.ps1xml') $ModuleOut
     Copy-Item (Join-Path $publish "$CmdletAssembly.dll") $ModuleOut
-    Get-ChildItem $publish -Filter *.dll | Where-Object BaseName -ne $CmdletAssembly | Copy-Item -Destination $dependencies
+    $shipped = Copy-Dependencies -PublishFolder $publish
+    Copy-Item (Join-Path $loadContext 'OneClickMlflow.LoadContext.dll') (Join-Path $ModuleOut 'dependencies')
+    Write-ThirdPartyNotices -Assemblies $shipped -AssetsFile (Join-Path $Root "src/$CmdletAssembly/obj/project.assets.json") `
+        -ModuleFolder $ModuleOut -Destination (Join-Path $ModuleOut 'THIRD-PARTY-NOTICES.txt')
     # The MLflow server image definition ships with the module: Publish-MlflowImage builds it as its default context.
     Copy-Item (Join-Path $Root "src/$CmdletAssembly/Image") (Join-Path $ModuleOut 'image') -Recurse
     Build-Help (New-Item -ItemType Directory -Path (Join-Path $ModuleOut 'en-US') -Force)
@@ -89,10 +96,27 @@ function Invoke-Build {
     Write-Host "Built OneClickMlflow $version in $ModuleOut"
 }
 
+function Copy-Dependencies([string] $PublishFolder) {
+    # Only what some PowerShell loads from the module (tools/DependencyLayout.psm1): dependencies/ holds what
+    # PowerShell 7 loads from it, dependencies/desktop/ the polyfills only Windows PowerShell needs (PowerShell 7
+    # ships its own). Returns the shipped files.
+    $dependencies = New-Item -ItemType Directory -Path (Join-Path $ModuleOut 'dependencies') -Force
+    $desktop = New-Item -ItemType Directory -Path (Join-Path $dependencies 'desktop') -Force
+    $layout = Get-DependencyLayout -PublishFolder $PublishFolder -NetFrameworkFolder (Get-NetFrameworkReferences) |
+        Where-Object Name -ne $CmdletAssembly
+    foreach ($assembly in $layout) {
+        switch ($assembly.Loads) {
+            'Everywhere' { Copy-Item $assembly.Path $dependencies; Get-Item (Join-Path $dependencies "$($assembly.Name).dll") }
+            'WindowsPowerShell' { Copy-Item $assembly.Path $desktop; Get-Item (Join-Path $desktop "$($assembly.Name).dll") }
+            default { Write-Host "Not shipped (no PowerShell loads it): $($assembly.Name)" }
+        }
+    }
+}
+
 function Build-Help([System.IO.DirectoryInfo] $HelpFolder) {
     # about_ topics are plain text; cmdlet help (MAML) is compiled from docs/<cmdlet>.md.
     Get-ChildItem (Join-Path $Root 'docs') -Filter 'about_*.md' -ErrorAction SilentlyContinue | ForEach-Object {
-        Copy-Item $_.FullName (Join-Path $HelpFolder "$($_.BaseName).help.txt")
+        & (Join-Path $Root 'tools/ConvertTo-AboutHelp.ps1') -Path $_.FullName -OutputPath (Join-Path $HelpFolder "$($_.BaseName).help.txt")
     }
     $converter = Join-Path $Root 'tools/Build-MamlHelp.ps1'
     & $converter -DocsPath (Join-Path $Root 'docs') -OutputPath (Join-Path $HelpFolder "$CmdletAssembly.dll-Help.xml")
@@ -102,10 +126,18 @@ function Build-Emulator {
     Invoke-Native dotnet build (Join-Path $Root 'tests/OneClickMlflow.Emulator/OneClickMlflow.Emulator.csproj') -c $Configuration -o $EmulatorOut --nologo -v quiet '-clp:NoSummary'
 }
 
+function Get-NuGetCache {
+    (((& dotnet nuget locals global-packages --list) -replace '^global-packages:\s*', '') | Select-Object -First 1).Trim()
+}
+
 function Get-PesterManifest {
     Invoke-Native dotnet restore (Join-Path $Root 'tools/Pester/Pester.proj') --nologo -v quiet '-clp:NoSummary'
-    $cache = (& dotnet nuget locals global-packages --list) -replace '^global-packages:\s*', ''
-    Join-Path $cache.Trim() 'pester/5.7.1/tools/Pester.psd1'
+    Join-Path (Get-NuGetCache) 'pester/5.7.1/tools/Pester.psd1'
+}
+
+function Get-NetFrameworkReferences {
+    Invoke-Native dotnet restore (Join-Path $Root 'tools/NetFramework/NetFramework.proj') --nologo -v quiet '-clp:NoSummary'
+    Join-Path (Get-NuGetCache) 'microsoft.netframework.referenceassemblies.net472/1.0.3/build/.NETFramework/v4.7.2'
 }
 
 function Read-TrxCounts([string] $TrxFile) {
@@ -130,13 +162,14 @@ function Invoke-PesterSuite {
     Remove-Item -LiteralPath $summary -ErrorAction SilentlyContinue
     $env:ONECLICKMLFLOW_MODULE_PATH = $ModuleOut
     $env:ONECLICKMLFLOW_EMULATOR_DLL = $EmulatorDll
+    $env:ONECLICKMLFLOW_NETFX_REFERENCES = Get-NetFrameworkReferences
     try {
         $null = Invoke-FreshPwsh -Arguments @('-File', (Join-Path $Root 'tools/Invoke-PesterSuite.ps1'),
             '-PesterManifest', (Get-PesterManifest), '-TestPath', (Join-Path $Root 'tests/Pester'),
             '-ResultFile', (Join-Path $TestResults 'pester.xml'), '-SummaryFile', $summary)
     }
     finally {
-        Remove-Item Env:ONECLICKMLFLOW_MODULE_PATH, Env:ONECLICKMLFLOW_EMULATOR_DLL -ErrorAction SilentlyContinue
+        Remove-Item Env:ONECLICKMLFLOW_MODULE_PATH, Env:ONECLICKMLFLOW_EMULATOR_DLL, Env:ONECLICKMLFLOW_NETFX_REFERENCES -ErrorAction SilentlyContinue
     }
     if (-not (Test-Path $summary)) { return [pscustomobject]@{ Passed = 0; Failed = 1; Skipped = 0 } }
     $counts = Get-Content $summary -Raw | ConvertFrom-Json

@@ -63,12 +63,26 @@ function Get-CmdletMetadata([string] $Path) {
         $ErrorActionPreference = 'Stop'
         $module = Import-Module $ModulePath -PassThru
         $common = [System.Management.Automation.Cmdlet]::CommonParameters + [System.Management.Automation.Cmdlet]::OptionalCommonParameters
+        function Get-DefaultValue($Instance, [string] $Name) {
+            # [PSDefaultValue] says what applies when the parameter is left out; else the property's initial value.
+            $property = $Instance.GetType().GetProperty($Name)
+            $attribute = $property.GetCustomAttributes([System.Management.Automation.PSDefaultValueAttribute], $true) | Select-Object -First 1
+            if ($attribute) { return $(if ($attribute.Help) { $attribute.Help } else { [string]$attribute.Value }) }
+            $value = $property.GetValue($Instance)
+            if ($value -is [System.Management.Automation.SwitchParameter]) { return "$($value.IsPresent)" }
+            if ($null -eq $value -or "$value" -eq '' -or ($value -is [array] -and $value.Count -eq 0)) { return 'None' }
+            ($value | ForEach-Object { "$_" }) -join ', '
+        }
         $commands = foreach ($command in $module.ExportedCmdlets.Values | Sort-Object Name) {
+            $instance = [Activator]::CreateInstance($command.ImplementingType)
             $sets = foreach ($set in $command.ParameterSets | Sort-Object { -not $_.IsDefault }, Name) {
                 $parameters = foreach ($parameter in $set.Parameters | Where-Object Name -notin ([System.Management.Automation.Cmdlet]::CommonParameters)) {
+                    # int? and double? read as Int32 and Double, as Get-Command's syntax shows them.
+                    $type = [Nullable]::GetUnderlyingType($parameter.ParameterType) ?? $parameter.ParameterType
                     [ordered]@{
                         Name           = $parameter.Name
-                        Type           = $parameter.ParameterType.Name
+                        Type           = $type.Name
+                        Default        = if ($parameter.Name -in $common) { 'False' } else { Get-DefaultValue $instance $parameter.Name }
                         IsSwitch       = $parameter.ParameterType -eq [System.Management.Automation.SwitchParameter]
                         IsMandatory    = $parameter.IsMandatory
                         Position       = $parameter.Position
@@ -82,6 +96,7 @@ function Get-CmdletMetadata([string] $Path) {
             }
             [ordered]@{
                 Name          = $command.Name
+                HelpUri       = $command.HelpUri
                 Verb          = $command.Verb
                 Noun          = $command.Noun
                 ParameterSets = @($sets)
@@ -269,6 +284,7 @@ function Get-CmdletParameters($Command) {
             ByPropertyName = [bool]($entries | Where-Object ByPropertyName)
             Aliases        = @($first.Aliases)
             Wildcards      = $first.Wildcards
+            Default        = $first.Default
         }
     }
 }
@@ -309,7 +325,7 @@ function Write-Parameter([System.Xml.XmlWriter] $Writer, $Parameter, [string[]] 
     $Writer.WriteStartElement('dev', 'type', $DevNamespace)
     $Writer.WriteElementString('maml', 'name', $MamlNamespace, $Parameter.Type)
     $Writer.WriteEndElement()
-    $Writer.WriteElementString('dev', 'defaultValue', $DevNamespace, $(if ($Parameter.IsSwitch) { 'False' } else { 'None' }))
+    $Writer.WriteElementString('dev', 'defaultValue', $DevNamespace, $Parameter.Default)
     $Writer.WriteEndElement()
 }
 
@@ -346,9 +362,11 @@ function Write-Example([System.Xml.XmlWriter] $Writer, $Example) {
     $Writer.WriteEndElement()
 }
 
-function Write-RelatedLinks([System.Xml.XmlWriter] $Writer, $Section) {
+function Write-RelatedLinks([System.Xml.XmlWriter] $Writer, $Section, [string] $HelpUri) {
     $Writer.WriteStartElement('command', 'relatedLinks', $CommandNamespace)
     $lines = @(if ($Section) { $Section.Lines | Where-Object { $_.Trim() } })
+    # Get-Help -Online opens the first related link's URI: the cmdlet's HelpUri.
+    if ($HelpUri) { $lines = @("[Online Version:]($HelpUri)") + $lines }
     foreach ($line in $lines) {
         $link = ($line.Trim() -replace '^[-*] ', '').Trim()
         $text, $uri = if ($link -match '^\[([^\]]+)\]\(([^)]*)\)$') { $Matches[1], $Matches[2] }
@@ -423,7 +441,7 @@ function Write-CommandHelp([System.Xml.XmlWriter] $Writer, $Page, $Command) {
     foreach ($example in $Page.Sections['EXAMPLES'].Subsections) { Write-Example $Writer $example }
     $Writer.WriteEndElement()
 
-    Write-RelatedLinks $Writer $Page.Sections['RELATED LINKS']
+    Write-RelatedLinks $Writer $Page.Sections['RELATED LINKS'] $Command.HelpUri
     $Writer.WriteEndElement()
 }
 

@@ -13,6 +13,8 @@ function Start-EmulatorProcess {
         [Parameter(Mandatory)] [string] $EmulatorDll,
         [Parameter(Mandatory)] [string] $EnvFile,
         [string[]] $Project = @(),
+        # More command-line switches of the emulator (docs/emulator.md), e.g. '--token-lifetime', '10'.
+        [string[]] $ExtraArgument = @(),
         [int] $TimeoutSeconds = 60
     )
 
@@ -24,6 +26,7 @@ function Start-EmulatorProcess {
         $startInfo.ArgumentList.Add($argument)
     }
     foreach ($id in $Project) { $startInfo.ArgumentList.Add('--project'); $startInfo.ArgumentList.Add($id) }
+    foreach ($extra in $ExtraArgument) { $startInfo.ArgumentList.Add($extra) }
     $startInfo.UseShellExecute = $false
     # Closing stdin is the stop signal: the emulator also exits if this process dies without cleaning up.
     $startInfo.RedirectStandardInput = $true

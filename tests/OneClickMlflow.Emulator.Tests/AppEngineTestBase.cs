@@ -14,6 +14,7 @@ public abstract class AppEngineTestBase : PlatformTestBase
     protected const string Apps = "appengine/v1/apps";
     protected const string App = Apps + "/" + Project;
     protected const string ServerAccount = "mlflow-server@mlflow-demo.iam.gserviceaccount.com";
+    protected const string Pusher = "mlflow-log-pusher@mlflow-demo.iam.gserviceaccount.com";
 
     protected async Task<JsonObject> CreateAppAsync(string location = "europe-west")
     {
@@ -77,5 +78,25 @@ public abstract class AppEngineTestBase : PlatformTestBase
     {
         var (_, app) = await CallAsync(HttpMethod.Get, App);
         return app["defaultHostname"]!.GetValue<string>();
+    }
+
+    /// <summary>The app's IAP lets the log pusher through (which it makes first).</summary>
+    protected async Task LetPusherThroughIapAsync()
+    {
+        Host.State.AddServiceAccount(Pusher);
+        var (status, policy) = await CallAsync(HttpMethod.Post, $"iap/v1/projects/{ProjectNumber}/iap_web/appengine-{Project}:setIamPolicy",
+            $$$"""{"policy": {"bindings": [{"role": "roles/iap.httpsResourceAccessor", "members": ["serviceAccount:{{{Pusher}}}"]}]}}""");
+        Assert.True(status == HttpStatusCode.OK, policy.ToJsonString());
+    }
+
+    /// <summary>A JWT for the pusher signed through IAM Credentials signJwt, as Get-MlflowTrackingToken makes it.</summary>
+    protected async Task<string> SignedJwtAsync(string audience)
+    {
+        var now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+        var payload = new JsonObject { ["iss"] = Pusher, ["sub"] = Pusher, ["aud"] = audience, ["iat"] = now, ["exp"] = now + 3600 };
+        var (status, body) = await CallAsync(HttpMethod.Post, $"iamcredentials/v1/projects/-/serviceAccounts/{Pusher}:signJwt",
+            new JsonObject { ["payload"] = payload.ToJsonString() }.ToJsonString());
+        Assert.True(status == HttpStatusCode.OK, body.ToJsonString());
+        return body["signedJwt"]!.GetValue<string>();
     }
 }

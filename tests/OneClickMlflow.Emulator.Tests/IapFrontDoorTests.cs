@@ -1,4 +1,5 @@
 using System;
+using System.Linq;
 using System.Net;
 using System.Net.Http;
 using System.Net.Http.Headers;
@@ -15,7 +16,6 @@ namespace OneClickMlflow.Tests;
 
 public sealed class IapFrontDoorTests : AppEngineTestBase
 {
-    private const string Pusher = "mlflow-log-pusher@mlflow-demo.iam.gserviceaccount.com";
     private const string Accessor = "roles/iap.httpsResourceAccessor";
 
     private string IapApp => $"iap/v1/projects/{ProjectNumber}/iap_web/appengine-{Project}";
@@ -56,17 +56,6 @@ public sealed class IapFrontDoorTests : AppEngineTestBase
             policy["etag"] = etag;
         }
         return new JsonObject { ["policy"] = policy }.ToJsonString();
-    }
-
-    /// <summary>A JWT for the pusher signed through IAM Credentials signJwt, as Get-MlflowTrackingToken makes it.</summary>
-    private async Task<string> SignedJwtAsync(string audience)
-    {
-        var now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
-        var payload = new JsonObject { ["iss"] = Pusher, ["sub"] = Pusher, ["aud"] = audience, ["iat"] = now, ["exp"] = now + 3600 };
-        var (status, body) = await CallAsync(HttpMethod.Post, $"iamcredentials/v1/projects/-/serviceAccounts/{Pusher}:signJwt",
-            new JsonObject { ["payload"] = payload.ToJsonString() }.ToJsonString());
-        Assert.True(status == HttpStatusCode.OK, body.ToJsonString());
-        return body["signedJwt"]!.GetValue<string>();
     }
 
     /// <summary>A JWT self-signed with a key the emulator issued for the pusher.</summary>
@@ -215,6 +204,42 @@ public sealed class IapFrontDoorTests : AppEngineTestBase
             Assert.Contains("churn", tracking.Experiments.Values);
             Assert.Equal("rmse", Assert.Single(tracking.Runs[runId].Metrics).Key);
         }
+    }
+
+    [Fact]
+    public async Task A_training_script_logs_a_batch_names_its_run_by_run_uuid_and_finds_it_by_search()
+    {
+        var host = await DeployBehindIapAsync();
+        await SetPolicyAsync(IapApp, "serviceAccount:" + Pusher);
+        var token = await SignedJwtAsync($"https://{host}/*");
+        var created = await ReadJsonAsync(await MlflowAsync(host, HttpMethod.Post, "api/2.0/mlflow/experiments/create", token, """{"name": "churn"}"""));
+        var experimentId = created["experiment_id"]!.GetValue<string>();
+        var run = await ReadJsonAsync(await MlflowAsync(host, HttpMethod.Post, "api/2.0/mlflow/runs/create", token,
+            $$"""{"experiment_id": "{{experimentId}}", "start_time": 1700000000000}"""));
+        var runId = run["run"]!["info"]!["run_id"]!.GetValue<string>();
+
+        var batch = await MlflowAsync(host, HttpMethod.Post, "api/2.0/mlflow/runs/log-batch", token, $$"""
+            {"run_id": "{{runId}}", "metrics": [{"key": "loss", "value": 0.5, "timestamp": 1, "step": 0}, {"key": "loss", "value": 0.25, "timestamp": 2, "step": 1}],
+             "params": [{"key": "lr", "value": "0.1"}], "tags": [{"key": "team", "value": "ml"}]}
+            """);
+        var oldClient = await MlflowAsync(host, HttpMethod.Post, "api/2.0/mlflow/runs/log-metric", token,
+            $$"""{"run_uuid": "{{runId}}", "key": "loss", "value": 0.125, "timestamp": 3, "step": 2}""");
+        var finished = await MlflowAsync(host, HttpMethod.Post, "api/2.0/mlflow/runs/update", token,
+            $$"""{"run_id": "{{runId}}", "status": "FINISHED", "end_time": 1700000009000}""");
+        var history = await ReadJsonAsync(await MlflowAsync(host, HttpMethod.Get, $"api/2.0/mlflow/metrics/get-history?run_uuid={runId}&metric_key=loss", token));
+        var found = await ReadJsonAsync(await MlflowAsync(host, HttpMethod.Post, "api/2.0/mlflow/runs/search", token,
+            $$"""{"experiment_ids": ["{{experimentId}}"], "filter": "params.lr = '0.1' and tags.team = 'ml'"}"""));
+        var unknown = await MlflowAsync(host, HttpMethod.Post, "api/2.0/mlflow/runs/log-metric", token,
+            """{"run_id": "nope", "key": "loss", "value": 1, "timestamp": 1}""");
+
+        Assert.Equal(HttpStatusCode.OK, batch.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, oldClient.StatusCode);
+        Assert.Equal("FINISHED", (await ReadJsonAsync(finished))["run_info"]!["status"]!.GetValue<string>());
+        Assert.Equal(new[] { 0.5, 0.25, 0.125 }, history["metrics"]!.AsArray().Select(m => m!["value"]!.GetValue<double>()));
+        var match = Assert.Single(found["runs"]!.AsArray())!;
+        Assert.Equal(runId, match["info"]!["run_uuid"]!.GetValue<string>());
+        Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
+        Assert.Equal("Run with id=nope not found", (await ReadJsonAsync(unknown))["message"]!.GetValue<string>());
     }
 
     [Fact]

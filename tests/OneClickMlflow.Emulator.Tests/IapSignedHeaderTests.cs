@@ -17,7 +17,6 @@ namespace OneClickMlflow.Tests;
 /// </summary>
 public sealed class IapSignedHeaderTests : AppEngineTestBase
 {
-    private const string Pusher = "mlflow-log-pusher@mlflow-demo.iam.gserviceaccount.com";
 
     private string RightAudience => $"/projects/{ProjectNumber}/apps/{Project}";
 

@@ -68,6 +68,7 @@ public sealed class EmulatorHost : IAsyncDisposable
         state.ApiState<Apis.CloudSqlState>().MissingInstanceAnswers403 = options.SqlMissingInstanceAnswers403;
         state.ApiState<Apis.CloudSqlState>().ProducerHoldAfterDelete = options.SqlProducerHoldAfterDelete;
         state.ApiState<Apis.AppEngineState>().IapAudienceOptional = options.IapAudienceOptional;
+        state.Tokens.LifetimeOverride = options.TokenLifetime;
         var projects = options.Projects.Count > 0 ? options.Projects.Distinct().ToList() : new List<string> { EmulatorOptions.DefaultProject };
         foreach (var projectId in projects)
         {

@@ -60,6 +60,14 @@ public sealed class EmulatorOptions
     /// </summary>
     public bool IapAudienceOptional { get; set; }
 
+    /// <summary>
+    /// Named switch, off (null) by default: every token the emulator issues lives at most this long (access tokens from
+    /// the token, STS, metadata and generateAccessToken endpoints, ID tokens, and the <c>exp</c> of signJwt's JWTs),
+    /// and the IAP front door's clock allows no skew past a token's expiry. Tests of clients that must renew tokens
+    /// see several expiries in seconds (<c>--token-lifetime SECONDS</c>).
+    /// </summary>
+    public System.TimeSpan? TokenLifetime { get; set; }
+
     /// <summary>Multiplies the realistic durations (0.01 makes a 20 s enable take 0.2 s).</summary>
     public double LatencyScale { get; set; } = 1.0;
 }

@@ -7,7 +7,7 @@ namespace OneClickMlflow.Emulator;
 
 /// <summary>
 /// Standalone: <c>--port N --env-file FILE [--project ID]... [--project-without-organization ID]... [--allow-unauthenticated] [--latency realistic
-/// --latency-scale 0.01] [--service-account-propagation-delay] [--sql-missing-instance-403] [--iap-audience-optional] [--record-exchanges] [--exit-on-stdin-close]</c>. Serves on 127.0.0.1 until SIGINT/SIGTERM.
+/// --latency-scale 0.01] [--service-account-propagation-delay] [--sql-missing-instance-403] [--iap-audience-optional] [--token-lifetime SECONDS] [--record-exchanges] [--exit-on-stdin-close]</c>. Serves on 127.0.0.1 until SIGINT/SIGTERM.
 /// </summary>
 public static class EmulatorProgram
 {
@@ -26,7 +26,7 @@ public static class EmulatorProgram
             await Console.Error.WriteLineAsync(
                 "usage: --port N --env-file FILE [--project ID]... [--project-without-organization ID]... [--allow-unauthenticated] " +
                 "[--latency zero|realistic] [--latency-scale X] [--service-account-propagation-delay] [--sql-missing-instance-403] " +
-                "[--iap-audience-optional] [--record-exchanges] [--exit-on-stdin-close]");
+                "[--iap-audience-optional] [--token-lifetime SECONDS] [--record-exchanges] [--exit-on-stdin-close]");
             return 2;
         }
 
@@ -109,6 +109,11 @@ public static class EmulatorProgram
                     options.SqlProducerHoldAfterDelete = double.TryParse(Value(), NumberStyles.Float, CultureInfo.InvariantCulture, out var hold) && hold >= 0
                         ? TimeSpan.FromSeconds(hold)
                         : throw new ArgumentException("--sql-producer-hold-seconds must be a number of seconds, 0 or more.");
+                    break;
+                case "--token-lifetime":
+                    options.TokenLifetime = double.TryParse(Value(), NumberStyles.Float, CultureInfo.InvariantCulture, out var lifetime) && lifetime >= 1
+                        ? TimeSpan.FromSeconds(lifetime)
+                        : throw new ArgumentException("--token-lifetime must be a number of seconds, 1 or more.");
                     break;
                 case "--iap-audience-optional":
                     options.IapAudienceOptional = true;

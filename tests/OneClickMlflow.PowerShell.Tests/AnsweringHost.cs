@@ -24,6 +24,9 @@ internal sealed class AnsweringHost : PSHost
 
     public IReadOnlyList<string> Lines => ui.Lines;
 
+    /// <summary>The label of each prompt's default choice ("Yes", "No"), in order.</summary>
+    public IReadOnlyList<string> Defaults => ui.Defaults;
+
     public override string Name => "AnsweringHost";
     public override Version Version => new(1, 0);
     public override Guid InstanceId { get; } = Guid.NewGuid();
@@ -46,7 +49,7 @@ internal sealed class AnsweringHost : PSHost
         shell.AddScript(script);
         var output = shell.Invoke().ToList();
         return new PowerShellResult(output, shell.Streams.Error.ToList(), shell.Streams.Verbose.Select(v => v.Message).ToList(),
-            shell.Streams.Progress.ToList(), shell.Streams.Warning.Select(w => w.Message).ToList());
+            shell.Streams.Progress.ToList(), shell.Streams.Warning.Select(w => w.Message).ToList(), PowerShellRunner.HostLines(shell));
     }
 
     private sealed class AnsweringUserInterface : PSHostUserInterface
@@ -59,12 +62,15 @@ internal sealed class AnsweringHost : PSHost
 
         public List<string> Lines { get; } = new();
 
+        public List<string> Defaults { get; } = new();
+
         public override PSHostRawUserInterface? RawUI => null;
 
         public override int PromptForChoice(string caption, string message, Collection<ChoiceDescription> choices, int defaultChoice)
         {
             Prompts.Add(message);
             var labels = choices.Select(c => c.Label.Replace("&", "", StringComparison.Ordinal)).ToList();
+            Defaults.Add(defaultChoice >= 0 && defaultChoice < labels.Count ? labels[defaultChoice] : "");
             var wanted = answerYes ? new[] { "Yes to All", "Yes" } : new[] { "No to All", "No" };
             return wanted.Select(w => labels.IndexOf(w)).First(i => i >= 0);
         }

@@ -74,7 +74,7 @@ public sealed class DeploymentLeaseCmdletTests
         var error = Assert.Single(result.Errors);
         Assert.Equal("DeploymentBusy,OneClickMlflow.PowerShell.Cmdlets.NewMlflowDeploymentCommand", error.FullyQualifiedErrorId);
         Assert.Contains("Remove-MlflowDeployment by bob@example.com", error.ErrorDetails.Message);
-        Assert.Contains("gcloud storage rm gs://", error.ErrorDetails.Message);
+        Assert.Contains("gcloud storage rm gs://", error.ErrorDetails.RecommendedAction);
         Assert.Equal(0, emulator.Host.Requests.Count(r => r.Mutating));
     }
 

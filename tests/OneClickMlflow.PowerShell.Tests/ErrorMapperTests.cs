@@ -21,7 +21,7 @@ public sealed class ErrorMapperTests
     [InlineData(0, null, "GoogleServiceUnavailable", ErrorCategory.ConnectionError)]
     public void Google_errors_map_to_their_category(int httpStatus, string? status, string errorId, ErrorCategory category)
     {
-        var exception = new GoogleApiException(httpStatus, status, null, "Bucket mlflow-artifacts is gone.", "storage", "GET",
+        var exception = new GoogleCloudApiException(httpStatus, status, null, "Bucket mlflow-artifacts is gone.", "storage", "GET",
             "https://storage.googleapis.com/storage/v1/b/mlflow-artifacts");
 
         var record = ErrorMapper.ToErrorRecord(exception, "my-project");
@@ -48,7 +48,7 @@ public sealed class ErrorMapperTests
         Assert.Same(inner, record.Exception);
         Assert.Equal("ProjectNotConfigured", record.FullyQualifiedErrorId);
         Assert.Equal(ErrorCategory.InvalidArgument, record.CategoryInfo.Category);
-        Assert.Contains("gcloud config set project", record.ErrorDetails.Message);
+        Assert.Contains("gcloud config set project", record.ErrorDetails.RecommendedAction);
     }
 
     [Fact]
@@ -79,5 +79,23 @@ public sealed class ErrorMapperTests
         Assert.Equal(errorId, record.FullyQualifiedErrorId);
         Assert.Equal(category, record.CategoryInfo.Category);
         Assert.Contains(exception.Message, record.ErrorDetails.Message);
+    }
+
+    [Fact]
+    public void The_next_step_is_the_recommended_action_and_not_part_of_the_message()
+    {
+        var record = ErrorMapper.ToErrorRecord(new ProjectNotConfiguredException("No project to deploy to."), null);
+
+        Assert.Equal("No project to deploy to.", record.ErrorDetails.Message);
+        Assert.Equal("Pass -ProjectId, set CLOUDSDK_CORE_PROJECT, or run 'gcloud config set project PROJECT_ID'.", record.ErrorDetails.RecommendedAction);
+    }
+
+    [Fact]
+    public void A_refused_parameter_is_named_once_and_its_value_is_the_target()
+    {
+        var record = ErrorMapper.ToErrorRecord(new OneClickMlflow.Deployment.InvalidDeploymentInputException("Region", "'europe-west1x' is not a region."), "europe-west1x");
+
+        Assert.Equal("europe-west1x", record.TargetObject);
+        Assert.Equal("-Region: 'europe-west1x' is not a region.", record.ErrorDetails.Message);
     }
 }

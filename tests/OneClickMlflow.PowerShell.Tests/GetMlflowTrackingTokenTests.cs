@@ -113,12 +113,12 @@ public sealed class GetMlflowTrackingTokenTests
         emulator.Host.State.Grant(EmulatorFixture.OwnedProject, "roles/viewer", "serviceAccount:" + viewer);
 
         var result = PowerShellRunner.Run(
-            $"Get-MlflowTrackingToken -TrackingUri {Server} -ImpersonateServiceAccount {viewer} -Audience other-client -Refresh");
+            $"Get-MlflowTrackingToken -TrackingUri {Server} -ImpersonateServiceAccount {viewer} -Audience 42-other.apps.googleusercontent.com -Refresh");
 
         var error = Assert.Single(result.Errors);
         Assert.StartsWith("TrackingTokenPermissionDenied,", error.FullyQualifiedErrorId);
         Assert.Equal(ErrorCategory.PermissionDenied, error.CategoryInfo.Category);
-        Assert.Contains($"Grant roles/iam.serviceAccountTokenCreator on {LogPusher} to {viewer}", error.ErrorDetails.Message);
+        Assert.Contains($"Grant roles/iam.serviceAccountTokenCreator on {LogPusher} to serviceAccount:{viewer}", error.ErrorDetails.Message);
     }
 
     [Fact]

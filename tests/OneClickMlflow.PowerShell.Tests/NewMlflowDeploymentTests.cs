@@ -83,6 +83,21 @@ public sealed class NewMlflowDeploymentTests
     }
 
     [Fact]
+    public void WhatIf_ends_with_one_line_that_counts_the_plan_and_names_what_each_change_waits_for()
+    {
+        var project = NewProject("ps-what-if-summary");
+
+        var result = PowerShellRunner.Run($"New-MlflowDeployment {TestImage.Argument} -ProjectId {project} -Region us-central1 -WhatIf 6>&1 | ForEach-Object {{ \"$_\" }}");
+
+        Assert.Empty(result.Errors);
+        var line = Assert.Single(result.Output.Select(o => o.ToString()), text => text.StartsWith("What if: Plan:", StringComparison.Ordinal));
+        Assert.Matches(@"^What if: Plan: [1-9]\d* to create, \d+ to change, 0 to destroy, \d+ unchanged\.$", line);
+        var plan = PowerShellRunner.Run($"New-MlflowDeployment {TestImage.Argument} -ProjectId {project} -Region us-central1 -PlanOnly");
+        Assert.Equal("created once Compute network 'mlflow-network' exists",
+            plan.Output.Select(o => (PlannedChange)o.BaseObject).Single(c => c.ResourceId == "peering-range").Reason);
+    }
+
+    [Fact]
     public void PlanOnly_returns_one_change_per_resource_with_its_reason_and_makes_no_mutating_request()
     {
         var project = NewProject("ps-plan-only");
@@ -94,7 +109,7 @@ public sealed class NewMlflowDeploymentTests
         Assert.Equal(new[] { "apis", "network", "bucket", "log-pusher-account", "server-account", "peering-range", "private-services-access", "bucket-iam", "image-repository",
                 "sql-instance", "sql-database", "sql-user", "db-password-secret", "db-password-access", "sql-client-role", "log-writer-role",
                 "metric-writer-role", "app-engine-app", "organization", "iap", "server-image", "image-read-access", "server-version", "server-traffic",
-                "old-versions", "keyless-logging", "iap-access", "server-service", "server-account-user" }.OrderBy(i => i),
+                "old-versions", "keyless-logging", "iap-access", "server-service", "server-account-user", "server-signing" }.OrderBy(i => i),
             changes.Select(c => c.ResourceId).OrderBy(i => i));
         Assert.Equal(ChangeAction.Update, changes.Single(c => c.ResourceId == "apis").Action);
         Assert.Contains("sqladmin.googleapis.com", changes.Single(c => c.ResourceId == "apis").Reason);

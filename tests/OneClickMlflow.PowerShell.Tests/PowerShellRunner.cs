@@ -18,8 +18,12 @@ internal static class PowerShellRunner
         shell.AddScript(script);
         var output = shell.Invoke().ToList();
         return new PowerShellResult(output, shell.Streams.Error.ToList(), shell.Streams.Verbose.Select(v => v.Message).ToList(),
-            shell.Streams.Progress.ToList(), shell.Streams.Warning.Select(w => w.Message).ToList());
+            shell.Streams.Progress.ToList(), shell.Streams.Warning.Select(w => w.Message).ToList(), HostLines(shell));
     }
+
+    /// <summary>The lines written for the host (Write-Host's information records).</summary>
+    public static List<string> HostLines(System.Management.Automation.PowerShell shell) =>
+        shell.Streams.Information.Where(i => i.Tags.Contains("PSHOST")).Select(i => i.MessageData.ToString()!).ToList();
 
     /// <summary>A PowerShell with the module's cmdlets (and test cmdlets) registered; the caller disposes it.</summary>
     public static System.Management.Automation.PowerShell Create(params System.Type[] extraCmdlets) =>
@@ -40,4 +44,4 @@ internal static class PowerShellRunner
 }
 
 internal sealed record PowerShellResult(List<PSObject> Output, List<ErrorRecord> Errors, List<string> Verbose, List<ProgressRecord> Progress,
-    List<string> Warnings);
+    List<string> Warnings, List<string> HostLines);

@@ -182,7 +182,7 @@ public sealed class PublishMlflowImageTests : IDisposable
         Assert.StartsWith("RegistryAccessDenied,", error.FullyQualifiedErrorId);
         Assert.Equal(ErrorCategory.PermissionDenied, error.CategoryInfo.Category);
         Assert.Contains("artifactregistry.repositories.downloadArtifacts", error.ErrorDetails.Message);
-        Assert.Contains("roles/artifactregistry.writer", error.ErrorDetails.Message);
+        Assert.Contains("roles/artifactregistry.writer", error.ErrorDetails.RecommendedAction);
     }
 
     [Fact]

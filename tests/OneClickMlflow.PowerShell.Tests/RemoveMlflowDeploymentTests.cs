@@ -121,6 +121,25 @@ public sealed class RemoveMlflowDeploymentTests
         Assert.True(InstanceExists(project));
     }
 
+    [Theory]
+    [InlineData("")]
+    [InlineData("-DeleteData")]
+    public void Without_Force_a_session_that_cannot_ask_stops_with_its_own_error_and_removes_nothing(string arguments)
+    {
+        var project = Deployed("ps-remove-no-prompt" + (arguments.Length == 0 ? "" : "-data"));
+
+        // The default host of an in-process PowerShell has no user interface, as pwsh -NonInteractive cannot prompt.
+        var result = PowerShellRunner.Run($"Remove-MlflowDeployment -ProjectId {project} -Name mlflow {arguments}");
+
+        var error = Assert.Single(result.Errors);
+        Assert.Equal("ConfirmationUnavailable,OneClickMlflow.PowerShell.Cmdlets.RemoveMlflowDeploymentCommand", error.FullyQualifiedErrorId);
+        Assert.Equal(ErrorCategory.InvalidOperation, error.CategoryInfo.Category);
+        Assert.Contains("Nothing was removed", error.ErrorDetails.Message);
+        Assert.Contains("Pass -Force (or -Confirm:$false)", error.ErrorDetails.RecommendedAction);
+        Assert.Equal(0, MutatingRequestCount());
+        Assert.True(InstanceExists(project));
+    }
+
     [Fact]
     public void DeleteData_declined_in_its_own_confirmation_keeps_the_data_and_removes_nothing()
     {
@@ -138,6 +157,52 @@ public sealed class RemoveMlflowDeploymentTests
         Assert.Equal(0, MutatingRequestCount());
         Assert.True(BucketExists(project));
         Assert.True(InstanceExists(project));
+    }
+
+    [Fact]
+    public void Without_Force_a_removal_asks_once_after_a_summary_of_what_goes_and_what_stays()
+    {
+        var project = Deployed("ps-remove-ask-once");
+        var names = DeploymentNames.For(project);
+        var host = new AnsweringHost(answerYes: true);
+
+        var result = host.Run($"Remove-MlflowDeployment -ProjectId {project} -Name mlflow");
+
+        Assert.Empty(result.Errors);
+        var question = Assert.Single(host.Prompts);
+        Assert.Matches(@"deletes \d+: ", question);
+        Assert.Contains($"Cloud SQL instance '{names.SqlInstanceName}'", question);
+        Assert.Contains($"Artifacts bucket '{names.BucketName}'", question);
+        Assert.False(InstanceExists(project));
+        Assert.True(BucketExists(project));
+    }
+
+    [Fact]
+    public void Force_does_not_override_an_explicit_Confirm_which_asks_about_each_change()
+    {
+        var project = Deployed("ps-remove-force-confirm");
+        var host = new AnsweringHost(answerYes: false);
+
+        var result = host.Run($"Remove-MlflowDeployment -ProjectId {project} -Name mlflow -Force -Confirm");
+
+        Assert.Empty(result.Errors);
+        // The first question is about one change (the host's "No to All" answers the rest), not the summary -Force skips.
+        Assert.Contains("Performing the operation \"Delete", host.Prompts[0]);
+        Assert.DoesNotContain("Nothing else is touched", host.Prompts[0]);
+        Assert.Equal(0, MutatingRequestCount());
+        Assert.True(InstanceExists(project));
+    }
+
+    [Fact]
+    public void The_DeleteData_question_defaults_to_No()
+    {
+        var project = Deployed("ps-remove-data-default");
+        var host = new AnsweringHost(answerYes: false);
+
+        host.Run($"Remove-MlflowDeployment -ProjectId {project} -Name mlflow -DeleteData");
+
+        Assert.Equal("No", Assert.Single(host.Defaults));
+        Assert.True(BucketExists(project));
     }
 
     [Fact]

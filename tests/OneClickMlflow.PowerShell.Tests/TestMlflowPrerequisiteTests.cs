@@ -117,8 +117,9 @@ public sealed class TestMlflowPrerequisiteTests
         var result = PowerShellRunner.Run("Test-MlflowPrerequisite -ProjectId 'Not_A_Project'");
 
         var error = Assert.Single(result.Errors);
-        Assert.Equal(ErrorCategory.InvalidData, error.CategoryInfo.Category);
-        Assert.StartsWith("ParameterArgumentValidationError,", error.FullyQualifiedErrorId);
+        Assert.Equal(ErrorCategory.InvalidArgument, error.CategoryInfo.Category);
+        Assert.StartsWith("InvalidDeploymentInput,", error.FullyQualifiedErrorId);
+        Assert.Contains("-ProjectId: 'Not_A_Project' is not a project id", error.ErrorDetails.Message);
         Assert.Empty(emulator.Host.Requests);
     }
 }

@@ -62,6 +62,27 @@ Describe 'Get-Help <Name> -Full' -ForEach $Cmdlets {
         @($Help.relatedLinks.navigationLink.linkText) | Should -Contain 'about_OneClickMlflow'
     }
 
+    It 'opens its page in the repository with -Online: the first related link and the cmdlet''s HelpUri' {
+        $projectUri = (Import-PowerShellDataFile (Join-Path $PSScriptRoot '../../OneClickMlflow.psd1')).PrivateData.PSData.ProjectUri
+        $Command.HelpUri | Should -Be "$projectUri/blob/main/docs/$Name.md"
+        @($Help.relatedLinks.navigationLink)[0].uri | Should -Be $Command.HelpUri
+        Join-Path $DocsPath "$Name.md" | Should -Exist
+    }
+
+    It 'shows no Nullable`1 type' {
+        Get-Help $Name -Full | Out-String -Width 250 | Should -Not -Match 'Nullable'
+    }
+
+    It 'shows a default value for every parameter its page says has one' {
+        $page = Get-Content -LiteralPath (Join-Path $DocsPath "$Name.md") -Raw
+        foreach ($section in $page -split '\n### -' | Select-Object -Skip 1) {
+            $parameter = ($section -split '\s', 2)[0]
+            $prose = ($section -split '\n## ', 2)[0]
+            if ($prose -notmatch '\bdefault' -or $Command.Parameters[$parameter].SwitchParameter) { continue }
+            ($Help.parameters.parameter | Where-Object name -eq $parameter).defaultValue | Should -Not -Be 'None' -Because "the page of -$parameter names a default"
+        }
+    }
+
     Context 'parameter -<Name>' -ForEach $Parameters {
         BeforeAll {
             $HelpParameter = $Help.parameters.parameter | Where-Object name -eq $Name
@@ -74,7 +95,8 @@ Describe 'Get-Help <Name> -Full' -ForEach $Cmdlets {
         }
 
         It 'shows the type, required flag, position and pipeline input the cmdlet really has' {
-            $HelpParameter.type.name | Should -Be $Metadata.ParameterType.Name
+            $type = [Nullable]::GetUnderlyingType($Metadata.ParameterType) ?? $Metadata.ParameterType
+            $HelpParameter.type.name | Should -Be $type.Name
             $mandatory = @($Metadata.ParameterSets.Values | Where-Object IsMandatory).Count -eq $Metadata.ParameterSets.Count
             $HelpParameter.required | Should -Be "$mandatory".ToLowerInvariant()
             $positions = @($Metadata.ParameterSets.Values.Position | Where-Object { $_ -ge 0 } | Select-Object -Unique)
@@ -86,6 +108,12 @@ Describe 'Get-Help <Name> -Full' -ForEach $Cmdlets {
 }
 
 Describe 'Get-Help about_OneClickMlflow' {
+    It 'is plain text, listed with its one-line short description' {
+        $text = Get-Content -LiteralPath (Join-Path $ModulePath 'en-US/about_OneClickMlflow.help.txt') -Raw
+        $text | Should -Not -Match '(?m)^#|`'
+        (Get-Help about_OneClickMlflow).Synopsis | Should -Be 'Deploys a private MLflow tracking server on Google Cloud behind Identity-Aware Proxy.'
+    }
+
     It 'shows the topic with its short description and the cmdlets it introduces' {
         $topic = Get-Help about_OneClickMlflow
         $topic | Out-String | Should -Match 'Deploys a private MLflow tracking server'

@@ -146,7 +146,7 @@ Describe 'New-MlflowDeployment' {
             foreach ($target in "Service APIs '$WhatIfProject'", "Compute network 'mlflow-network'", "Private services range 'mlflow-psa-range'",
                 "Private services connection", "Artifacts bucket 'mlflow-artifacts-", "Service account 'mlflow-log-pusher'",
                 "Service account 'mlflow-server'", 'Bucket IAM policy', "App Engine application '$WhatIfProject'", 'Identity-Aware Proxy',
-                "App Engine version 'MLflow tracking server'", 'IAP access') {
+                "App Engine version 'next version of the MLflow server'", 'IAP access') {
                 $Printed | Should -Match ([regex]::Escape("What if: Performing the operation") + '.*' + [regex]::Escape($target))
             }
         }
@@ -157,9 +157,19 @@ Describe 'New-MlflowDeployment' {
             @{ Arguments = @{ Region = 'mars-north1' }; Parameter = 'Region' }
             @{ Arguments = @{ Region = 'europe-west1'; Name = 'Bad_Name' }; Parameter = 'Name' }
             @{ Arguments = @{ Region = 'europe-west1'; WebAppUser = 'allUsers' }; Parameter = 'WebAppUser' }
+            @{ Arguments = @{ Region = 'europe-west1'; MemoryGb = [double]::NaN }; WithImage = $true; Parameter = 'MemoryGb' }
+            @{ Arguments = @{ Region = 'europe-west1'; MaxInstances = [int]::MaxValue }; WithImage = $true; Parameter = 'MaxInstances' }
+            @{ Arguments = @{ Region = 'europe-west1'; Name = $null }; WithImage = $true; Parameter = 'Name' }
+            @{ Arguments = @{ Region = 'europe-west1'; DatabaseTier = '' }; WithImage = $true; Parameter = 'DatabaseTier' }
+            @{ Arguments = @{ Region = "europe-west1`n" }; WithImage = $true; Parameter = 'Region' }
+            @{ Arguments = @{ Region = 'europe-west1'; Image = '' }; Parameter = 'Image' }
+            @{ Arguments = @{ Region = 'europe-west1'; ImpersonateServiceAccount = 'alice@example.com' }; WithImage = $true; Parameter = 'ImpersonateServiceAccount' }
         ) {
+            # -ForEach data is built before BeforeAll runs: the test image is added here.
+            $given = @{} + $Arguments
+            if ($WithImage) { $given.Image = $TestImage }
             Clear-RequestLog
-            { New-MlflowDeployment -ProjectId $Project @Arguments -ErrorAction Stop } |
+            { New-MlflowDeployment -ProjectId $Project @given -ErrorAction Stop } |
                 Should -Throw -ErrorId 'InvalidDeploymentInput,OneClickMlflow.PowerShell.Cmdlets.NewMlflowDeploymentCommand' -ExpectedMessage "*-$Parameter*"
             @(Get-LoggedRequest).Count | Should -Be 0
         }

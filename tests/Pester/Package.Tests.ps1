@@ -8,7 +8,9 @@ BeforeAll {
 
     $Manifest = Import-PowerShellDataFile (Join-Path $PSScriptRoot '../../OneClickMlflow.psd1')
     $Version = $Manifest.ModuleVersion
-    $PackageFile = Join-Path (Split-Path $ModulePath -Parent) "packages/OneClickMlflow.$Version.nupkg"
+    $Prerelease = $Manifest.PrivateData.PSData.Prerelease
+    $FullVersion = if ($Prerelease) { "$Version-$Prerelease" } else { $Version }
+    $PackageFile = Join-Path (Split-Path $ModulePath -Parent) "packages/OneClickMlflow.$FullVersion.nupkg"
 
     # The only thing the installing processes are given: a folder repository holding the package.
     $RepositoryFolder = New-Item -ItemType Directory -Path (Join-Path $TestDrive 'repository')
@@ -76,20 +78,37 @@ $ErrorActionPreference = 'Stop'
 $repository = 'OneClickMlflowLocal'
 if ($Installer -eq 'Install-PSResource') {
     Register-PSResourceRepository -Name $repository -Uri $RepositoryFolder -Trusted
-    $found = Find-PSResource -Name OneClickMlflow -Repository $repository
-    Install-PSResource -Name OneClickMlflow -Repository $repository
+    $withoutPrerelease = @(Find-PSResource -Name OneClickMlflow -Repository $repository -ErrorAction SilentlyContinue)
+    $found = Find-PSResource -Name OneClickMlflow -Repository $repository -Prerelease
+    $markedPrerelease = $found.IsPrerelease
+    $byCommand = @(Find-PSResource -CommandName New-MlflowDeployment -Repository $repository -Prerelease).ParentResource.Name
+    Install-PSResource -Name OneClickMlflow -Repository $repository -Prerelease
     $installed = Get-InstalledPSResource -Name OneClickMlflow
+    $foundVersion = "$($found.Version)-$($found.Prerelease)"
+    $installedVersion = "$($installed.Version)-$($installed.Prerelease)"
 }
 else {
     Register-PSRepository -Name $repository -SourceLocation $RepositoryFolder -InstallationPolicy Trusted
-    $found = Find-Module -Name OneClickMlflow -Repository $repository
-    Install-Module -Name OneClickMlflow -Repository $repository -Scope CurrentUser
-    $installed = Get-InstalledModule -Name OneClickMlflow
+    # PowerShellGet 2 lists a folder repository's only version even when it is a prerelease (PowerShellGetv2#701);
+    # PowerShell Gallery filters it. What holds everywhere is the package's prerelease mark.
+    $withoutPrerelease = @(Find-Module -Name OneClickMlflow -Repository $repository -ErrorAction SilentlyContinue |
+        Where-Object { $_.AdditionalMetadata.IsPrerelease -ne 'true' })
+    $found = Find-Module -Name OneClickMlflow -Repository $repository -AllowPrerelease
+    # PowerShellGet 2 takes -AllowPrerelease only with one module name; the command is still matched by its tag.
+    $byCommand = @(Find-Command -Name New-MlflowDeployment -ModuleName OneClickMlflow -Repository $repository -AllowPrerelease).ModuleName
+    Install-Module -Name OneClickMlflow -Repository $repository -Scope CurrentUser -AllowPrerelease
+    $installed = Get-InstalledModule -Name OneClickMlflow -AllowPrerelease
+    $foundVersion = [string]$found.Version
+    $markedPrerelease = $found.AdditionalMetadata.IsPrerelease -eq 'true'
+    $installedVersion = [string]$installed.Version
 }
 @{
-    FoundVersion      = [string]$found.Version
-    InstalledVersion  = [string]$installed.Version
-    InstalledLocation = $installed.InstalledLocation
+    FoundWithoutPrerelease = $withoutPrerelease.Count
+    MarkedPrerelease       = [bool]$markedPrerelease
+    FoundVersion           = $foundVersion
+    FoundByCommand         = @($byCommand)
+    InstalledVersion       = $installedVersion
+    InstalledLocation      = $installed.InstalledLocation
 } | ConvertTo-Json | Set-Content -LiteralPath $ResultFile
 '@
 
@@ -118,6 +137,17 @@ $null = Invoke-RestMethod -Method Delete -Uri $requests
 $again = New-MlflowDeployment @deployArguments
 $mutatedByRerun = @(Invoke-RestMethod -Uri $requests | ForEach-Object { $_ } | Where-Object mutating)
 
+# Get-Help -Online opens the system's browser (xdg-open here): this one writes down the address it is given.
+$browser = New-Item -ItemType Directory -Path (Join-Path ([IO.Path]::GetTempPath()) "browser-$PID") -Force
+$opened = Join-Path $browser 'opened.txt'
+Set-Content -LiteralPath (Join-Path $browser 'xdg-open') -Value "#!/bin/sh`necho `"`$1`" > '$opened'"
+chmod +x (Join-Path $browser 'xdg-open')
+$env:PATH = "$browser$([IO.Path]::PathSeparator)$env:PATH"
+Get-Help New-MlflowDeployment -Online
+$deadline = [DateTime]::UtcNow.AddSeconds(10)
+while (-not (Test-Path $opened) -and [DateTime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 100 }
+function Complete([string] $Line) { @((TabExpansion2 $Line $Line.Length).CompletionMatches.CompletionText) }
+
 @{
     ModulePath        = $env:PSModulePath
     ModuleBase        = $module.ModuleBase
@@ -133,6 +163,14 @@ $mutatedByRerun = @(Invoke-RestMethod -Uri $requests | ForEach-Object { $_ } | W
         ImageRepository, LogPusherServiceAccount, ServerServiceAccount, WebAppUser, ChangeCount
     RerunChangeCount  = $again.ChangeCount
     RerunMutations    = @($mutatedByRerun | ForEach-Object { "$($_.method) $($_.path)" })
+    ModuleFiles       = @(Get-ChildItem $module.ModuleBase -File).Name
+    OnlineUri         = if (Test-Path $opened) { (Get-Content $opened -Raw).Trim() }
+    AboutSynopsis     = [string](Get-Help about_OneClickMlflow).Synopsis
+    AboutText         = Get-Help about_OneClickMlflow | Out-String
+    HelpWithNullable  = @(Get-Command -Module OneClickMlflow | Where-Object { (Get-Help $_.Name -Full | Out-String -Width 250) -match 'Nullable' }).Name
+    CpuDefault        = [string](Get-Help New-MlflowDeployment -Parameter Cpu).defaultValue
+    NameCompletion    = Complete "Get-MlflowDeployment -ProjectId $ProjectId -Name "
+    TierCompletion    = Complete 'New-MlflowDeployment -DatabaseTier db-g'
 } | ConvertTo-Json -Depth 5 | Set-Content -LiteralPath $ResultFile
 '@
 }
@@ -157,10 +195,20 @@ Describe 'The OneClickMlflow package installed with <Installer>' -Skip:$IsWindow
         }
     }
 
-    It 'finds and installs the manifest version into the clean home' {
-        $Installed.FoundVersion | Should -Be $Version
-        $Installed.InstalledVersion | Should -Be $Version
+    It 'finds and installs the manifest version, a prerelease, into the clean home' {
+        $Installed.FoundVersion | Should -Be $FullVersion
+        $Installed.InstalledVersion | Should -Be $FullVersion
         $Installed.InstalledLocation | Should -BeLike "$HomeFolder*"
+    }
+
+    It 'is a prerelease while below 1.0: marked so, and not offered as a stable version' {
+        if ([version]$Version -lt [version]'1.0') { $Prerelease | Should -Not -BeNullOrEmpty }
+        $Installed.MarkedPrerelease | Should -Be $true
+        $Installed.FoundWithoutPrerelease | Should -Be 0
+    }
+
+    It 'is found by the name of a cmdlet it exports' {
+        $Installed.FoundByCommand | Should -Be @('OneClickMlflow')
     }
 
     It 'imports from the installed copy, with a module path of only that folder and pwsh''s own modules' {
@@ -199,8 +247,80 @@ Describe 'The OneClickMlflow package installed with <Installer>' -Skip:$IsWindow
         $deployment.ChangeCount | Should -BeGreaterThan 0
     }
 
+    It 'carries LICENSE and the third-party notices into the installed module' {
+        $Used.ModuleFiles | Should -Contain 'LICENSE'
+        $Used.ModuleFiles | Should -Contain 'THIRD-PARTY-NOTICES.txt'
+    }
+
+    It 'opens the cmdlet''s page in the repository with Get-Help -Online' {
+        $Used.OnlineUri | Should -Be "$($Manifest.PrivateData.PSData.ProjectUri)/blob/main/docs/New-MlflowDeployment.md"
+    }
+
+    It 'shows about_OneClickMlflow with its short description and every cmdlet' {
+        $Used.AboutSynopsis | Should -BeLike 'Deploys a private MLflow tracking server*'
+        foreach ($cmdlet in $Manifest.CmdletsToExport) { $Used.AboutText | Should -Match $cmdlet }
+    }
+
+    It 'shows help without Nullable`1 types and with real defaults' {
+        $Used.HelpWithNullable | Should -BeNullOrEmpty
+        # Left out, -Cpu keeps what the serving version has; 1 is what a new deployment gets.
+        $Used.CpuDefault | Should -Be "1 for a new deployment; else the serving version's"
+    }
+
+    It 'completes -Name with the project''s deployments and -DatabaseTier with Cloud SQL tiers' {
+        $Used.NameCompletion | Should -Be @($DeploymentName)
+        $Used.TierCompletion | Should -Be @('db-g1-small')
+    }
+
     It 'converges on a re-run with no change and no mutating request' {
         $Used.RerunChangeCount | Should -Be 0
         $Used.RerunMutations | Should -BeNullOrEmpty
+    }
+}
+
+Describe 'The OneClickMlflow package file' {
+    BeforeAll {
+        Add-Type -AssemblyName System.IO.Compression.FileSystem
+        $zip = [IO.Compression.ZipFile]::OpenRead($PackageFile)
+        try {
+            $Entries = @($zip.Entries.FullName)
+            function Read-Entry([string] $Name) {
+                $reader = [IO.StreamReader]::new(($zip.Entries | Where-Object FullName -eq $Name).Open())
+                try { $reader.ReadToEnd() } finally { $reader.Dispose() }
+            }
+            $License = Read-Entry 'LICENSE'
+            $Notices = Read-Entry 'THIRD-PARTY-NOTICES.txt'
+            [xml] $Nuspec = Read-Entry 'OneClickMlflow.nuspec'
+        }
+        finally { $zip.Dispose() }
+    }
+
+    It 'carries the Apache License 2.0 the manifest names' {
+        $Entries | Should -Contain 'LICENSE'
+        $License | Should -Match 'Apache License\s+Version 2\.0'
+        $Manifest.PrivateData.PSData.LicenseUri | Should -BeLike '*/LICENSE'
+    }
+
+    It 'names every bundled third-party assembly in THIRD-PARTY-NOTICES.txt, with its package''s license' {
+        $bundled = @($Entries | Where-Object { $_ -like 'dependencies/*.dll' -and $_ -notlike 'dependencies/OneClickMlflow.*' -and $_ -notlike 'dependencies/desktop/OneClickMlflow.*' })
+        $bundled.Count | Should -BeGreaterThan 5
+        foreach ($entry in $bundled) {
+            $section = ($Notices -split '={80}') | Where-Object { $_ -match "Files:.*\b$([regex]::Escape($entry))\b" }
+            $section | Should -Not -BeNullOrEmpty -Because "$entry is bundled"
+        }
+        foreach ($license in 'MIT', 'Apache-2.0', 'BSD-3-Clause') { $Notices | Should -Match "License:\s+$license" }
+        $Notices | Should -Match 'Permission is hereby granted'
+    }
+
+    It 'is a prerelease below 1.0, tagged with each cmdlet for Find-Command, with release notes naming each cmdlet' {
+        $metadata = $Nuspec.package.metadata
+        $metadata.version | Should -Be $FullVersion
+        $tags = $metadata.tags -split ' '
+        foreach ($cmdlet in $Manifest.CmdletsToExport) {
+            $tags | Should -Contain "PSCommand_$cmdlet"
+            $tags | Should -Contain "PSCmdlet_$cmdlet"
+            $metadata.releaseNotes | Should -Match $cmdlet
+        }
+        @($tags -like 'PSCommand_*').Count | Should -Be @($Manifest.CmdletsToExport).Count
     }
 }

@@ -13,6 +13,11 @@ BeforeAll {
 
     Import-Module $ModulePath -Force
     $Deployment = New-MlflowDeployment -Image $TestImage -ProjectId $Project -Region europe-west1
+    # A session that cannot ask (pwsh -NonInteractive, as CI runs it) without -Force: refused, nothing removed.
+    $null = Invoke-RestMethod -Method Delete "${EmulatorUrl}_emulator/requests"
+    $Refused = @(Invoke-FreshPwsh -Command ("Import-Module '$ModulePath'; try { Remove-MlflowDeployment -ProjectId $Project -Name mlflow -ErrorAction Stop } " +
+        'catch { $_.FullyQualifiedErrorId; [string] $_.CategoryInfo.Category; $_.ErrorDetails.Message; $_.ErrorDetails.RecommendedAction }'))
+    $MutatedWhenRefused = @(Invoke-RestMethod "${EmulatorUrl}_emulator/requests" | ForEach-Object { $_ } | Where-Object mutating).Count
     $command = "Import-Module '$ModulePath'; Remove-MlflowDeployment -ProjectId $Project -Name mlflow -Force 3>&1 | Out-String -Width 200"
     $Printed = @(Invoke-FreshPwsh -Command $command) -join "`n"
     # Days later: Cloud SQL no longer holds the peering, and a second run finishes the job.
@@ -27,6 +32,14 @@ AfterAll {
 }
 
 Describe 'Remove-MlflowDeployment' {
+    It 'without -Force in a session that cannot ask, stops with its own error id and removes nothing' {
+        $Refused[0] | Should -Be 'ConfirmationUnavailable,OneClickMlflow.PowerShell.Cmdlets.RemoveMlflowDeploymentCommand'
+        $Refused[1] | Should -Be 'InvalidOperation'
+        $Refused[2] | Should -Match 'Nothing was removed'
+        $Refused[3] | Should -Match 'Pass -Force \(or -Confirm:\$false\)'
+        $MutatedWhenRefused | Should -Be 0
+    }
+
     It 'prints the report: what was removed, the kept bucket and the final backup' {
         $Printed | Should -Match "Cloud SQL instance 'mlflow-db'"
         $Printed | Should -Match 'ArtifactBucket\s*:\s*mlflow-artifacts-[0-9a-f]{8} \(kept with its objects\)'

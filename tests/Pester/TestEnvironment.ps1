@@ -42,3 +42,27 @@ function Find-CryptographyPython {
         if ($LASTEXITCODE -eq 0) { return $candidate }
     }
 }
+
+function Enter-TestEmulator([Parameter(Mandatory)] [string] $Project, [Parameter(Mandatory)] [string] $EnvFile) {
+    # The emulator for one test file, with this process pointed at it; Exit-TestEmulator puts the variables back.
+    Import-Module (Join-Path $PSScriptRoot '../../tools/EmulatorProcess.psm1') -Force
+    $emulator = Start-EmulatorProcess -EmulatorDll $EmulatorDll -EnvFile $EnvFile -Project $Project
+    $saved = @{}
+    foreach ($name in $emulator.Environment.Keys) { $saved[$name] = [Environment]::GetEnvironmentVariable($name) }
+    $emulator | Add-Member -NotePropertyName SavedEnvironment -NotePropertyValue $saved -PassThru
+    Set-EmulatorEnvironment -Environment $emulator.Environment
+}
+
+function Exit-TestEmulator($Emulator) {
+    Remove-Module OneClickMlflow -ErrorAction SilentlyContinue
+    if (-not $Emulator) { return }
+    Set-EmulatorEnvironment -Environment $Emulator.SavedEnvironment
+    Stop-EmulatorProcess $Emulator
+}
+
+function New-TestDeployment([Parameter(Mandatory)] [string] $Project, [Parameter(Mandatory)] [string] $Name) {
+    # A deployment of the emulator project whose image lives in its own repository; returns that image.
+    $image = (Get-TestImage $Project) -replace '/mlflow/mlflow@', "/$Name/mlflow@"
+    $null = New-MlflowDeployment -ProjectId $Project -Region europe-west1 -Name $Name -WebAppUser user:alice@example.com -Image $image -Confirm:$false
+    $image
+}

@@ -25,8 +25,17 @@ namespace OneClickMlflow.Deployment
         /// <summary>The MySQL versions Google creates, oldest first (the order upgrades go in).</summary>
         public static IReadOnlyList<string> Versions { get; } = new[] { "MYSQL_8_0", "MYSQL_8_4" };
 
-        private static readonly Regex TierPattern = new Regex(
-            @"^db-(?:f1-micro|g1-small|n1-(?:standard|highmem)-[0-9]{1,2}|custom-[0-9]{1,2}-[0-9]{3,6})$", RegexOptions.CultureInvariant);
+        /// <summary>
+        /// The predefined tiers the ENTERPRISE edition offers, smallest first (for completion): the shared-core ones
+        /// and the N1 standard and high-memory shapes; db-custom-CPUS-MEMORY_MB is accepted too.
+        /// </summary>
+        public static IReadOnlyList<string> Tiers { get; } = new[] { "db-f1-micro", "db-g1-small" }
+            .Concat(new[] { 1, 2, 4, 8, 16, 32, 64, 96 }.Select(cpus => $"db-n1-standard-{cpus}"))
+            .Concat(new[] { 2, 4, 8, 16, 32, 64, 96 }.Select(cpus => $"db-n1-highmem-{cpus}"))
+            .ToArray();
+
+        private static readonly Regex TierPattern = ParameterChecks.WholeValue(
+            "db-(?:f1-micro|g1-small|n1-(?:standard|highmem)-[0-9]{1,2}|custom-[0-9]{1,2}-[0-9]{3,6})");
 
         private DatabaseSettings(string? version, string? tier, int? backupRetentionDays)
         {
@@ -54,14 +63,14 @@ namespace OneClickMlflow.Deployment
 
         public static DatabaseSettings Validate(string? version, string? tier, int? backupRetentionDays)
         {
-            var versionValue = string.IsNullOrWhiteSpace(version) ? null : version!.Trim().ToUpperInvariant();
+            var versionValue = ParameterChecks.Optional("DatabaseVersion", version)?.ToUpperInvariant();
             if (versionValue != null && !Versions.Contains(versionValue))
             {
                 throw new InvalidDeploymentInputException("DatabaseVersion",
                     $"'{version}' is not a MySQL version Cloud SQL creates. Use one of: {string.Join(", ", Versions)}.");
             }
 
-            var tierValue = string.IsNullOrWhiteSpace(tier) ? null : tier!.Trim().ToLowerInvariant();
+            var tierValue = ParameterChecks.Optional("DatabaseTier", tier)?.ToLowerInvariant();
             if (tierValue != null && !TierPattern.IsMatch(tierValue))
             {
                 throw new InvalidDeploymentInputException("DatabaseTier",

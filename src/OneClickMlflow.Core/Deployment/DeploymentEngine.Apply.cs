@@ -22,6 +22,7 @@ namespace OneClickMlflow.Deployment
         public async Task<DeploymentRunReport> ApplyAsync(DeploymentApproval approval, IChangeGate? gate, CancellationToken cancellationToken)
         {
             var plan = approval.Plan;
+            _options.OnApplyStarting?.Invoke(approval);
             var run = new ApplyRun(approval, DateTimeOffset.UtcNow, Stopwatch.StartNew(), gate);
             using var slots = new SemaphoreSlim(_options.MaxConcurrency);
             var runs = new Dictionary<string, Task<ResourceRunRecord>>(StringComparer.Ordinal);
@@ -101,6 +102,14 @@ namespace OneClickMlflow.Deployment
                 await slots.WaitAsync(cancellationToken).ConfigureAwait(false);
                 try
                 {
+                    if (resource.StartsBilledWork && run.FirstFailure is { } failed && run.Approval.Plan.Intent != DeploymentIntent.Remove)
+                    {
+                        // Work already running finishes; nothing slow and billed starts after a failure.
+                        var reason = $"not started: {failed} failed first, and this starts slow work Google bills for; " +
+                                     "run the command again to continue from what exists";
+                        Raise(resource, ResourcePhase.Skipped, change.Action, TimeSpan.Zero, reason);
+                        return Record(change, ResourceOutcome.Skipped, reason);
+                    }
                     clock.Start();
                     startedAt = run.Now;
                     var current = change;
@@ -147,6 +156,7 @@ namespace OneClickMlflow.Deployment
             }
             catch (Exception error)
             {
+                run.NoteFailure(change.ResourceId);
                 Raise(resource, ResourcePhase.Failed, change.Action, clock.Elapsed, error.Message);
                 return Record(change, ResourceOutcome.Failed, error.Message, startedAt, run.Now, error);
             }
@@ -184,6 +194,13 @@ namespace OneClickMlflow.Deployment
             public IChangeGate? Gate { get; }
             public DateTimeOffset StartedAt { get; }
             public DateTimeOffset Now => StartedAt + _clock.Elapsed;
+
+            private string? _firstFailure;
+
+            /// <summary>The id of the first change that failed in this run, or null.</summary>
+            public string? FirstFailure => Volatile.Read(ref _firstFailure);
+
+            public void NoteFailure(string resourceId) => Interlocked.CompareExchange(ref _firstFailure, resourceId, null);
         }
     }
 }

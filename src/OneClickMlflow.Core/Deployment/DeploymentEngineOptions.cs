@@ -9,5 +9,8 @@ namespace OneClickMlflow.Deployment
 
         /// <summary>Receives progress from any thread; must be quick and thread-safe.</summary>
         public Action<ResourceEvent>? OnEvent { get; set; }
+
+        /// <summary>Receives the approved changes as an apply starts, before its first event (e.g. to count them).</summary>
+        public Action<DeploymentApproval>? OnApplyStarting { get; set; }
     }
 }

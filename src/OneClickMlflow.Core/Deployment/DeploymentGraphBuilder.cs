@@ -2,7 +2,6 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
-using Google.Apis.Auth.OAuth2;
 using OneClickMlflow.Deployment.Resources;
 using OneClickMlflow.Google;
 using OneClickMlflow.Tokens;
@@ -23,7 +22,12 @@ namespace OneClickMlflow.Deployment
             PeeringRange = new PeeringRangeResource(session.Compute, names.PeeringRangeName, Network, names.Labels);
             PrivateServicesAccess = new PrivateServicesConnectionResource(session.ServiceNetworking, session.ResourceManager, Network, PeeringRange);
             Bucket = new ArtifactBucketResource(session.Storage, spec.ProjectId, names.BucketName, spec.Region, BucketLabels(spec),
-                spec.Input.NoncurrentVersionDays, Apis);
+                spec.Input.NoncurrentVersionDays, Apis)
+            {
+                LabelDefaults = !spec.Input.Server.FollowLive && spec.Input.Server.KeepsKeylessLogging
+                    ? new Dictionary<string, string> { [DeploymentNames.KeylessLoggingLabelKey] = "on" }
+                    : new Dictionary<string, string>(),
+            };
             LogPusher = new ServiceAccountResource(session.Iam, "log-pusher-account", spec.ProjectId, names.LogPusherServiceAccountId,
                 names.LogPusherServiceAccountEmail, $"MLflow log pusher ({names.Name})",
                 $"Signs the tokens people and jobs log to deployment '{names.Name}' with (one-click-mlflow).", Apis);
@@ -34,7 +38,10 @@ namespace OneClickMlflow.Deployment
             var sql = session.CloudSql;
             var secrets = session.SecretManager;
             DatabaseInstance = new SqlInstanceResource(sql, spec.ProjectId, names.SqlInstanceName, spec.Region, spec.Input.Database,
-                spec.Network, PeeringRange, names.Labels, PrivateServicesAccess);
+                spec.Network, PeeringRange, names.Labels, PrivateServicesAccess)
+            {
+                WaitsForPendingOperations = !spec.Input.Server.FollowLive,
+            };
             Database = new SqlDatabaseResource(sql, spec.ProjectId, DatabaseInstance);
             DatabasePasswordSecret = new DatabasePasswordSecretResource(secrets, spec.ProjectId, names.DatabasePasswordSecretName, names.Labels, Apis);
             DatabaseUser = new DatabaseUserResource(sql, secrets, DatabaseInstance, DatabasePasswordSecret);
@@ -61,14 +68,18 @@ namespace OneClickMlflow.Deployment
             App = new AppEngineAppResource(appEngine, project, spec.Input.AppEngineLocationId, Apis);
             Organization = new ProjectOrganizationResource(session.ResourceManager, project, server, spec.Input.WebAppUsers);
             Iap = new IapResource(appEngine, session.Storage, App, project, spec.Names.Name, server);
-            Image = server.Image != null || server.FollowLive || builtInImage == null
-                ? new GivenImageResource(server.Image, required: !server.FollowLive, GoogleAccessToken(session))
-                : new PublishedImageResource(PublishRequest(spec, builtInImage), builtInImage.Options, ImageRepository);
             var locator = ImageRepository.Locator!;
+            Image = server.Image != null || server.FollowLive || builtInImage == null
+                ? new GivenImageResource(server.Image, required: !server.FollowLive, session.AccessTokenAsync, session.Endpoints)
+                : new PublishedImageResource(PublishRequest(spec, builtInImage), builtInImage.Options, ImageRepository, session.Endpoints)
+                {
+                    KeepServing = server.KeepsImage ? locator : null,
+                };
             Service = new ServerServiceResource(locator, server);
             ImageReadAccess = new ImageReadAccessResource(session.ArtifactRegistry, project, spec.Region, Image, server.Image, ImageRepository,
                 Server, locator, Apis);
             ServerAccountUser = new ServerAccountUserResource(session.Iam, project, Server, session.CallerMemberAsync, server.FollowLive);
+            ServerSigning = new ServerSigningResource(session.Iam, project, Server);
             Version = new ServerVersionResource(appEngine, locator, server, Network, App, Iap, Image, DatabaseInstance,
                 DatabasePasswordSecret, Bucket, Server, Database, DatabaseUser, DatabasePasswordAccess, SqlClientRole, BucketAccess,
                 ImageReadAccess, LogWriterRole, MetricWriterRole, ServerAccountUser);
@@ -103,15 +114,12 @@ namespace OneClickMlflow.Deployment
             if (!spec.Input.Server.FollowLive)
             {
                 labels[OAuthClientLabel.Key] = OAuthClientLabel.ValueOf(spec.Input.Server.OAuthClient?.ClientId ?? "");
-                labels[DeploymentNames.KeylessLoggingLabelKey] = spec.Input.Server.KeylessLogging ? "on" : "off";
+                if (!spec.Input.Server.KeepsKeylessLogging)
+                {
+                    labels[DeploymentNames.KeylessLoggingLabelKey] = spec.Input.Server.KeylessLogging ? "on" : "off";
+                }
             }
             return labels;
-        }
-
-        private static System.Func<CancellationToken, Task<string>> GoogleAccessToken(GoogleCloudSession session)
-        {
-            ITokenAccess tokens = session.Credential;
-            return cancellationToken => tokens.GetAccessTokenForRequestAsync(null, cancellationToken);
         }
 
         private static Images.ImagePublishRequest PublishRequest(MlflowDeploymentSpec spec, BuiltInImage builtIn) =>
@@ -159,6 +167,9 @@ namespace OneClickMlflow.Deployment
 
         public ServerAccountUserResource ServerAccountUser { get; private set; } = null!;
 
+        /// <summary>The server account's Token Creator role on itself, for the signed URLs of direct artifact uploads.</summary>
+        public ServerSigningResource ServerSigning { get; private set; } = null!;
+
         public AppEngineAppResource App { get; private set; } = null!;
 
         public ProjectOrganizationResource Organization { get; private set; } = null!;
@@ -187,7 +198,7 @@ namespace OneClickMlflow.Deployment
         {
             Apis, Network, PeeringRange, PrivateServicesAccess, Bucket, LogPusher, Server, BucketAccess, ImageRepository,
             DatabaseInstance, Database, DatabasePasswordSecret, DatabaseUser, DatabasePasswordAccess, SqlClientRole, LogWriterRole,
-            MetricWriterRole, App, Organization, Service, Iap, Image, ImageReadAccess, ServerAccountUser, Version, Traffic, OldVersions, IapAccess, KeylessLogging,
+            MetricWriterRole, App, Organization, Service, Iap, Image, ImageReadAccess, ServerAccountUser, ServerSigning, Version, Traffic, OldVersions, IapAccess, KeylessLogging,
             SharedLogPusher,
         }.Where(r => r != null).Select(r => r!).ToList();
 

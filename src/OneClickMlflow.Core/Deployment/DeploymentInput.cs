@@ -9,6 +9,7 @@ namespace OneClickMlflow.Deployment
         public string? ProjectId { get; set; }
         public string? Name { get; set; }
         public string? Region { get; set; }
+        /// <summary>The members IAP lets through; null keeps those it lets through now, an empty list revokes them all.</summary>
         public IEnumerable<string>? WebAppUsers { get; set; }
 
         /// <summary>An existing network to use; null means the deployment's own network.</summary>
@@ -29,8 +30,11 @@ namespace OneClickMlflow.Deployment
         /// <summary>Days the artifacts bucket keeps an object's noncurrent versions; null keeps the bucket's rule (30 on a new bucket).</summary>
         public int? NoncurrentVersionDays { get; set; }
 
-        /// <summary>The server image, HOST/PATH[:TAG] (pinned to the digest the registry serves before planning) or HOST/PATH@sha256:HEX; null publishes the module's own image.</summary>
+        /// <summary>The server image, HOST/PATH[:TAG] (pinned to the digest the registry serves before planning) or HOST/PATH@sha256:HEX; null keeps the image the deployment serves (a new deployment: the module's own).</summary>
         public string? Image { get; set; }
+
+        /// <summary>Build and publish the module's own image again and serve it, instead of keeping the serving image.</summary>
+        public bool RebuildImage { get; set; }
 
         /// <summary>The App Engine service; null chooses 'default' or the deployment's own service.</summary>
         public string? Service { get; set; }
@@ -42,8 +46,8 @@ namespace OneClickMlflow.Deployment
         /// <summary>True lets this deployment change the app's OAuth client although other deployments rely on the current one.</summary>
         public bool ChangeSharedOAuthClient { get; set; }
 
-        /// <summary>True stops web users from minting tokens as the log pusher (and removes the grants made before).</summary>
-        public bool NoKeylessLogging { get; set; }
+        /// <summary>True stops web users from minting tokens as the log pusher (and removes the grants made before); false turns it on; null keeps it.</summary>
+        public bool? NoKeylessLogging { get; set; }
 
         public double? Cpu { get; set; }
         public double? MemoryGb { get; set; }

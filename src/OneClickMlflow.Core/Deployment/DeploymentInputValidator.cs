@@ -11,34 +11,40 @@ namespace OneClickMlflow.Deployment
     /// </summary>
     public static class DeploymentInputValidator
     {
-        private static readonly Regex ProjectIdPattern =
-            new Regex(@"^(?:[a-z0-9](?:[a-z0-9.-]*[a-z0-9])?\.[a-z]{2,}:)?[a-z][a-z0-9-]{4,28}[a-z0-9]$", RegexOptions.CultureInvariant);
+        private static readonly Regex ProjectIdPattern = ParameterChecks.WholeValue(
+            @"(?:[a-z0-9](?:[a-z0-9.-]*[a-z0-9])?\.[a-z]{2,}:)?[a-z][a-z0-9-]{4,28}[a-z0-9]");
 
-        private static readonly Regex DeploymentNamePattern = new Regex(@"^[a-z][a-z0-9-]{0,18}[a-z0-9]$", RegexOptions.CultureInvariant);
+        private static readonly Regex DeploymentNamePattern = ParameterChecks.WholeValue("[a-z][a-z0-9-]{0,18}[a-z0-9]");
 
-        private static readonly Regex ComputeNamePattern = new Regex(@"^[a-z](?:[-a-z0-9]{0,61}[a-z0-9])?$", RegexOptions.CultureInvariant);
+        private static readonly Regex ComputeNamePattern = ParameterChecks.WholeValue("[a-z](?:[-a-z0-9]{0,61}[a-z0-9])?");
 
-        private static readonly Regex NetworkPathPattern = new Regex(
-            @"^(?:[a-zA-Z][a-zA-Z0-9+.-]*://[^/]+/(?:[^?#]*/)?)?projects/(?<project>[^/]+)/global/networks/(?<network>[^/]+)$",
-            RegexOptions.CultureInvariant);
+        private static readonly Regex NetworkPathPattern = ParameterChecks.WholeValue(
+            @"(?:[a-zA-Z][a-zA-Z0-9+.-]*://[^/]+/(?:[^?#]*/)?)?projects/(?<project>[^/]+)/global/networks/(?<network>[^/]+)");
 
         private const string DomainPattern = @"(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}";
 
-        private static readonly Regex DomainRegex = new Regex("^" + DomainPattern + "$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant);
+        private static readonly Regex DomainRegex = ParameterChecks.WholeValue(DomainPattern, RegexOptions.IgnoreCase);
 
-        private static readonly Regex EmailRegex = new Regex(
-            @"^[a-z0-9.!#$%&'*+/=?^_`{|}~-]+@" + DomainPattern + "$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant);
+        private const string EmailPattern = @"[a-z0-9.!#$%&'*+/=?^_`{|}~-]+@" + DomainPattern;
+
+        private static readonly Regex EmailRegex = ParameterChecks.WholeValue(EmailPattern, RegexOptions.IgnoreCase);
+
+        /// <summary>
+        /// A service account's e-mail: ACCOUNT@PROJECT.iam.gserviceaccount.com for accounts a project makes, and
+        /// Google's own forms (PROJECT@appspot.gserviceaccount.com, NUMBER-compute@developer.gserviceaccount.com, ...).
+        /// </summary>
+        private static readonly Regex ServiceAccountEmailRegex = ParameterChecks.WholeValue(@"[a-z0-9][a-z0-9._-]*@(?:[a-z0-9-]+\.)+gserviceaccount\.com");
 
         private static readonly string[] MemberPrefixes = { "user", "group", "serviceAccount", "domain" };
 
         /// <summary>Validates every parameter; throws on the first invalid one.</summary>
         public static ValidatedDeploymentInput Validate(DeploymentInput input)
         {
-            var names = DeploymentNames.For(input.ProjectId ?? "", input.Name ?? DeploymentNames.DefaultName);
+            var names = DeploymentNames.For(input.ProjectId!, input.Name ?? DeploymentNames.DefaultName);
             var region = ValidateRegion(input.Region, out var locationId);
             var members = ValidateWebAppUsers(input.WebAppUsers ?? Enumerable.Empty<string>());
             var network = ValidateNetworkName(input.NetworkName, names);
-            var subnetwork = ValidateSubnetworkName(input.SubnetworkName, !string.IsNullOrWhiteSpace(input.NetworkName));
+            var subnetwork = ValidateSubnetworkName(input.SubnetworkName, input.NetworkName != null);
             var database = DatabaseSettings.Validate(input.DatabaseVersion, input.DatabaseTier, input.BackupRetentionDays);
             var server = ServerSettings.Validate(input);
             var noncurrentDays = ValidateNoncurrentVersionDays(input.NoncurrentVersionDays);
@@ -54,15 +60,19 @@ namespace OneClickMlflow.Deployment
                     $"{value}: keep a deleted or overwritten artifact's old version 1 to {MaxNoncurrentVersionDays} days.")
                 : days;
 
+        /// <summary>Whether the whole value has the form of a project id (domain-scoped ones, example.com:p, included).</summary>
+        public static bool IsProjectId(string? value) => value != null && ProjectIdPattern.IsMatch(value);
+
+        /// <summary>A project id exactly as given; null means none was given or configured.</summary>
         public static string ValidateProjectId(string? projectId)
         {
-            var value = projectId?.Trim() ?? "";
-            if (value.Length == 0)
+            if (projectId == null)
             {
                 throw new InvalidDeploymentInputException("ProjectId",
                     "no project given. Pass -ProjectId or set one with 'gcloud config set project PROJECT_ID'.");
             }
 
+            var value = ParameterChecks.Exact("ProjectId", projectId);
             if (!ProjectIdPattern.IsMatch(value))
             {
                 throw new InvalidDeploymentInputException("ProjectId",
@@ -75,7 +85,7 @@ namespace OneClickMlflow.Deployment
 
         public static string ValidateDeploymentName(string? name)
         {
-            var value = name?.Trim() ?? "";
+            var value = ParameterChecks.Exact("Name", name);
             if (!DeploymentNamePattern.IsMatch(value))
             {
                 throw new InvalidDeploymentInputException("Name",
@@ -92,10 +102,37 @@ namespace OneClickMlflow.Deployment
             return value;
         }
 
+        private static readonly Regex NamePatternCharacters = ParameterChecks.WholeValue(@"[a-z0-9*?\[\]-]{1,40}");
+
+        /// <summary>
+        /// Get-MlflowDeployment's -Name: a deployment name, or a wildcard pattern of the characters names have
+        /// (lowercase letters, digits, hyphens) and * ? [ ].
+        /// </summary>
+        public static string ValidateNamePattern(string? pattern, bool hasWildcards)
+        {
+            if (!hasWildcards)
+            {
+                return ValidateDeploymentName(pattern);
+            }
+            var value = ParameterChecks.Exact("Name", pattern);
+            if (!NamePatternCharacters.IsMatch(value))
+            {
+                throw new InvalidDeploymentInputException("Name",
+                    $"'{ParameterChecks.Shown(value)}' is not a pattern of deployment names: use lowercase letters, digits, hyphens and the wildcards * ? [ ] (e.g. ml*).");
+            }
+            return value;
+        }
+
         /// <summary>Checks the region and gives App Engine's location id for it.</summary>
         public static string ValidateRegion(string? region, out string appEngineLocationId)
         {
-            var value = region?.Trim().ToLowerInvariant() ?? "";
+            if (region == null)
+            {
+                throw new InvalidDeploymentInputException("Region", $"no region given. Use one of: {string.Join(", ", AppEngineLocations.Regions)}.");
+            }
+
+            // The whole name, compared exactly (case aside): never a prefix or a near match.
+            var value = ParameterChecks.Exact("Region", region).ToLowerInvariant();
             if (AppEngineLocations.TryGetLocationId(value, out appEngineLocationId))
             {
                 return value;
@@ -109,9 +146,7 @@ namespace OneClickMlflow.Deployment
                     $"'{value}' is App Engine's location id, not a Google Cloud region. Use -Region {asRegion}.");
             }
 
-            throw new InvalidDeploymentInputException("Region",
-                (value.Length == 0 ? "no region given." : $"'{value}' is not a region where App Engine can run.") +
-                $" Use one of: {supported}.");
+            throw new InvalidDeploymentInputException("Region", $"'{value}' is not a region where App Engine can run. Use one of: {supported}.");
         }
 
         /// <summary>Normalises IAM members for IAP access and drops case-insensitive duplicates.</summary>
@@ -134,12 +169,12 @@ namespace OneClickMlflow.Deployment
         /// <summary>The deployment's own network when none is given, otherwise the named or referenced network.</summary>
         public static NetworkReference ValidateNetworkName(string? networkName, DeploymentNames names)
         {
-            var value = networkName?.Trim() ?? "";
-            if (value.Length == 0)
+            if (networkName == null)
             {
                 return new NetworkReference(names.ProjectId, names.NetworkName);
             }
 
+            var value = ParameterChecks.Exact("NetworkName", networkName);
             if (ComputeNamePattern.IsMatch(value))
             {
                 return new NetworkReference(names.ProjectId, value);
@@ -163,12 +198,12 @@ namespace OneClickMlflow.Deployment
         /// </summary>
         public static string? ValidateSubnetworkName(string? subnetworkName, bool hasNetworkName)
         {
-            var value = subnetworkName?.Trim() ?? "";
-            if (value.Length == 0)
+            if (subnetworkName == null)
             {
                 return null;
             }
 
+            var value = ParameterChecks.Exact("SubnetworkName", subnetworkName);
             if (!ComputeNamePattern.IsMatch(value))
             {
                 throw new InvalidDeploymentInputException("SubnetworkName",
@@ -186,14 +221,28 @@ namespace OneClickMlflow.Deployment
             return value;
         }
 
+        /// <summary>A service account's e-mail exactly as given, e.g. for -ImpersonateServiceAccount or -ServiceAccount.</summary>
+        public static string ValidateServiceAccountEmail(string parameter, string? email)
+        {
+            var value = ParameterChecks.Exact(parameter, email);
+            if (!ServiceAccountEmailRegex.IsMatch(value))
+            {
+                throw new InvalidDeploymentInputException(parameter,
+                    $"'{ParameterChecks.Shown(value)}' is not a service account e-mail. Give one such as deployer@my-project.iam.gserviceaccount.com " +
+                    "(gcloud iam service-accounts list); a person's account cannot be impersonated or signed as.");
+            }
+            return value;
+        }
+
         private static string ValidateMember(string? member)
         {
-            var value = member?.Trim() ?? "";
-            if (value.Length == 0)
+            if (member == null || member.Trim().Length == 0)
             {
-                throw new InvalidDeploymentInputException("WebAppUser", "an empty member was given.");
+                throw new InvalidDeploymentInputException("WebAppUser",
+                    (member == null ? "a $null member was given" : "an empty member was given") + ". Remove it, or name a user:, group:, serviceAccount: or domain: member.");
             }
 
+            var value = ParameterChecks.Exact("WebAppUser", member);
             var bare = value.Contains(':') ? value.Substring(value.IndexOf(':') + 1) : value;
             if (bare.Equals("allUsers", StringComparison.OrdinalIgnoreCase)
                 || bare.Equals("allAuthenticatedUsers", StringComparison.OrdinalIgnoreCase))

@@ -15,7 +15,7 @@ namespace OneClickMlflow.Deployment
         public const string ClientIdSuffix = ".apps.googleusercontent.com";
 
         /// <summary>What precedes the suffix in every OAuth client id Google issues (NUMBER or NUMBER-ID): a label value as it is.</summary>
-        private static readonly Regex ClientIdPrefix = new Regex("^[0-9][a-z0-9-]{0,62}$", RegexOptions.CultureInvariant);
+        private static readonly Regex ClientIdPrefix = ParameterChecks.WholeValue("[0-9][a-z0-9-]{0,62}");
 
         /// <summary>Whether <paramref name="clientId"/> has the form of a Google OAuth client id.</summary>
         public static bool IsClientId(string clientId) =>

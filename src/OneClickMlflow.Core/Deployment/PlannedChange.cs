@@ -48,6 +48,12 @@ namespace OneClickMlflow.Deployment
         /// <summary>Something the plan could not make sure of and the user should know before applying it; null for none.</summary>
         public string? Warning { get; }
 
+        /// <summary>
+        /// True for a change that takes away what people rely on (every web user's access): confirmed as a High-impact
+        /// change even where the command's other changes are not.
+        /// </summary>
+        public bool HighImpact { get; internal set; }
+
         /// <summary>What ShouldProcess shows as the target: "Compute network 'mlflow-network'".</summary>
         public string Target => $"{Kind} '{Name}'";
 

@@ -26,8 +26,8 @@ namespace OneClickMlflow.Deployment
         /// <summary>Human kind, e.g. "Compute network".</summary>
         public string Kind { get; }
 
-        /// <summary>The Google resource name.</summary>
-        public string Name { get; }
+        /// <summary>The Google resource name (a resource whose name follows from what it reads names itself in its plan).</summary>
+        public string Name { get; protected set; }
 
         /// <summary>Resources that must exist before this one can be created (real dependencies only).</summary>
         public IReadOnlyList<Resource> DependsOn { get; }
@@ -75,6 +75,19 @@ namespace OneClickMlflow.Deployment
         protected PlannedChange Unchanged(string reason = "up to date") =>
             new PlannedChange(this, ChangeAction.None, reason, null, observed: true);
 
+        /// <summary>
+        /// True for a resource whose create or change starts slow work Google bills for (a Cloud SQL instance, an App
+        /// Engine version): once another change of the run has failed, such work is not started (see the engine).
+        /// </summary>
+        public virtual bool StartsBilledWork => false;
+
+        /// <summary>Marks <paramref name="change"/> as one a person confirms even when the command's other changes are not asked about.</summary>
+        protected static PlannedChange HighImpact(PlannedChange change)
+        {
+            change.HighImpact = true;
+            return change;
+        }
+
         /// <summary>No change, with a warning the caller shows the user (see <see cref="PlannedChange.Warning"/>).</summary>
         protected PlannedChange Unchanged(string reason, string warning) =>
             new PlannedChange(this, ChangeAction.None, reason, null, observed: true, warning);
@@ -86,12 +99,16 @@ namespace OneClickMlflow.Deployment
         /// <summary>The plan of a resource that could not be read because <paramref name="blockers"/> come first.</summary>
         internal PlannedChange CreateAfter(IReadOnlyList<PlannedChange> blockers)
         {
-            var ids = string.Join(", ", blockers.Select(b => b.ResourceId));
+            var names = Sentence(blockers.Select(b => b.Target).ToList());
             var reason = blockers.All(b => b.Action == ChangeAction.Create)
-                ? "will be created after " + ids
-                : $"will be read after {ids} is applied, and created if missing";
+                ? $"created once {names} {(blockers.Count == 1 ? "exists" : "exist")}"
+                : $"read once {names} {(blockers.Count == 1 ? "is" : "are")} ready, and created if missing";
             return new PlannedChange(this, ChangeAction.Create, reason, null, observed: false);
         }
+
+        /// <summary>"A", "A and B", "A, B and C".</summary>
+        private static string Sentence(IReadOnlyList<string> parts) =>
+            parts.Count <= 1 ? string.Concat(parts) : string.Join(", ", parts.Take(parts.Count - 1)) + " and " + parts[parts.Count - 1];
 
         public override string ToString() => $"{Kind} '{Name}' ({Id})";
     }

@@ -13,10 +13,9 @@ namespace OneClickMlflow.Deployment
     {
         public const string DefaultTag = "latest";
 
-        private static readonly Regex Pattern = new Regex(
-            @"^(?<host>[a-z0-9]+(?:[._-][a-z0-9]+)*(?::[0-9]+)?)/(?<path>[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*)" +
-            @"(?::(?<tag>[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}))?(?:@sha256:(?<hex>[a-f0-9]{64}))?$",
-            RegexOptions.CultureInvariant);
+        private static readonly Regex Pattern = ParameterChecks.WholeValue(
+            @"(?<host>[a-z0-9]+(?:[._-][a-z0-9]+)*(?::[0-9]+)?)/(?<path>[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*)" +
+            @"(?::(?<tag>[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}))?(?:@sha256:(?<hex>[a-f0-9]{64}))?");
 
         private ServerImageReference(string registryHost, string path, string? tag, string? digestHex)
         {
@@ -52,7 +51,7 @@ namespace OneClickMlflow.Deployment
         /// <summary>Any well-formed reference, pinned or not.</summary>
         public static bool TryParse(string? value, out ServerImageReference? image)
         {
-            var match = Pattern.Match(value?.Trim() ?? "");
+            var match = Pattern.Match(value ?? "");
             image = null;
             if (!match.Success || !NamesARegistry(match.Groups["host"].Value))
             {

@@ -1,5 +1,6 @@
 using System;
 using System.Security;
+using OneClickMlflow.Google;
 using System.Text.RegularExpressions;
 
 namespace OneClickMlflow.Deployment
@@ -19,7 +20,18 @@ namespace OneClickMlflow.Deployment
         public const double TargetCpuUtilization = 0.6;
         public const int MaxCpu = 80;
 
-        private static readonly Regex ServiceIdPattern = new Regex("^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$", RegexOptions.CultureInvariant);
+        /// <summary>
+        /// The most instances -MinInstances and -MaxInstances take. App Engine's definitions bound them only by their
+        /// type (appengine_v1_messages.py AutomaticScaling.minTotalInstances and maxTotalInstances are INT32) and
+        /// gcloud's app.yaml check asks for at least 1 (googlecloudsdk/appengine/api/appinfo.py, min_num_instances and
+        /// max_num_instances: Range(1, sys.maxsize)); the flexible app.yaml reference leaves the maximum to the
+        /// project's quota. Each flexible instance is a Compute Engine VM of the version's regional managed instance
+        /// group, and "a regional managed instance group can contain up to 2000 instances" (Compute Engine API
+        /// reference, regionInstanceGroupManagers.insert): no version runs more.
+        /// </summary>
+        public const int MaxInstancesLimit = 2000;
+
+        private static readonly Regex ServiceIdPattern = ParameterChecks.WholeValue("[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?");
 
         private ServerSettings()
         {
@@ -53,6 +65,24 @@ namespace OneClickMlflow.Deployment
 
         public int MaxInstances { get; private set; } = DefaultMaxInstances;
 
+        /// <summary>-WebAppUser left out: the users IAP lets through now stay as they are (none on a first deployment).</summary>
+        public bool KeepsWebUsers { get; private set; }
+
+        /// <summary>
+        /// -Image and -RebuildImage left out: the image the deployment serves stays; only a deployment that serves
+        /// nothing yet gets the module's own image.
+        /// </summary>
+        public bool KeepsImage { get; private set; }
+
+        /// <summary>-NoKeylessLogging left out: keyless logging stays as the bucket's label records it (on for a new deployment).</summary>
+        public bool KeepsKeylessLogging { get; private set; }
+
+        private double? givenCpu;
+        private double? givenMemoryGb;
+        private double? givenDiskGb;
+        private int? givenMinInstances;
+        private int? givenMaxInstances;
+
         /// <summary>
         /// True when the wanted server is whatever runs now (Get-MlflowDeployment, which does not know the caller's
         /// image, users or client): drift is then reported only for what the deployment itself determines.
@@ -64,19 +94,26 @@ namespace OneClickMlflow.Deployment
             var settings = new ServerSettings
             {
                 FollowLive = input.ServerSettingsFromLive,
-                KeylessLogging = !input.NoKeylessLogging,
+                KeepsWebUsers = input.ServerSettingsFromLive || input.WebAppUsers == null,
+                KeepsImage = input.ServerSettingsFromLive || (string.IsNullOrWhiteSpace(input.Image) && !input.RebuildImage),
+                KeylessLogging = input.NoKeylessLogging != true,
+                KeepsKeylessLogging = input.ServerSettingsFromLive || input.NoKeylessLogging == null,
                 ChangeSharedOAuthClient = input.ChangeSharedOAuthClient,
             };
-            if (!string.IsNullOrWhiteSpace(input.Image))
+            var imageReference = ParameterChecks.Optional("Image", input.Image);
+            if (input.RebuildImage && imageReference != null)
             {
-                settings.Image = ServerImageReference.TryParse(input.Image, out var image) ? image : throw new InvalidDeploymentInputException("Image",
-                    $"'{input.Image}' is not an image reference. Pass REGISTRY/PATH:TAG (e.g. europe-west1-docker.pkg.dev/my-project/mlflow/mlflow:3.1.0; " +
+                throw new InvalidDeploymentInputException("RebuildImage", "-RebuildImage builds the module's own image, -Image names another: pass one of them.");
+            }
+            if (imageReference != null)
+            {
+                settings.Image = ServerImageReference.TryParse(imageReference, out var image) ? image : throw new InvalidDeploymentInputException("Image",
+                    $"'{ParameterChecks.Shown(imageReference)}' is not an image reference. Pass REGISTRY/PATH:TAG (e.g. europe-west1-docker.pkg.dev/my-project/mlflow/mlflow:3.1.0; " +
                     "no tag means 'latest'), pinned to the digest the registry serves for it before anything changes, or REGISTRY/PATH@sha256:DIGEST " +
                     "(Publish-MlflowImage's ImageUri). REGISTRY is a host name with a dot or a port; PATH is lowercase.");
             }
-            if (!string.IsNullOrWhiteSpace(input.Service))
+            if (ParameterChecks.Optional("Service", input.Service) is { } service)
             {
-                var service = input.Service!.Trim();
                 settings.Service = ServiceIdPattern.IsMatch(service) && !service.StartsWith("ah-", StringComparison.Ordinal) ? service
                     : throw new InvalidDeploymentInputException("Service",
                         $"'{service}' is not an App Engine service id: 1 to 63 lowercase letters, digits and hyphens, not starting with 'ah-'.");
@@ -88,13 +125,17 @@ namespace OneClickMlflow.Deployment
 
         private static OAuthClient? ValidateOAuthClient(string? clientId, SecureString? secret)
         {
-            var id = clientId?.Trim() ?? "";
-            var hasSecret = secret != null && secret.Length > 0;
-            if (id.Length == 0 && !hasSecret)
+            var id = ParameterChecks.Optional("OAuthClientId", clientId);
+            if (secret != null && secret.Length == 0)
+            {
+                throw new InvalidDeploymentInputException("OAuthClientSecret", "an empty secret was given. Pass the client's secret (Read-Host -AsSecureString), or leave out both -OAuthClientId and -OAuthClientSecret for Google's managed client.");
+            }
+            var hasSecret = secret != null;
+            if (id == null && !hasSecret)
             {
                 return null;
             }
-            if (id.Length == 0)
+            if (id == null)
             {
                 throw new InvalidDeploymentInputException("OAuthClientId", "-OAuthClientSecret was given without -OAuthClientId: pass both, or neither for Google's managed client.");
             }
@@ -111,40 +152,93 @@ namespace OneClickMlflow.Deployment
             return new OAuthClient(id, secret!);
         }
 
+        /// <summary>
+        /// The values given are checked now, alone and against each other; a value left out is the serving version's
+        /// (or the default), so how it fits the given ones is checked again by <see cref="Machine"/> once that is read.
+        /// </summary>
         private static void ValidateResources(ServerSettings settings, DeploymentInput input)
         {
-            var cpu = input.Cpu ?? DefaultCpu;
-            if (cpu != 1 && (cpu < 2 || cpu > MaxCpu || cpu % 2 != 0))
+            settings.givenCpu = input.Cpu is { } cpu ? ParameterChecks.Finite("Cpu", cpu) : null;
+            settings.givenMemoryGb = input.MemoryGb is { } memory ? ParameterChecks.Finite("MemoryGb", memory) : null;
+            settings.givenDiskGb = input.DiskGb is { } disk ? ParameterChecks.Finite("DiskGb", disk) : null;
+            settings.givenMinInstances = input.MinInstances;
+            settings.givenMaxInstances = input.MaxInstances;
+            var machine = settings.Merge(null);
+            settings.Check(machine, beforeReading: true, fromServing: false);
+            settings.Cpu = machine.Cpu;
+            settings.MemoryGb = machine.MemoryGb;
+            settings.DiskGb = machine.DiskGb;
+            settings.MinInstances = machine.Min;
+            settings.MaxInstances = machine.Max;
+        }
+
+        /// <summary>
+        /// The version's machine and scaling: each value as given, else as the serving version has it, else the default;
+        /// refused, naming the parameter, when the given values do not fit the kept ones.
+        /// </summary>
+        public (VersionResources Resources, AutomaticScaling Scaling) Machine(AppEngineVersion? serving)
+        {
+            var machine = Merge(serving);
+            Check(machine, beforeReading: false, fromServing: serving != null);
+            return (Deployment.Resources.ServerVersionSpec.Resources(machine.Cpu, machine.MemoryGb, machine.DiskGb),
+                Deployment.Resources.ServerVersionSpec.Scaling(machine.Min, machine.Max));
+        }
+
+        private (double Cpu, double MemoryGb, double DiskGb, int Min, int Max) Merge(AppEngineVersion? serving)
+        {
+            var resources = serving?.Resources;
+            var scaling = serving?.AutomaticScaling;
+            var min = givenMinInstances ?? scaling?.MinTotalInstances ?? DefaultMinInstances;
+            return (givenCpu ?? resources?.Cpu ?? DefaultCpu, givenMemoryGb ?? resources?.MemoryGb ?? DefaultMemoryGb,
+                givenDiskGb ?? resources?.DiskGb ?? DefaultDiskGb, min,
+                givenMaxInstances ?? Math.Max(scaling?.MaxTotalInstances ?? DefaultMaxInstances, min));
+        }
+
+        /// <summary>
+        /// Google's flexible-environment rules; a pair is checked where one of its values was given, and before the
+        /// serving version is read only where both were (the other may be the serving version's).
+        /// </summary>
+        private void Check((double Cpu, double MemoryGb, double DiskGb, int Min, int Max) machine, bool beforeReading, bool fromServing)
+        {
+            bool Pair(object? a, object? b) => beforeReading ? a != null && b != null : a != null || b != null;
+            var kept = fromServing ? " (the value left out is the serving version's)" : "";
+            var cpu = machine.Cpu;
+            if (givenCpu != null && cpu != 1 && (cpu < 2 || cpu > MaxCpu || cpu % 2 != 0))
             {
                 throw new InvalidDeploymentInputException("Cpu", $"{cpu} CPUs: App Engine flexible takes 1 or an even number from 2 to {MaxCpu}.");
             }
-            var memory = input.MemoryGb ?? DefaultMemoryGb;
+            var memory = machine.MemoryGb;
             double low = Math.Round(0.9 * cpu - 0.4, 2), high = Math.Round(6.5 * cpu - 0.4, 2);
-            if (memory < low || memory > high)
+            if (Pair(givenCpu, givenMemoryGb) && (memory < low || memory > high))
             {
-                throw new InvalidDeploymentInputException("MemoryGb",
-                    $"{memory} GB for {cpu} CPU(s): App Engine flexible needs {low} to {high} GB (0.9 to 6.5 GB per CPU, less 0.4 GB it keeps for itself).");
+                throw new InvalidDeploymentInputException(givenMemoryGb != null ? "MemoryGb" : "Cpu",
+                    $"{memory} GB for {cpu} CPU(s){kept}: App Engine flexible needs {low} to {high} GB (0.9 to 6.5 GB per CPU, less 0.4 GB it keeps for itself).");
             }
-            var disk = input.DiskGb ?? DefaultDiskGb;
-            if (disk < 10 || disk > 10240)
+            double least = Math.Round(0.9 - 0.4, 2), most = Math.Round(6.5 * MaxCpu - 0.4, 2);
+            if (givenMemoryGb != null && (memory < least || memory > most))
+            {
+                throw new InvalidDeploymentInputException("MemoryGb", $"{memory} GB: App Engine flexible instances have {least} to {most} GB.");
+            }
+            var disk = machine.DiskGb;
+            if (givenDiskGb != null && (disk < 10 || disk > 10240))
             {
                 throw new InvalidDeploymentInputException("DiskGb", $"{disk} GB: App Engine flexible disks have 10 to 10240 GB.");
             }
-            var min = input.MinInstances ?? DefaultMinInstances;
-            if (min < 1)
+            if (givenMinInstances != null && (machine.Min < 1 || machine.Min > MaxInstancesLimit))
             {
-                throw new InvalidDeploymentInputException("MinInstances", $"{min}: App Engine flexible always runs at least 1 instance.");
+                throw new InvalidDeploymentInputException("MinInstances",
+                    $"{machine.Min} is out of range: App Engine flexible always runs at least 1 instance, and a version at most {MaxInstancesLimit}.");
             }
-            var max = input.MaxInstances ?? Math.Max(DefaultMaxInstances, min);
-            if (max < min)
+            if (givenMaxInstances != null && (machine.Max < 1 || machine.Max > MaxInstancesLimit))
             {
-                throw new InvalidDeploymentInputException("MaxInstances", $"{max} is below -MinInstances {min}.");
+                throw new InvalidDeploymentInputException("MaxInstances",
+                    $"{machine.Max} is out of range: a version of App Engine flexible runs 1 to {MaxInstancesLimit} instances.");
             }
-            settings.Cpu = cpu;
-            settings.MemoryGb = memory;
-            settings.DiskGb = disk;
-            settings.MinInstances = min;
-            settings.MaxInstances = max;
+            if (Pair(givenMinInstances, givenMaxInstances) && machine.Max < machine.Min)
+            {
+                throw new InvalidDeploymentInputException(givenMaxInstances != null ? "MaxInstances" : "MinInstances",
+                    $"{machine.Max} is below -MinInstances {machine.Min}{kept}: pass at least {machine.Min}, or a smaller -MinInstances.");
+            }
         }
     }
 }

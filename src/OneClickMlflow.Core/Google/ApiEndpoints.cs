@@ -88,6 +88,12 @@ namespace OneClickMlflow.Google
 
         public bool IsOverridden(GoogleApi api) => roots[api] != api.DefaultRoot;
 
+        /// <summary>Whether the API is overridden to a host that is not Google's (an emulator): then so is everything around it.</summary>
+        public bool IsRedirectedAwayFromGoogle(GoogleApi api) => IsOverridden(api) && !GoogleHosts.IsGoogle(roots[api].Authority);
+
+        /// <summary>Whether any API is overridden to a host that is not Google's.</summary>
+        public bool AnyRedirectedAwayFromGoogle => roots.Keys.Any(IsRedirectedAwayFromGoogle);
+
         /// <summary>Root + base path, e.g. https://sqladmin.googleapis.com/sql/v1beta4/.</summary>
         public Uri BaseOf(GoogleApi api) => new Uri(roots[api], api.BasePath);
     }

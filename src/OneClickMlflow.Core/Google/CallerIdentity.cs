@@ -25,11 +25,16 @@ namespace OneClickMlflow.Google
                 case ImpersonatedCredential impersonated:
                     return "serviceAccount:" + impersonated.TargetPrincipal;
             }
+            var tokenInfo = TokenInfoUri(configuration);
+            if (tokenInfo == null)
+            {
+                return null;
+            }
             ITokenAccess tokens = credential;
             var token = await tokens.GetAccessTokenForRequestAsync(null, cancellationToken).ConfigureAwait(false);
             using var http = new HttpClient();
             using var content = new FormUrlEncodedContent(new[] { new KeyValuePair<string, string>("access_token", token) });
-            using var response = await http.PostAsync(TokenInfoUri(configuration), content, cancellationToken).ConfigureAwait(false);
+            using var response = await http.PostAsync(tokenInfo, content, cancellationToken).ConfigureAwait(false);
             if (!response.IsSuccessStatusCode)
             {
                 return null;
@@ -42,15 +47,18 @@ namespace OneClickMlflow.Google
             return (address.EndsWith(".gserviceaccount.com", StringComparison.OrdinalIgnoreCase) ? "serviceAccount:" : "user:") + address;
         }
 
-        /// <summary>tokeninfo next to gcloud's auth/token_host (its /token replaced), else Google's.</summary>
-        private static Uri TokenInfoUri(GcloudConfiguration configuration)
+        /// <summary>
+        /// tokeninfo next to gcloud's auth/token_host (its /token replaced), else Google's; none when the API endpoints
+        /// are overridden away from Google without a token host (Google's tokeninfo would not know that token).
+        /// </summary>
+        private static Uri? TokenInfoUri(GcloudConfiguration configuration)
         {
             var tokenHost = configuration.Get("auth", "token_host");
             if (tokenHost != null && tokenHost.EndsWith("/token", StringComparison.Ordinal))
             {
                 return new Uri(tokenHost.Substring(0, tokenHost.Length - "token".Length) + "tokeninfo");
             }
-            return new Uri("https://oauth2.googleapis.com/tokeninfo");
+            return ApiEndpoints.FromConfiguration(configuration).AnyRedirectedAwayFromGoogle ? null : new Uri("https://oauth2.googleapis.com/tokeninfo");
         }
     }
 }

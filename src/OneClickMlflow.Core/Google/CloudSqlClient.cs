@@ -28,7 +28,7 @@ namespace OneClickMlflow.Google
             {
                 return await GetOrNullAsync<DatabaseInstance>(InstancePath(projectId, instance), cancellationToken).ConfigureAwait(false);
             }
-            catch (GoogleApiException e) when (e.HttpStatus == 403)
+            catch (GoogleCloudApiException e) when (e.HttpStatus == 403)
             {
                 var all = await ListInstancesAsync(projectId, cancellationToken).ConfigureAwait(false);
                 if (all.Any(i => i.Name == instance))
@@ -64,6 +64,31 @@ namespace OneClickMlflow.Google
                 ? "?enableFinalBackup=true&finalBackupTtlDays=" + finalBackupTtlDays.Value.ToString(System.Globalization.CultureInfo.InvariantCulture)
                 : "";
             return RunAsync(HttpMethod.Delete, InstancePath(projectId, instance) + query, null, RequestRetry.Never, progress, cancellationToken);
+        }
+
+        /// <summary>
+        /// Waits until no operation of the instance is pending or running, and says whether there was one: an operation
+        /// a stopped run left behind (a removal's deletion-protection patch, its delete) changes the instance after it
+        /// was read otherwise. Its outcome is that run's, not this one's: a failure is not reported here.
+        /// </summary>
+        public async Task<bool> WaitForPendingOperationsAsync(string projectId, string instance, Action<TimeSpan>? progress,
+            CancellationToken cancellationToken)
+        {
+            // sql.operations.list, newest first: a pending operation is among the recent ones.
+            var list = await GetAsync<OperationList>($"projects/{Escape(projectId)}/operations?instance={Escape(instance)}&maxResults=20",
+                cancellationToken).ConfigureAwait(false);
+            var pending = (list.Items ?? new List<ResourceOperation>()).Where(o => !o.IsDone).ToList();
+            foreach (var operation in pending)
+            {
+                try
+                {
+                    await poller.WaitAsync(Api, operation, progress, cancellationToken).ConfigureAwait(false);
+                }
+                catch (OperationFailedException)
+                {
+                }
+            }
+            return pending.Count > 0;
         }
 
         /// <summary>The project's backups that outlive their instance (final backups and retained ones).</summary>
@@ -110,7 +135,7 @@ namespace OneClickMlflow.Google
                 {
                     operation = await SendAsync<ResourceOperation>(method, path, body, retry, cancellationToken).ConfigureAwait(false);
                 }
-                catch (GoogleApiException e) when (IsInstanceBusy(e) && DateTime.UtcNow - busySince < BusyTimeout)
+                catch (GoogleCloudApiException e) when (IsInstanceBusy(e) && DateTime.UtcNow - busySince < BusyTimeout)
                 {
                     progress?.Invoke(DateTime.UtcNow - busySince);
                     await Task.Delay(delay, cancellationToken).ConfigureAwait(false);
@@ -126,7 +151,7 @@ namespace OneClickMlflow.Google
         /// <summary>How long a change waits for another operation on the instance (a patch takes minutes).</summary>
         private static readonly TimeSpan BusyTimeout = TimeSpan.FromMinutes(20);
 
-        private static bool IsInstanceBusy(GoogleApiException error) => error.HttpStatus == 409 && error.Reason == "operationInProgress";
+        private static bool IsInstanceBusy(GoogleCloudApiException error) => error.HttpStatus == 409 && error.Reason == "operationInProgress";
 
         private static string InstancePath(string projectId, string instance) =>
             $"projects/{Escape(projectId)}/instances/{Escape(instance)}";
@@ -136,6 +161,11 @@ namespace OneClickMlflow.Google
             public List<DatabaseInstance>? Items { get; set; }
 
             public string? NextPageToken { get; set; }
+        }
+
+        private sealed class OperationList
+        {
+            public List<ResourceOperation>? Items { get; set; }
         }
 
         private sealed class BackupList

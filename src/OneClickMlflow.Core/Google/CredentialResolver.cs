@@ -43,9 +43,8 @@ namespace OneClickMlflow.Google
             var factory = new AuthHttpClientFactory(new TokenHostRedirects(endpoints, configuration.Get("auth", "token_host")));
             var source = await LoadSourceAsync(environment, configuration, cancellationToken).ConfigureAwait(false);
             var credential = source.Credential.CreateScoped(CloudPlatformScope).CreateWithHttpClientFactory(factory);
-            var target = !string.IsNullOrWhiteSpace(impersonateServiceAccount)
-                ? impersonateServiceAccount!.Trim()
-                : configuration.Get("auth", "impersonate_service_account");
+            // A given account is used as given (the cmdlets checked it); none given, gcloud's setting applies.
+            var target = impersonateServiceAccount ?? configuration.Get("auth", "impersonate_service_account");
             if (target == null)
             {
                 return new ResolvedCredential(credential, source.Account, source.Source) { QuotaProject = source.Credential.QuotaProject };

@@ -3,9 +3,9 @@ using System;
 namespace OneClickMlflow.Google
 {
     /// <summary>A Google API call that failed: the HTTP status and Google's status, reason and message.</summary>
-    public sealed class GoogleApiException : Exception
+    public sealed class GoogleCloudApiException : Exception
     {
-        public GoogleApiException(int httpStatus, string? status, string? reason, string message, string api, string method,
+        public GoogleCloudApiException(int httpStatus, string? status, string? reason, string message, string api, string method,
             string uri, Exception? innerException = null)
             : base(message, innerException)
         {

@@ -40,7 +40,7 @@ namespace OneClickMlflow.Google
             {
                 return await GetAsync<T>(relativePath, cancellationToken).ConfigureAwait(false);
             }
-            catch (GoogleApiException e) when (e.IsNotFound)
+            catch (GoogleCloudApiException e) when (e.IsNotFound)
             {
                 return null;
             }

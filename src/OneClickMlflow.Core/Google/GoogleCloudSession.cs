@@ -94,6 +94,10 @@ namespace OneClickMlflow.Google
         /// <summary>The credential (for the few callers that need tokens themselves, such as a registry login).</summary>
         public GoogleCredential Credential { get; }
 
+        /// <summary>An access token of the credential, for a caller that sends it itself (the registry's password).</summary>
+        public Task<string> AccessTokenAsync(CancellationToken cancellationToken) =>
+            ((ITokenAccess)Credential).GetAccessTokenForRequestAsync(null, cancellationToken);
+
         public GcloudConfiguration Configuration { get; }
 
         public ApiEndpoints Endpoints { get; }

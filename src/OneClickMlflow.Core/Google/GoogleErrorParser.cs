@@ -6,7 +6,7 @@ namespace OneClickMlflow.Google
     /// <summary>Google's error bodies (google.rpc, with Compute's and Cloud SQL's errors[] list) into one exception.</summary>
     internal static class GoogleErrorParser
     {
-        public static GoogleApiException Parse(int httpStatus, string? reasonPhrase, string body, GoogleRequest request, string safeUri)
+        public static GoogleCloudApiException Parse(int httpStatus, string? reasonPhrase, string body, GoogleRequest request, string safeUri)
         {
             string? status = null;
             string? reason = null;
@@ -39,7 +39,7 @@ namespace OneClickMlflow.Google
                 var snippet = body.Length > 200 ? body.Substring(0, 200) : body;
                 message = $"HTTP {httpStatus} {reasonPhrase}".TrimEnd() + (snippet.Trim().Length > 0 ? ": " + snippet.Trim() : "");
             }
-            return new GoogleApiException(httpStatus, status, reason, message, request.Api.OverrideName, request.Method.Method, safeUri);
+            return new GoogleCloudApiException(httpStatus, status, reason, message, request.Api.OverrideName, request.Method.Method, safeUri);
         }
 
         private static string? FirstReason(JsonElement error)

@@ -19,7 +19,7 @@ namespace OneClickMlflow.Google
 {
     /// <summary>
     /// The single HTTP path of every Google API call: bearer token, user agent, retries of transient failures for
-    /// requests that are safe to repeat, Google errors as <see cref="GoogleApiException"/>, and a debug log that
+    /// requests that are safe to repeat, Google errors as <see cref="GoogleCloudApiException"/>, and a debug log that
     /// never holds tokens or bodies. Writes that must not be sent twice blindly are retried one level up, as a whole
     /// read-decide-write cycle (<see cref="RetryCycleAsync{T}"/>), on the same schedule and Retry-After.
     /// </summary>
@@ -74,19 +74,19 @@ namespace OneClickMlflow.Google
             }
             catch (TokenEndpointBusyException e)
             {
-                throw new GoogleApiException(e.Status, e.Status == 429 ? "RESOURCE_EXHAUSTED" : "UNAVAILABLE", "tokenEndpointBusy",
+                throw new GoogleCloudApiException(e.Status, e.Status == 429 ? "RESOURCE_EXHAUSTED" : "UNAVAILABLE", "tokenEndpointBusy",
                     $"Could not get an access token ({attempt} attempts): {e.InnerException?.Message}",
                     request.Api.OverrideName, request.Method.Method, safeUri, e.InnerException);
             }
             catch (TimeoutRejectedException e)
             {
-                throw new GoogleApiException(0, "DEADLINE_EXCEEDED", "timeout",
+                throw new GoogleCloudApiException(0, "DEADLINE_EXCEEDED", "timeout",
                     $"No answer from {request.Api.Host} within {settings.TotalTimeout.TotalSeconds:0} s ({attempt} attempts).",
                     request.Api.OverrideName, request.Method.Method, safeUri, e);
             }
             catch (Exception e) when (IsConnectionFailure(e, cancellationToken))
             {
-                throw new GoogleApiException(0, "UNAVAILABLE", "connectionFailed",
+                throw new GoogleCloudApiException(0, "UNAVAILABLE", "connectionFailed",
                     $"Could not reach {request.Uri.Host}:{request.Uri.Port} ({attempt} attempts): {e.Message}",
                     request.Api.OverrideName, request.Method.Method, safeUri, e);
             }
@@ -166,7 +166,7 @@ namespace OneClickMlflow.Google
                 }
                 catch (TokenResponseException e)
                 {
-                    throw new GoogleApiException(401, "UNAUTHENTICATED", e.Error?.Error,
+                    throw new GoogleCloudApiException(401, "UNAUTHENTICATED", e.Error?.Error,
                         "Could not get an access token: " + (e.Error?.ErrorDescription ?? e.Error?.Error ?? "token endpoint refused"),
                         request.Api.OverrideName, request.Method.Method, safeUri);
                 }
@@ -185,7 +185,7 @@ namespace OneClickMlflow.Google
                 Log?.Invoke($"{request.Method.Method} {safeUri} -> {(int)response.StatusCode} in {stopwatch.ElapsedMilliseconds} ms (attempt {attempt})");
                 return response;
             }
-            catch (Exception e) when (!(e is GoogleApiException))
+            catch (Exception e) when (!(e is GoogleCloudApiException))
             {
                 Log?.Invoke($"{request.Method.Method} {safeUri} -> {e.GetType().Name} in {stopwatch.ElapsedMilliseconds} ms (attempt {attempt})");
                 if (e is OperationCanceledException && !cancellationToken.IsCancellationRequested)
@@ -244,11 +244,11 @@ namespace OneClickMlflow.Google
                     MaxDelay = settings.MaxDelay,
                     ShouldHandle = args => new ValueTask<bool>(args.Outcome.Exception is Exception e
                         && !args.Context.CancellationToken.IsCancellationRequested
-                        && ((e is GoogleApiException google && google.IsTransient) || args.Context.Properties.GetValue(RetryAlsoKey, _ => false)(e))),
-                    DelayGenerator = args => new ValueTask<TimeSpan?>((args.Outcome.Exception as GoogleApiException)?.RetryAfter),
+                        && ((e is GoogleCloudApiException google && google.IsTransient) || args.Context.Properties.GetValue(RetryAlsoKey, _ => false)(e))),
+                    DelayGenerator = args => new ValueTask<TimeSpan?>((args.Outcome.Exception as GoogleCloudApiException)?.RetryAfter),
                     OnRetry = args =>
                     {
-                        var cause = args.Outcome.Exception is GoogleApiException google
+                        var cause = args.Outcome.Exception is GoogleCloudApiException google
                             ? $"{google.Method} {google.Uri} -> {google.HttpStatus} {google.Status}"
                             : args.Outcome.Exception?.GetType().Name;
                         Log?.Invoke($"{cause}: read again and retry in {args.RetryDelay.TotalMilliseconds:0} ms (cycle {args.AttemptNumber + 2})");

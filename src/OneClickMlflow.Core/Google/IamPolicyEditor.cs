@@ -41,7 +41,7 @@ namespace OneClickMlflow.Google
                     policy.Version = 3;
                 }
                 return await setPolicy(policy, ct).ConfigureAwait(false);
-            }, e => e is GoogleApiException google && google.IsConflictRetry, cancellationToken);
+            }, e => e is GoogleCloudApiException google && google.IsConflictRetry, cancellationToken);
 
         private static bool HasConditions(IamPolicy policy) => policy.Bindings.Exists(b => b.Condition != null);
     }

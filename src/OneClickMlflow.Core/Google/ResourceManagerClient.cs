@@ -59,7 +59,6 @@ namespace OneClickMlflow.Google
             SendAsync<IamPolicy>(HttpMethod.Post, $"projects/{Escape(projectId)}:setIamPolicy",
                 new { policy }, RequestRetry.Never, cancellationToken);
 
-        /// <summary>The subset of <paramref name="permissions"/> the caller holds on the project (at most 100 per call).</summary>
         /// <summary>The subset of <paramref name="permissions"/> the caller holds on the project (100 per call, Google's limit).</summary>
         public async Task<IReadOnlyList<string>> TestIamPermissionsAsync(string projectId, IReadOnlyList<string> permissions,
             CancellationToken cancellationToken)

@@ -76,7 +76,7 @@ namespace OneClickMlflow.Google
                 return await ListAllAsync<VersionList, SecretVersion>($"{SecretPath(projectId, secretId)}/versions",
                     p => p.Versions, p => p.NextPageToken, cancellationToken).ConfigureAwait(false);
             }
-            catch (GoogleApiException e) when (e.IsNotFound)
+            catch (GoogleCloudApiException e) when (e.IsNotFound)
             {
                 return null;
             }
@@ -94,7 +94,7 @@ namespace OneClickMlflow.Google
 
         /// <summary>
         /// Replaces the secret's annotations if its etag is still <paramref name="etag"/>; a stale one fails with 400
-        /// FAILED_PRECONDITION (<see cref="GoogleApiException.IsFailedPrecondition"/>). Sent once: the caller re-reads.
+        /// FAILED_PRECONDITION (<see cref="GoogleCloudApiException.IsFailedPrecondition"/>). Sent once: the caller re-reads.
         /// </summary>
         public Task<Secret> SetAnnotationsAsync(string projectId, string secretId, IReadOnlyDictionary<string, string> annotations, string? etag,
             CancellationToken cancellationToken) =>

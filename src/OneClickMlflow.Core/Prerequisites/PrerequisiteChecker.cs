@@ -80,7 +80,7 @@ namespace OneClickMlflow.Prerequisites
             return new PrerequisiteReport
             {
                 ProjectId = projectId,
-                Account = session.Account,
+                Account = Email(await CallerAsync(session, cancellationToken).ConfigureAwait(false)) ?? session.Account,
                 CredentialSource = session.CredentialSource,
                 EnabledApis = RequiredApis.Where(enabledSet.Contains).ToList(),
                 MissingApis = missingApis,
@@ -91,5 +91,20 @@ namespace OneClickMlflow.Prerequisites
                 Ready = canEnableMissing && missingPermissions.Count == 0 && engine.Available,
             };
         }
+
+        /// <summary>The identity the credentials speak for (tokeninfo for user credentials), or null when Google does not say.</summary>
+        private static async Task<string?> CallerAsync(GoogleCloudSession session, CancellationToken cancellationToken)
+        {
+            try
+            {
+                return await session.CallerMemberAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (System.Net.Http.HttpRequestException)
+            {
+                return null;
+            }
+        }
+
+        private static string? Email(string? member) => member?.Substring(member.IndexOf(':') + 1);
     }
 }

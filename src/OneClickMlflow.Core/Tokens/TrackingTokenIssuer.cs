@@ -20,14 +20,16 @@ namespace OneClickMlflow.Tokens
         public static readonly TimeSpan JwtLifetime = TimeSpan.FromHours(1);
 
         private readonly GoogleCredential credential;
-        private readonly string caller;
+        private readonly string configuredAccount;
+        private readonly Func<CancellationToken, Task<string?>> callerMember;
         private readonly IamCredentialsClient iamCredentials;
         private readonly TrackingTokenCache cache;
 
         public TrackingTokenIssuer(GoogleCloudSession session, TrackingTokenCache? cache = null)
         {
             credential = session.Credential;
-            caller = session.Account;
+            configuredAccount = session.Account;
+            callerMember = session.CallerMemberAsync;
             iamCredentials = session.IamCredentials;
             this.cache = cache ?? TrackingTokenCache.Shared;
         }
@@ -66,7 +68,7 @@ namespace OneClickMlflow.Tokens
                 }
                 catch (TrackingTokenException e) when (e.Failure == TrackingTokenFailure.PermissionDenied && i + 1 < accounts.Count)
                 {
-                    Log?.Invoke($"{caller} may not sign as {accounts[i]} yet; trying {accounts[i + 1]}.");
+                    Log?.Invoke($"{await CallerAsync(cancellationToken).ConfigureAwait(false)} may not sign as {accounts[i]} yet; trying {accounts[i + 1]}.");
                 }
             }
         }
@@ -85,10 +87,11 @@ namespace OneClickMlflow.Tokens
             else
             {
                 Log?.Invoke($"Signing a JWT for {audience} as {serviceAccount} through IAM Credentials signJwt.");
-                var response = await Guard(serviceAccount, () => iamCredentials.SignJwtAsync(serviceAccount, payload, cancellationToken)).ConfigureAwait(false);
+                var response = await Guard(serviceAccount, () => iamCredentials.SignJwtAsync(serviceAccount, payload, cancellationToken), cancellationToken).ConfigureAwait(false);
                 jwt = response.SignedJwt ?? throw new InvalidOperationException("IAM Credentials signJwt returned no signed JWT.");
             }
-            return new IssuedToken(jwt, DateTimeOffset.FromUnixTimeSeconds(expires), serviceAccount, audience);
+            // The signed token's own exp, which is what IAP checks (IAM signs the payload as given, so it is normally ours).
+            return new IssuedToken(jwt, ExpiryOf(jwt), serviceAccount, audience);
         }
 
         private async Task<IssuedToken> IdTokenAsync(string serviceAccount, string audience, CancellationToken cancellationToken)
@@ -103,7 +106,7 @@ namespace OneClickMlflow.Tokens
             else
             {
                 Log?.Invoke($"Getting an ID token for {audience} as {serviceAccount} through IAM Credentials generateIdToken.");
-                var response = await Guard(serviceAccount, () => iamCredentials.GenerateIdTokenAsync(serviceAccount, audience, cancellationToken)).ConfigureAwait(false);
+                var response = await Guard(serviceAccount, () => iamCredentials.GenerateIdTokenAsync(serviceAccount, audience, cancellationToken), cancellationToken).ConfigureAwait(false);
                 token = response.Token ?? throw new InvalidOperationException("IAM Credentials generateIdToken returned no token.");
             }
             return new IssuedToken(token, ExpiryOf(token), serviceAccount, audience);
@@ -126,18 +129,36 @@ namespace OneClickMlflow.Tokens
             return signingInput + "." + Base64Url(Convert.FromBase64String(signature));
         }
 
-        /// <summary>A 403 from IAM Credentials becomes a message naming the role, the account and the caller.</summary>
-        private async Task<T> Guard<T>(string serviceAccount, Func<Task<T>> call)
+        /// <summary>
+        /// A 403 from IAM Credentials becomes a message naming the role, the account and the caller: the identity the
+        /// credentials speak for, as Google's tokeninfo says (gcloud's core/account may name another user).
+        /// </summary>
+        private async Task<T> Guard<T>(string serviceAccount, Func<Task<T>> call, CancellationToken cancellationToken)
         {
+            GoogleCloudApiException denied;
             try
             {
                 return await call().ConfigureAwait(false);
             }
-            catch (GoogleApiException e) when (e.HttpStatus == 403)
+            catch (GoogleCloudApiException e) when (e.HttpStatus == 403)
             {
-                throw new TrackingTokenException(TrackingTokenFailure.PermissionDenied,
-                    $"{caller} cannot sign as {serviceAccount} ({e.Message}). Grant {TokenCreatorRole} on {serviceAccount} to {caller}, " +
-                    "or pass -ServiceAccount naming an account you may sign as, or run with that account's credentials.", e);
+                denied = e;
+            }
+            var caller = await CallerAsync(cancellationToken).ConfigureAwait(false);
+            throw new TrackingTokenException(TrackingTokenFailure.PermissionDenied,
+                $"{caller} cannot sign as {serviceAccount} ({denied.Message}). Grant {TokenCreatorRole} on {serviceAccount} to {caller}, " +
+                "or pass -ServiceAccount naming an account you may sign as, or run with that account's credentials.", denied);
+        }
+
+        private async Task<string> CallerAsync(CancellationToken cancellationToken)
+        {
+            try
+            {
+                return await callerMember(cancellationToken).ConfigureAwait(false) ?? configuredAccount;
+            }
+            catch (Exception e) when (e is GoogleCloudApiException || e is System.Net.Http.HttpRequestException || e is InvalidOperationException)
+            {
+                return configuredAccount;
             }
         }
 
@@ -152,7 +173,7 @@ namespace OneClickMlflow.Tokens
                     return DateTimeOffset.FromUnixTimeSeconds(seconds);
                 }
             }
-            throw new InvalidOperationException("The ID token has no expiry (exp claim).");
+            throw new InvalidOperationException("The token has no expiry (exp claim).");
         }
 
         internal static string Base64Url(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');

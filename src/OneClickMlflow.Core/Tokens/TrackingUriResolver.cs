@@ -41,7 +41,7 @@ namespace OneClickMlflow.Tokens
             {
                 app = await session.AppEngine.GetApplicationAsync(projectId, cancellationToken).ConfigureAwait(false);
             }
-            catch (GoogleApiException e) when (e.IsServiceDisabled)
+            catch (GoogleCloudApiException e) when (e.IsServiceDisabled)
             {
                 // A project whose App Engine Admin API is off has no App Engine application, hence no deployment.
                 throw UnknownDeployment(projectId, deploymentName, "the App Engine Admin API is not enabled there");

@@ -19,9 +19,13 @@ namespace OneClickMlflow.PowerShell.Cmdlets
         /// <summary>How many times a run plans again after another run changed the deployment behind its plan.</summary>
         private const int MaxPlans = 3;
 
+        /// <summary>The longest -LockTimeout: a day.</summary>
+        public const int MaxLockTimeoutSeconds = 86400;
+
+        private DeploymentProgress? progress;
+
         /// <summary>Seconds to wait for another run of the deployment to end (0: fail at once, naming it).</summary>
         [Parameter]
-        [ValidateRange(0, 86400)]
         public int LockTimeout { get; set; }
 
         /// <summary>What one planned and approved attempt applies, and what may change before the lease exists.</summary>
@@ -40,6 +44,10 @@ namespace OneClickMlflow.PowerShell.Cmdlets
 
             public IReadOnlyList<string> Bootstrap { get; }
         }
+
+        /// <summary>Refuses a -LockTimeout outside 0 to a day, naming it, like every other parameter (in CheckParameters).</summary>
+        protected void CheckLockTimeout() =>
+            ParameterChecks.InRange(nameof(LockTimeout), LockTimeout, 0, MaxLockTimeoutSeconds, "the seconds to wait for another run are");
 
         protected LeasedRun NewLeasedRun(GoogleCloudSession session, DeploymentNames names, string operation)
         {
@@ -84,6 +92,29 @@ namespace OneClickMlflow.PowerShell.Cmdlets
                 {
                     WriteWarning(changed.Message + " Planning again.");
                 }
+            }
+        }
+
+        /// <summary>The progress of this run (the caller disposes it); a stop names what Google goes on with.</summary>
+        internal DeploymentProgress StartProgress(string activity) =>
+            progress = new DeploymentProgress(Reporter, activity, LogOutput.IsWanted(Host));
+
+        protected override void StopProcessing()
+        {
+            // Read before cancelling: the cancelled changes stop counting as running.
+            var stopped = progress?.StoppedMessage(MyInvocation.MyCommand.Name);
+            base.StopProcessing();
+            if (stopped == null)
+            {
+                return;
+            }
+            try
+            {
+                // The pipeline no longer takes records once stopped: the host is told directly.
+                Host.UI?.WriteWarningLine(stopped);
+            }
+            catch (Exception e) when (e is System.Management.Automation.Host.HostException or NotImplementedException or NotSupportedException)
+            {
             }
         }
 

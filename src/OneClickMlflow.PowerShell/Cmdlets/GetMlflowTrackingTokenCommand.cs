@@ -14,7 +14,7 @@ namespace OneClickMlflow.PowerShell.Cmdlets
     /// account (or -ServiceAccount), or with -Audience an OIDC ID token for that OAuth client. Reuses a token of this
     /// process until five minutes before it expires.
     /// </summary>
-    [Cmdlet(VerbsCommon.Get, "MlflowTrackingToken")]
+    [Cmdlet(VerbsCommon.Get, "MlflowTrackingToken", HelpUri = HelpLinks.GetMlflowTrackingToken)]
     [OutputType(typeof(MlflowTrackingToken))]
     public sealed class GetMlflowTrackingTokenCommand : AsyncCmdlet
     {
@@ -22,32 +22,33 @@ namespace OneClickMlflow.PowerShell.Cmdlets
         public const string TrackingTokenVariable = "MLFLOW_TRACKING_TOKEN";
 
         /// <summary>Defaults to CLOUDSDK_CORE_PROJECT, then gcloud's core/project.</summary>
-        [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
-        [ValidatePattern(ProjectIdPattern.Value)]
+        [Parameter(ValueFromPipelineByPropertyName = true)]
         [ArgumentCompleter(typeof(ProjectIdCompleter))]
+        [PSDefaultValue(Help = ParameterDefaults.ProjectId)]
+        [Alias("Project")]
         public string? ProjectId { get; set; }
 
-        [Parameter(ValueFromPipelineByPropertyName = true)]
-        [ValidateNotNullOrEmpty]
+        /// <summary>The deployment name given to New-MlflowDeployment (default mlflow); the first positional parameter, as everywhere.</summary>
+        [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
+        [ArgumentCompleter(typeof(DeploymentNameCompleter))]
         public string Name { get; set; } = DeploymentNames.DefaultName;
 
         /// <summary>The tracking server's URL; when given, no App Engine lookup is made.</summary>
         [Parameter(ValueFromPipelineByPropertyName = true)]
-        [ValidateNotNull]
         public Uri? TrackingUri { get; set; }
 
         /// <summary>The account the token speaks for; defaults to the deployment's own log pusher (or, while the deployment moves off it, the one deployments once shared).</summary>
         [Parameter]
-        [ValidateNotNullOrEmpty]
+        [PSDefaultValue(Help = "the deployment's log pusher account")]
         public string? ServiceAccount { get; set; }
 
         /// <summary>An OAuth client id: returns an OIDC ID token for it instead of a self-signed JWT.</summary>
         [Parameter]
-        [ValidateNotNullOrEmpty]
         public string? Audience { get; set; }
 
+        /// <summary>A service account to act as (its e-mail); defaults to gcloud's auth/impersonate_service_account.</summary>
         [Parameter]
-        [ValidateNotNullOrEmpty]
+        [PSDefaultValue(Help = ParameterDefaults.ImpersonateServiceAccount)]
         public string? ImpersonateServiceAccount { get; set; }
 
         [Parameter]
@@ -65,27 +66,33 @@ namespace OneClickMlflow.PowerShell.Cmdlets
 
         protected override void ProcessRecord()
         {
+            string? givenProject = null, impersonate = null, serviceAccount = null, audience = null;
+            string name = DeploymentNames.DefaultName;
+            Uri? givenUri = null;
+            CheckParameters(() =>
+            {
+                givenProject = ProjectArgument(ProjectId);
+                name = DeploymentInputValidator.ValidateDeploymentName(Argument(nameof(Name), Name) ?? DeploymentNames.DefaultName);
+                givenUri = TrackingUri == null && !Given(nameof(TrackingUri)) ? null : TrackingTokenInputs.ValidateTrackingUri(TrackingUri);
+                serviceAccount = ServiceAccount == null ? null : DeploymentInputValidator.ValidateServiceAccountEmail(nameof(ServiceAccount), ServiceAccount);
+                audience = TrackingTokenInputs.ValidateAudience(Audience);
+                impersonate = ImpersonationTarget(ImpersonateServiceAccount);
+            });
             (Uri trackingUri, IssuedToken token) issued;
             try
             {
                 issued = RunAsync(async cancellationToken =>
                 {
-                    using GoogleCloudSession session = await GoogleCloudSession.CreateAsync(new GoogleCloudSessionOptions
-                    {
-                        ProjectId = ProjectId,
-                        ImpersonateServiceAccount = ImpersonateServiceAccount,
-                        HostVersion = HostVersion,
-                        RequireProject = false,
-                        Log = Reporter.Debug,
-                    }, cancellationToken).ConfigureAwait(false);
-                    Uri trackingUri = TrackingUri ?? await TrackingUriResolver.ResolveAsync(
-                        session, RequireProject(session), Name, Refresh, cancellationToken).ConfigureAwait(false);
-                    var accounts = ServiceAccount != null ? new[] { ServiceAccount } : DeploymentNames.For(RequireProject(session), Name).LogPusherCandidates;
+                    using GoogleCloudSession session = await OpenSessionAsync(givenProject, impersonate, cancellationToken,
+                        Reporter.Debug, requireProject: false).ConfigureAwait(false);
+                    Uri trackingUri = givenUri ?? await TrackingUriResolver.ResolveAsync(
+                        session, RequireProject(session), name, Refresh, cancellationToken).ConfigureAwait(false);
+                    var accounts = serviceAccount != null ? new[] { serviceAccount } : DeploymentNames.For(RequireProject(session), name).LogPusherCandidates;
                     Reporter.Verbose($"Getting a token of {accounts[0]} for {trackingUri} as {session.Account} ({session.CredentialSource}).");
                     var issuer = new TrackingTokenIssuer(session);
                     issuer.Log += Reporter.Verbose;
                     IssuedToken token = await issuer.IssueAsFirstAllowedAsync(
-                        new TrackingTokenRequest(trackingUri, accounts[0]) { Audience = Audience, Refresh = Refresh }, accounts, cancellationToken).ConfigureAwait(false);
+                        new TrackingTokenRequest(trackingUri, accounts[0]) { Audience = audience, Refresh = Refresh }, accounts, cancellationToken).ConfigureAwait(false);
                     return (trackingUri, token);
                 });
             }

@@ -4,7 +4,6 @@ using System.Collections.Generic;
 using System.IO;
 using System.Management.Automation;
 using System.Threading.Tasks;
-using Google.Apis.Auth.OAuth2;
 using OneClickMlflow.Deployment;
 using OneClickMlflow.Deployment.Resources;
 using OneClickMlflow.Google;
@@ -20,7 +19,7 @@ namespace OneClickMlflow.PowerShell.Cmdlets
     /// a hash of its content; does nothing when the registry already has that tag. The repository (and the Artifact
     /// Registry API) is made first when missing.
     /// </summary>
-    [Cmdlet(VerbsData.Publish, "MlflowImage", SupportsShouldProcess = true)]
+    [Cmdlet(VerbsData.Publish, "MlflowImage", SupportsShouldProcess = true, HelpUri = HelpLinks.PublishMlflowImage)]
     [OutputType(typeof(ImagePublishResult))]
     public sealed class PublishMlflowImageCommand : AsyncCmdlet
     {
@@ -29,48 +28,69 @@ namespace OneClickMlflow.PowerShell.Cmdlets
 
         /// <summary>Defaults to CLOUDSDK_CORE_PROJECT, then gcloud's core/project.</summary>
         [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
-        [ValidatePattern(ProjectIdPattern.Value)]
         [ArgumentCompleter(typeof(ProjectIdCompleter))]
+        [PSDefaultValue(Help = ParameterDefaults.ProjectId)]
+        [Alias("Project")]
         public string? ProjectId { get; set; }
 
         /// <summary>The Artifact Registry region, e.g. europe-west1.</summary>
         [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true)]
-        [ValidatePattern("^[a-z]+(-[a-z]+)+[0-9]+$")]
+        [AllowNull, AllowEmptyString]
         [ArgumentCompleter(typeof(RegionCompleter))]
+        [Alias("Location")]
         public string Region { get; set; } = "";
 
+        /// <summary>The Artifact Registry repository id (default mlflow).</summary>
         [Parameter(ValueFromPipelineByPropertyName = true)]
-        [ValidatePattern("^[a-z]([a-z0-9-]{0,61}[a-z0-9])?$")]
         public string Repository { get; set; } = "mlflow";
 
+        /// <summary>The image's name in the repository (default mlflow).</summary>
         [Parameter]
-        [ValidatePattern("^[a-z0-9]+([._-][a-z0-9]+)*$")]
         public string ImageName { get; set; } = DeploymentNames.ImageName;
 
         /// <summary>The build context; defaults to the image definition shipped in the module's image folder.</summary>
         [Parameter]
-        [ValidateNotNullOrEmpty]
+        [PSDefaultValue(Help = "the image definition in the module's image folder")]
         public string? Path { get; set; }
 
         /// <summary>Passed as MLFLOW_VERSION; omitted, the Dockerfile's pinned version is used.</summary>
         [Parameter]
-        [ValidatePattern("^[0-9]+\\.[0-9]+\\.[0-9]+([a-z0-9.]*)$")]
         public string? MlflowVersion { get; set; }
 
+        /// <summary>More Dockerfile build arguments, NAME = value.</summary>
         [Parameter]
         public Hashtable? BuildArgument { get; set; }
 
         /// <summary>Another registry host[:port] than {Region}-docker.pkg.dev (a mirror, or a loopback test registry).</summary>
         [Parameter]
-        [ValidateNotNullOrEmpty]
         public string? RegistryHost { get; set; }
 
+        /// <summary>A service account to act as (its e-mail); defaults to gcloud's auth/impersonate_service_account.</summary>
         [Parameter]
-        [ValidateNotNullOrEmpty]
+        [PSDefaultValue(Help = ParameterDefaults.ImpersonateServiceAccount)]
         public string? ImpersonateServiceAccount { get; set; }
 
         protected override void ProcessRecord()
         {
+            string? givenProject = null, impersonate = null;
+            CheckParameters(() =>
+            {
+                givenProject = ProjectArgument(ProjectId);
+                Region = ImagePublishInputs.ValidateRegion(Argument(nameof(Region), Region));
+                Repository = ImagePublishInputs.ValidateRepository(Argument(nameof(Repository), Repository) ?? "mlflow");
+                ImagePublishInputs.ValidateImageName(ImageName);
+                if (Path != null)
+                {
+                    ImagePublishInputs.ValidatePath(Path);
+                }
+                ImagePublishInputs.ValidateMlflowVersion(MlflowVersion);
+                foreach (var key in (BuildArgument ?? new Hashtable()).Keys)
+                {
+                    ImagePublishInputs.ValidateBuildArgumentName(key as string ?? key?.ToString());
+                }
+                RegistryReach.EnsureReachable(ImagePublishInputs.ValidateRegistryHost(RegistryHost), ConfiguredEndpoints(), nameof(RegistryHost));
+                impersonate = ImpersonationTarget(ImpersonateServiceAccount);
+            });
             string context = ContextDirectory();
             if (!Directory.Exists(context))
             {
@@ -83,7 +103,7 @@ namespace OneClickMlflow.PowerShell.Cmdlets
             GoogleCloudSession? session = null;
             try
             {
-                session = RunAsync(cancellationToken => SessionFactory.CreateAsync(HostVersion, ProjectId, ImpersonateServiceAccount, cancellationToken));
+                session = RunAsync(cancellationToken => OpenSessionAsync(givenProject, impersonate, cancellationToken));
                 ImagePublishRequest request = Request(context, session.RequireProjectId());
                 if (!ShouldProcess(request.ImageRepository, $"Create the repository if missing, build {context} and push it if the registry lacks its content tag"))
                 {
@@ -127,10 +147,9 @@ namespace OneClickMlflow.PowerShell.Cmdlets
 
         private Task<ImagePublishResult> PublishAsync(GoogleCloudSession session, ImagePublishRequest request, System.Threading.CancellationToken cancellationToken)
         {
-            ITokenAccess tokens = session.Credential;
             var options = new ImagePublisherOptions(
                 DockerEngineProbe.EngineEndpoint(GoogleCloudSession.ProcessEnvironment()),
-                ct => tokens.GetAccessTokenForRequestAsync(null, ct))
+                session.AccessTokenAsync)
             {
                 Progress = progress => Reporter.Progress(new ProgressRecord(0, Activity, progress.Status)
                 {

@@ -17,8 +17,10 @@ namespace OneClickMlflow.PowerShell.Cmdlets
     /// Keeps the artifacts bucket, the enabled APIs and a network given with -NetworkName. -DeleteData also deletes
     /// the bucket and skips the final backup, after its own confirmation.
     /// </summary>
+    // Both sets take pipeline input, so the default decides where piped input goes first: a deployment (or $null,
+    // refused naming -InputObject) binds whole; any other object falls through to ProjectId and Name by property name.
     [Cmdlet(VerbsCommon.Remove, "MlflowDeployment", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High,
-        DefaultParameterSetName = ByNameSet)]
+        DefaultParameterSetName = DeploymentSet, HelpUri = HelpLinks.RemoveMlflowDeployment)]
     [OutputType(typeof(MlflowDeploymentRemoval), typeof(PlannedChange))]
     public sealed class RemoveMlflowDeploymentCommand : DeploymentRunCmdlet
     {
@@ -27,22 +29,27 @@ namespace OneClickMlflow.PowerShell.Cmdlets
 
         /// <summary>A deployment from Get-MlflowDeployment or New-MlflowDeployment.</summary>
         [Parameter(Mandatory = true, ValueFromPipeline = true, ParameterSetName = DeploymentSet)]
-        [ValidateNotNull]
+        [AllowNull]
         public MlflowDeployment? InputObject { get; set; }
 
         /// <summary>Defaults to CLOUDSDK_CORE_PROJECT, then gcloud's core/project.</summary>
-        [Parameter(ParameterSetName = ByNameSet)]
-        [ValidatePattern(ProjectIdPattern.Value)]
+        /// <remarks>By property name: a deployment read back with Import-Clixml, received from a job or remoting, or
+        /// cut down with Select-Object is no MlflowDeployment, so it binds here with its Name.</remarks>
+        [Parameter(ParameterSetName = ByNameSet, ValueFromPipelineByPropertyName = true)]
         [ArgumentCompleter(typeof(ProjectIdCompleter))]
+        [PSDefaultValue(Help = ParameterDefaults.ProjectId)]
+        [Alias("Project")]
         public string? ProjectId { get; set; }
 
         /// <summary>The deployment name given to New-MlflowDeployment.</summary>
-        [Parameter(Mandatory = true, Position = 0, ParameterSetName = ByNameSet)]
-        [ValidateNotNullOrEmpty]
+        [Parameter(Mandatory = true, Position = 0, ParameterSetName = ByNameSet, ValueFromPipelineByPropertyName = true)]
+        [AllowNull, AllowEmptyString]
+        [ArgumentCompleter(typeof(DeploymentNameCompleter))]
         public string Name { get; set; } = "";
 
+        /// <summary>A service account to act as (its e-mail); defaults to gcloud's auth/impersonate_service_account.</summary>
         [Parameter]
-        [ValidateNotNullOrEmpty]
+        [PSDefaultValue(Help = ParameterDefaults.ImpersonateServiceAccount)]
         public string? ImpersonateServiceAccount { get; set; }
 
         /// <summary>Also delete the artifacts bucket with its objects and the database without a final backup.</summary>
@@ -51,7 +58,7 @@ namespace OneClickMlflow.PowerShell.Cmdlets
 
         /// <summary>How many days Cloud SQL keeps the final backup of the database (1-365).</summary>
         [Parameter]
-        [ValidateRange(RemovalOptions.MinFinalBackupDays, RemovalOptions.MaxFinalBackupDays)]
+        [PSDefaultValue(Value = OneClickMlflow.Deployment.Resources.SqlInstanceResource.DefaultFinalBackupDays)]
         public int? FinalBackupRetentionDays { get; set; }
 
         /// <summary>Remove without asking for confirmation (the removal and -DeleteData's own).</summary>
@@ -64,11 +71,34 @@ namespace OneClickMlflow.PowerShell.Cmdlets
 
         protected override void ProcessRecord()
         {
+            string? impersonate = null;
+            string? givenProject = null;
+            var options = new RemovalOptions { DeleteData = DeleteData };
+            CheckParameters(() =>
+            {
+                if (ParameterSetName == DeploymentSet)
+                {
+                    var deployment = InputObject ?? throw new InvalidDeploymentInputException(nameof(InputObject),
+                        "$null was piped or given. Pipe a deployment from Get-MlflowDeployment, or pass -Name.");
+                    givenProject = DeploymentInputValidator.ValidateProjectId(deployment.ProjectId);
+                    DeploymentInputValidator.ValidateDeploymentName(deployment.Name);
+                    DeploymentInputValidator.ValidateRegion(deployment.Region, out _);
+                }
+                else
+                {
+                    givenProject = ProjectArgument(ProjectId);
+                    DeploymentInputValidator.ValidateDeploymentName(Name);
+                }
+                impersonate = ImpersonationTarget(ImpersonateServiceAccount);
+                CheckLockTimeout();
+                options.FinalBackupRetentionDays = FinalBackupRetentionDays ?? options.FinalBackupRetentionDays;
+                options.Validate();
+            });
             var name = InputObject?.Name ?? Name;
             try
             {
                 using GoogleCloudSession session = RunAsync(ct =>
-                    SessionFactory.CreateAsync(HostVersion, InputObject?.ProjectId ?? ProjectId, ImpersonateServiceAccount, ct, Reporter.Debug));
+                    OpenSessionAsync(givenProject, impersonate, ct, Reporter.Debug));
                 var projectId = session.RequireProjectId();
                 var location = InputObject != null
                     ? new DeploymentLocation(InputObject.Name, InputObject.Region)
@@ -81,7 +111,7 @@ namespace OneClickMlflow.PowerShell.Cmdlets
                     return;
                 }
 
-                Remove(session, projectId, location);
+                Remove(session, projectId, location, options);
             }
             catch (OperationCanceledException) when (CancellationToken.IsCancellationRequested)
             {
@@ -92,12 +122,10 @@ namespace OneClickMlflow.PowerShell.Cmdlets
             }
         }
 
-        private void Remove(GoogleCloudSession session, string projectId, DeploymentLocation location)
+        private void Remove(GoogleCloudSession session, string projectId, DeploymentLocation location, RemovalOptions options)
         {
-            using var progress = new DeploymentProgress(Reporter, $"Removing MLflow deployment '{location.Name}'");
-            var engine = new DeploymentEngine(new DeploymentEngineOptions { OnEvent = progress.OnEvent });
-            var options = new RemovalOptions { DeleteData = DeleteData };
-            options.FinalBackupRetentionDays = FinalBackupRetentionDays ?? options.FinalBackupRetentionDays;
+            using var progress = StartProgress($"Removing MLflow deployment '{location.Name}'");
+            var engine = new DeploymentEngine(progress.EngineOptions());
             var whatIf = IsWhatIf();
             if (PlanOnly || whatIf)
             {
@@ -146,16 +174,60 @@ namespace OneClickMlflow.PowerShell.Cmdlets
                 return (null, null);
             }
 
-            if (!whatIf && !Force && removal.DataLoss is string loss
-                && !ShouldContinue(loss, $"Delete the data of MLflow deployment '{location.Name}'?"))
+            // -Confirm given either way wins over -Force: -Confirm asks about each change, -Confirm:$false about none.
+            bool? confirm = MyInvocation.BoundParameters.TryGetValue("Confirm", out var given) ? ((SwitchParameter)given).IsPresent : null;
+            var asks = !whatIf && confirm != false && !(Force && confirm != true);
+            if (asks && removal.DataLoss is string loss && !Confirmed(location, () => ConfirmDataLoss(loss, location)))
             {
                 WriteWarning($"Nothing was removed: deleting the data of deployment '{location.Name}' was declined. " +
                              "Run again without -DeleteData to remove the deployment and keep its data.");
                 return (null, null);
             }
 
-            var approval = Force && !whatIf ? removal.Plan.ApproveAll() : ChangeApproval.Ask(this, removal.Plan, out whatIf);
+            DeploymentApproval approval;
+            if (whatIf || confirm == true)
+            {
+                approval = Confirmed(location, () => ChangeApproval.Ask(this, removal.Plan, out whatIf));
+            }
+            else if (!asks || !removal.Plan.HasChanges)
+            {
+                approval = removal.Plan.ApproveAll();
+            }
+            else
+            {
+                // One question after one summary of what goes and what stays, as ShouldProcess asks (so
+                // $ConfirmPreference still decides whether it is asked at all).
+                var summary = RemovalSummary.Of(removal.Plan);
+                approval = Confirmed(location, () => ShouldProcess($"MLflow deployment '{location.Name}' in project '{projectId}'", summary))
+                    ? removal.Plan.ApproveAll()
+                    : removal.Plan.Approve(_ => false);
+            }
             return whatIf || (removal.Plan.HasChanges && approval.Approved.Count == 0) ? (null, null) : (removal, approval);
+        }
+
+        /// <summary>Asks about deleting the data with No as the default answer (a security-impact question).</summary>
+        private bool ConfirmDataLoss(string loss, DeploymentLocation location)
+        {
+            bool yesToAll = false, noToAll = false;
+            return ShouldContinue(loss, $"Delete the data of MLflow deployment '{location.Name}'?", hasSecurityImpact: true, ref yesToAll, ref noToAll);
+        }
+
+        /// <summary>
+        /// Asks, or stops with its own error when this PowerShell cannot ask (pwsh -NonInteractive, a job, a host
+        /// without a user interface): a removal is never confirmed by default, and it needs -Force there.
+        /// </summary>
+        private T Confirmed<T>(DeploymentLocation location, Func<T> ask)
+        {
+            try
+            {
+                return ask();
+            }
+            catch (Exception e) when (e is PSInvalidOperationException or System.Management.Automation.Host.HostException or NotImplementedException)
+            {
+                throw new ConfirmationUnavailableException(
+                    $"Removing MLflow deployment '{location.Name}' needs your confirmation, and this PowerShell session cannot ask " +
+                    $"({e.Message.TrimEnd('.')}). Nothing was removed.", e);
+            }
         }
     }
 }

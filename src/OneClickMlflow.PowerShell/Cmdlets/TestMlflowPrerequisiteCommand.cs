@@ -11,19 +11,21 @@ namespace OneClickMlflow.PowerShell.Cmdlets
     /// Reports whether this caller can deploy MLflow into the project from this machine: enabled and missing
     /// APIs, held and missing IAM permissions, and whether a Docker engine answers. Changes nothing.
     /// </summary>
-    [Cmdlet(VerbsDiagnostic.Test, "MlflowPrerequisite")]
+    [Cmdlet(VerbsDiagnostic.Test, "MlflowPrerequisite", HelpUri = HelpLinks.TestMlflowPrerequisite)]
     [OutputType(typeof(PrerequisiteReport))]
     [OutputType(typeof(bool))]
     public sealed class TestMlflowPrerequisiteCommand : AsyncCmdlet
     {
         /// <summary>Defaults to CLOUDSDK_CORE_PROJECT, then gcloud's core/project.</summary>
         [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
-        [ValidatePattern(ProjectIdPattern.Value)]
         [ArgumentCompleter(typeof(ProjectIdCompleter))]
+        [PSDefaultValue(Help = ParameterDefaults.ProjectId)]
+        [Alias("Project")]
         public string? ProjectId { get; set; }
 
+        /// <summary>A service account to act as (its e-mail); defaults to gcloud's auth/impersonate_service_account.</summary>
         [Parameter]
-        [ValidateNotNullOrEmpty]
+        [PSDefaultValue(Help = ParameterDefaults.ImpersonateServiceAccount)]
         public string? ImpersonateServiceAccount { get; set; }
 
         /// <summary>Return only $true when everything is ready, $false otherwise.</summary>
@@ -32,12 +34,19 @@ namespace OneClickMlflow.PowerShell.Cmdlets
 
         protected override void ProcessRecord()
         {
+            string? givenProject = null;
+            string? impersonate = null;
+            CheckParameters(() =>
+            {
+                givenProject = ProjectArgument(ProjectId);
+                impersonate = ImpersonationTarget(ImpersonateServiceAccount);
+            });
             PrerequisiteReport report;
             try
             {
                 report = RunAsync(async cancellationToken =>
                 {
-                    using GoogleCloudSession session = await SessionFactory.CreateAsync(HostVersion, ProjectId, ImpersonateServiceAccount, cancellationToken).ConfigureAwait(false);
+                    using GoogleCloudSession session = await OpenSessionAsync(givenProject, impersonate, cancellationToken).ConfigureAwait(false);
                     Reporter.Verbose($"Checking project '{session.ProjectId}' as {session.Account} ({session.CredentialSource}).");
                     var progress = new ProgressRecord(0, "Test-MlflowPrerequisite", $"Checking APIs, permissions and Docker for '{session.ProjectId}'");
                     Reporter.Progress(progress);

@@ -1,8 +1,11 @@
 using System;
 using System.Collections.Concurrent;
+using System.Collections.Generic;
 using System.Management.Automation;
 using System.Threading;
 using System.Threading.Tasks;
+using OneClickMlflow.Deployment;
+using OneClickMlflow.Google;
 
 namespace OneClickMlflow.PowerShell.Infrastructure
 {
@@ -15,6 +18,9 @@ namespace OneClickMlflow.PowerShell.Infrastructure
     {
         private CancellationTokenSource? cancellation;
         private BlockingCollection<Action<AsyncCmdlet>>? pending;
+        private HashSet<string> givenOnCommandLine = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        private GoogleCloudSession? lastSession;
+        private int pipelineThread;
 
         /// <summary>How long a stopped command waits for its work to wind down.</summary>
         private static readonly TimeSpan StopGrace = TimeSpan.FromSeconds(15);
@@ -31,12 +37,61 @@ namespace OneClickMlflow.PowerShell.Infrastructure
         protected override void BeginProcessing()
         {
             cancellation = new CancellationTokenSource();
+            pipelineThread = Environment.CurrentManagedThreadId;
             Reporter = new CmdletReporter(Enqueue);
             if (SessionState.PSVariable.GetValue("PSVersionTable") is System.Collections.IDictionary table && table["PSVersion"] is { } version)
             {
                 HostVersion = "PowerShell/" + version;
             }
+            // Piped objects bind their properties later, record by record: what is bound now was typed.
+            givenOnCommandLine = new HashSet<string>(MyInvocation.BoundParameters.Keys, StringComparer.OrdinalIgnoreCase);
         }
+
+        /// <summary>Whether the parameter was given on the command line (not bound from a piped object's property).</summary>
+        protected bool Given(string parameterName) => givenOnCommandLine.Contains(parameterName);
+
+        /// <summary>
+        /// A string parameter's value to check: as given on the command line (an empty or $null value is then refused,
+        /// never read as "not given"); from a piped object's property, an empty value means the property is unset.
+        /// </summary>
+        protected string? Argument(string parameterName, string? value) =>
+            Given(parameterName) ? value : string.IsNullOrEmpty(value) ? null : value;
+
+        /// <summary>
+        /// Checks the parameters before anything else happens: a parameter given $null, and whatever
+        /// <paramref name="check"/> refuses, stops the cmdlet with an InvalidArgument error naming the parameter.
+        /// </summary>
+        protected void CheckParameters(Action check)
+        {
+            try
+            {
+                foreach (var bound in MyInvocation.BoundParameters)
+                {
+                    if (bound.Value == null && Given(bound.Key))
+                    {
+                        throw new InvalidDeploymentInputException(bound.Key,
+                            "$null was given (an unset variable?). Pass a value, or leave the parameter out for its default.");
+                    }
+                }
+                check();
+            }
+            catch (InvalidDeploymentInputException invalid)
+            {
+                ThrowMapped(invalid, MyInvocation.BoundParameters.TryGetValue(invalid.ParameterName, out var value) ? value : null);
+            }
+        }
+
+        /// <summary>Where the APIs are reached, from the environment and gcloud's configuration (no request).</summary>
+        protected static ApiEndpoints ConfiguredEndpoints() =>
+            ApiEndpoints.FromConfiguration(GcloudConfiguration.Load(GoogleCloudSession.ProcessEnvironment()));
+
+        /// <summary>-ImpersonateServiceAccount as given, checked to be a service account's e-mail; null when not given.</summary>
+        protected static string? ImpersonationTarget(string? impersonateServiceAccount) =>
+            impersonateServiceAccount == null ? null : DeploymentInputValidator.ValidateServiceAccountEmail("ImpersonateServiceAccount", impersonateServiceAccount);
+
+        /// <summary>-ProjectId as given, checked whole; null when not given (the configured project is then used).</summary>
+        protected string? ProjectArgument(string? projectId) =>
+            Argument("ProjectId", projectId) is { } given ? DeploymentInputValidator.ValidateProjectId(given) : null;
 
         protected override void StopProcessing() => cancellation?.Cancel();
 
@@ -78,13 +133,56 @@ namespace OneClickMlflow.PowerShell.Infrastructure
 
         /// <summary>Stops the cmdlet with the ErrorRecord that <see cref="ErrorMapper"/> makes of the exception.</summary>
         protected void ThrowMapped(Exception exception, object? target) =>
-            ThrowTerminatingError(ErrorMapper.ToErrorRecord(exception, target));
+            ThrowTerminatingError(ErrorMapper.ToErrorRecord(exception, target, CallerOf(exception)));
+
+        /// <summary>
+        /// Opens the Google session the way every cmdlet does: parameters first, then the environment (no request yet).
+        /// The session is kept, so that a permission error can name the identity the credentials really speak for
+        /// (Google's tokeninfo), not gcloud's core/account.
+        /// </summary>
+        /// <param name="projectId">-ProjectId as given and checked; null uses the configured project.</param>
+        /// <param name="log">Receives one line per HTTP attempt (method, URL, status; never bodies or tokens), e.g. for -Debug.</param>
+        protected async Task<GoogleCloudSession> OpenSessionAsync(string? projectId, string? impersonateServiceAccount,
+            CancellationToken cancellationToken, Action<string>? log = null, bool requireProject = true)
+        {
+            var session = await GoogleCloudSession.CreateAsync(new GoogleCloudSessionOptions
+            {
+                ProjectId = projectId,
+                ImpersonateServiceAccount = impersonateServiceAccount,
+                HostVersion = HostVersion,
+                RequireProject = requireProject,
+                Log = log,
+            }, cancellationToken).ConfigureAwait(false);
+            lastSession = session;
+            return session;
+        }
+
+        /// <summary>The caller as Google names it, for a permission error of a session this cmdlet opened; null otherwise.</summary>
+        private string? CallerOf(Exception exception)
+        {
+            var session = lastSession;
+            if (session == null || CancellationToken.IsCancellationRequested || !ErrorMapper.IsPermissionDenied(exception))
+            {
+                return null;
+            }
+            try
+            {
+                using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(15));
+                return Task.Run(() => session.CallerMemberAsync(deadline.Token)).GetAwaiter().GetResult();
+            }
+            catch (Exception)
+            {
+                // Naming the caller is a courtesy: the permission error itself is what the user must see.
+                return null;
+            }
+        }
 
         private void Enqueue(Action<AsyncCmdlet> write)
         {
             BlockingCollection<Action<AsyncCmdlet>>? queue = pending;
             if (queue is null)
             {
+                WriteOnPipelineThread(write);
                 return;
             }
 
@@ -95,6 +193,26 @@ namespace OneClickMlflow.PowerShell.Infrastructure
             catch (InvalidOperationException)
             {
                 // The work already ended (queue completed or disposed): a late report has nowhere to go.
+            }
+        }
+
+        /// <summary>
+        /// A report made outside <see cref="RunAsync{T}"/> (a progress record completed as the command ends) is written at
+        /// once when it comes from the pipeline thread; from any other thread it has nowhere to go.
+        /// </summary>
+        private void WriteOnPipelineThread(Action<AsyncCmdlet> write)
+        {
+            if (Environment.CurrentManagedThreadId != pipelineThread || CancellationToken.IsCancellationRequested)
+            {
+                return;
+            }
+            try
+            {
+                write(this);
+            }
+            catch (PipelineStoppedException)
+            {
+                // Stopped meanwhile: nothing more is written.
             }
         }
 

@@ -21,5 +21,9 @@ namespace OneClickMlflow.PowerShell.Infrastructure
         public void Warning(string message) => enqueue(cmdlet => cmdlet.WriteWarning(message));
 
         public void Progress(ProgressRecord record) => enqueue(cmdlet => cmdlet.WriteProgress(record));
+
+        /// <summary>A line for the host as Write-Host writes it (information stream, tag PSHOST): shown and logged by default.</summary>
+        public void HostLine(string message) =>
+            enqueue(cmdlet => cmdlet.WriteInformation(new HostInformationMessage { Message = message }, new[] { "PSHOST" }));
     }
 }

@@ -14,15 +14,31 @@ namespace OneClickMlflow.PowerShell.Infrastructure
     /// </summary>
     public static class ErrorMapper
     {
-        public static ErrorRecord ToErrorRecord(Exception exception, object? target)
+        /// <param name="caller">
+        /// The IAM member the failed calls ran as, as Google reports it for the credential's token (tokeninfo): named in
+        /// permission errors, since gcloud's core/account may name someone else than the credentials in use.
+        /// </param>
+        public static ErrorRecord ToErrorRecord(Exception exception, object? target, string? caller = null)
         {
             Exception cause = Unwrap(exception);
             ErrorShape shape = Describe(cause);
-            // Google's messages rarely name the resource ("The caller does not have permission"): say which one.
-            string subject = target is null ? "" : $"'{target}': ";
-            return new ErrorRecord(cause, shape.ErrorId, shape.Category, target)
+            if (caller != null && shape.Category == ErrorCategory.PermissionDenied && cause is not TrackingTokenException)
             {
-                ErrorDetails = new ErrorDetails(subject + Sentence(shape.Message) + " " + shape.NextStep),
+                shape = shape with
+                {
+                    Message = $"{Sentence(shape.Message)} The calls ran as {caller}.",
+                    NextStep = shape.NextStep.Replace("the account", caller),
+                };
+            }
+            // Google's messages rarely name the resource ("The caller does not have permission"): say which one. A
+            // refused parameter's message names the parameter already; its value is the record's target.
+            string subject = target is null || cause is InvalidDeploymentInputException ? "" : $"'{target}': ";
+            // The thing that failed: the first resource of a failed run, else what the cmdlet worked on (or the refused value).
+            object? failed = cause is DeploymentFailedException { Failures.Count: > 0 } run ? run.Failures[0] : target;
+            return new ErrorRecord(cause, shape.ErrorId, shape.Category, failed)
+            {
+                // PowerShell shows RecommendedAction on its own line ("Recommendation:"), and Get-Error lists it.
+                ErrorDetails = new ErrorDetails(subject + Sentence(shape.Message)) { RecommendedAction = shape.NextStep },
             };
         }
 
@@ -34,6 +50,9 @@ namespace OneClickMlflow.PowerShell.Infrastructure
             text = text.TrimEnd();
             return text.Length == 0 || ".!?".IndexOf(text[text.Length - 1]) >= 0 ? text : text + ".";
         }
+
+        /// <summary>Whether the exception becomes a PermissionDenied error (then the caller is worth naming).</summary>
+        public static bool IsPermissionDenied(Exception exception) => Describe(Unwrap(exception)).Category == ErrorCategory.PermissionDenied;
 
         private static Exception Unwrap(Exception exception)
         {
@@ -47,7 +66,7 @@ namespace OneClickMlflow.PowerShell.Infrastructure
 
         private static ErrorShape Describe(Exception exception) => exception switch
         {
-            GoogleApiException google => DescribeGoogle(google),
+            GoogleCloudApiException google => DescribeGoogle(google),
             OneClickMlflow.Images.ImagePublishException image => ImagePublishErrors.Describe(image),
             InvalidDeploymentInputException => Shape(
                 "InvalidDeploymentInput", ErrorCategory.InvalidArgument, exception.Message,
@@ -59,6 +78,12 @@ namespace OneClickMlflow.PowerShell.Infrastructure
             DeploymentFailedException failed when failed.InnerException is not null and not DeploymentFailedException =>
                 Describe(Unwrap(failed.InnerException)) with { Message = failed.Message },
             TrackingTokenException token => DescribeToken(token),
+            Deployment.Preflight.PreflightFailedException preflight => Shape(
+                "PreflightFailed", preflight.MissingPermissions.Count > 0 ? ErrorCategory.PermissionDenied : ErrorCategory.ResourceUnavailable,
+                exception.Message, preflight.RecommendedAction),
+            ConfirmationUnavailableException => Shape(
+                "ConfirmationUnavailable", ErrorCategory.InvalidOperation, exception.Message,
+                "Pass -Force (or -Confirm:$false) to go ahead without asking, or -WhatIf to see first what would change."),
             Deployment.Lease.DeploymentBusyException busy => Shape(
                 "DeploymentBusy", ErrorCategory.ResourceBusy, exception.Message, busy.RecommendedAction + "; nothing was changed."),
             Deployment.Lease.DeploymentRemovedWhileWaitingException => Shape(
@@ -107,7 +132,7 @@ namespace OneClickMlflow.PowerShell.Infrastructure
                 "Pass the missing parameter and run the command again."),
         };
 
-        private static ErrorShape DescribeGoogle(GoogleApiException google)
+        private static ErrorShape DescribeGoogle(GoogleCloudApiException google)
         {
             string where = string.IsNullOrEmpty(google.Api) ? "Google Cloud" : $"Google Cloud API '{google.Api}'";
             string message = google.HttpStatus == 0

@@ -1,37 +1,46 @@
 using System;
+using System.IO;
+using System.Linq;
 using System.Reflection;
 
 namespace OneClickMlflow.PowerShell.Infrastructure
 {
     /// <summary>
-    /// A System.Runtime.Loader.AssemblyLoadContext reached by reflection, so this netstandard2.0 assembly also
-    /// loads in Windows PowerShell, where the type does not exist.
+    /// On .NET, attaches the module's own assembly load context (OneClickMlflow.LoadContext.dll, built for .NET and
+    /// kept in the dependencies folder). Reached by reflection, so this netstandard2.0 assembly also loads in
+    /// Windows PowerShell, where AssemblyLoadContext does not exist.
     /// </summary>
-    internal sealed class PrivateLoadContext
+    internal static class PrivateLoadContext
     {
-        private readonly object context;
-        private readonly MethodInfo loadFromAssemblyPath;
+        private const string AssemblyName = "OneClickMlflow.LoadContext";
+        private const string TypeName = "OneClickMlflow.LoadContext.ModuleLoadContext";
 
-        private PrivateLoadContext(object context, MethodInfo loadFromAssemblyPath)
-        {
-            this.context = context;
-            this.loadFromAssemblyPath = loadFromAssemblyPath;
-        }
-
-        /// <summary>Null on .NET Framework.</summary>
-        public static PrivateLoadContext? TryCreate(string name)
+        /// <summary>The attachment (dispose to detach), or null on .NET Framework.</summary>
+        public static IDisposable? TryAttach(string dependencyFolder, string entryAssembly)
         {
             Type? contextType = typeof(object).Assembly.GetType("System.Runtime.Loader.AssemblyLoadContext");
-            ConstructorInfo? constructor = contextType?.GetConstructor(new[] { typeof(string), typeof(bool) });
-            MethodInfo? load = contextType?.GetMethod("LoadFromAssemblyPath", new[] { typeof(string) });
-            if (constructor is null || load is null)
+            if (contextType is null)
             {
                 return null;
             }
 
-            return new PrivateLoadContext(constructor.Invoke(new object[] { name, false }), load);
+            Type loadContext = LoadContextAssembly(contextType, dependencyFolder).GetType(TypeName, throwOnError: true)!;
+            MethodInfo attach = loadContext.GetMethod("Attach", new[] { typeof(string), typeof(string) })!;
+            return (IDisposable)attach.Invoke(null, new object[] { dependencyFolder, entryAssembly })!;
         }
 
-        public Assembly LoadFromAssemblyPath(string path) => (Assembly)loadFromAssemblyPath.Invoke(context, new object[] { path });
+        private static Assembly LoadContextAssembly(Type contextType, string dependencyFolder)
+        {
+            // Imported again (or another copy of the module): the default context already holds it.
+            Assembly? loaded = AppDomain.CurrentDomain.GetAssemblies().FirstOrDefault(a => a.GetName().Name == AssemblyName);
+            if (loaded != null)
+            {
+                return loaded;
+            }
+
+            object defaultContext = contextType.GetProperty("Default")!.GetValue(null)!;
+            MethodInfo loadFromPath = contextType.GetMethod("LoadFromAssemblyPath", new[] { typeof(string) })!;
+            return (Assembly)loadFromPath.Invoke(defaultContext, new object[] { Path.Combine(dependencyFolder, AssemblyName + ".dll") })!;
+        }
     }
 }

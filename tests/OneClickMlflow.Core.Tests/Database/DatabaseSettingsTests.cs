@@ -19,7 +19,7 @@ public sealed class DatabaseSettingsTests
 
     [Theory]
     [InlineData("mysql_8_0", "MYSQL_8_0")]
-    [InlineData(" MYSQL_8_4 ", "MYSQL_8_4")]
+    [InlineData("MYSQL_8_4", "MYSQL_8_4")]
     public void Versions_are_normalised(string given, string expected) =>
         Assert.Equal(expected, DatabaseSettings.Validate(given, null, null).Version);
 
@@ -27,6 +27,7 @@ public sealed class DatabaseSettingsTests
     [InlineData("MYSQL_5_7")]
     [InlineData("MYSQL_8")]
     [InlineData("POSTGRES_16")]
+    [InlineData("MYSQL_8_4_")]
     public void Versions_google_does_not_create_are_refused_naming_the_parameter(string version)
     {
         var error = Assert.Throws<InvalidDeploymentInputException>(() => DatabaseSettings.Validate(version, null, null));
@@ -42,16 +43,37 @@ public sealed class DatabaseSettingsTests
     public void Enterprise_tiers_are_accepted(string tier) =>
         Assert.Equal(tier.ToLowerInvariant(), DatabaseSettings.Validate(null, tier, null).Tier);
 
+    [Fact]
+    public void The_tiers_offered_for_completion_are_accepted_smallest_first_with_the_default_among_them()
+    {
+        Assert.Equal("db-f1-micro", DatabaseSettings.Tiers[0]);
+        Assert.Contains(DatabaseSettings.DefaultTier, DatabaseSettings.Tiers);
+        Assert.All(DatabaseSettings.Tiers, tier => Assert.Equal(tier, DatabaseSettings.Validate(null, tier, null).Tier));
+    }
+
     [Theory]
     [InlineData("db-perf-optimized-N-2")]
     [InlineData("small")]
     [InlineData("db-custom-2")]
     [InlineData("db-n1-standard")]
+    [InlineData("db-g1-small\n")]
+    [InlineData(" db-g1-small")]
+    [InlineData("")]
+    [InlineData("   ")]
     public void Other_tiers_are_refused(string tier)
     {
         var error = Assert.Throws<InvalidDeploymentInputException>(() => DatabaseSettings.Validate(null, tier, null));
         Assert.Equal("DatabaseTier", error.ParameterName);
     }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData(" ")]
+    [InlineData("MYSQL_8_4\n")]
+    [InlineData(" MYSQL_8_4 ")]
+    public void A_given_but_empty_or_padded_version_is_refused_not_read_as_the_default(string version) =>
+        Assert.Equal("DatabaseVersion",
+            Assert.Throws<InvalidDeploymentInputException>(() => DatabaseSettings.Validate(version, null, null)).ParameterName);
 
     [Theory]
     [InlineData(0)]

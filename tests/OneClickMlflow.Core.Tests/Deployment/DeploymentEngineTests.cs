@@ -25,7 +25,7 @@ namespace OneClickMlflow.Tests.Deployment
             Assert.True(order.IndexOf("range") < order.IndexOf("connection"));
             Assert.True(order.IndexOf("sql") < order.IndexOf("database"));
             Assert.Equal("does not exist", plan.Changes.Single(c => c.ResourceId == "network").Reason);
-            Assert.Equal("will be created after network", plan.Changes.Single(c => c.ResourceId == "range").Reason);
+            Assert.Equal("created once Fake network 'network-name' exists", plan.Changes.Single(c => c.ResourceId == "range").Reason);
             Assert.Equal(0, deployment.Range.Observations); // its dependency does not exist: nothing to read
             Assert.Equal(0, cloud.Mutations);
 
@@ -86,8 +86,8 @@ namespace OneClickMlflow.Tests.Deployment
             var plan = await engine.PlanAsync(new[] { range }, CancellationToken.None);
 
             Assert.Equal(ChangeAction.Update, plan.Changes[0].Action);
-            Assert.Equal("will be read after apis is applied, and created if missing", plan.Changes[1].Reason);
-            Assert.Equal("will be created after network", plan.Changes[2].Reason);
+            Assert.Equal("read once Fake apis 'apis-name' is ready, and created if missing", plan.Changes[1].Reason);
+            Assert.Equal("created once Fake network 'network-name' exists", plan.Changes[2].Reason);
             Assert.Equal(0, network.Observations);
 
             var report = await engine.ApplyAsync(plan.ApproveAll(), CancellationToken.None);
@@ -237,6 +237,27 @@ namespace OneClickMlflow.Tests.Deployment
             Assert.Equal(ResourceOutcome.Succeeded, report["bucket"].Outcome);
             Assert.False(cloud.Exists("range"));
             Assert.False(cloud.Exists("sql"));
+        }
+
+        [Fact]
+        public async Task After_a_failure_no_billed_work_starts_but_what_runs_finishes()
+        {
+            var cloud = new FakeCloud();
+            var failing = new FakeResource(cloud, "range") { FailWith = new InvalidOperationException("quota exceeded for ranges") };
+            var running = new FakeResource(cloud, "instance") { Billed = true, ApplyDelay = TimeSpan.FromMilliseconds(400) };
+            var network = new FakeResource(cloud, "network") { ApplyDelay = TimeSpan.FromMilliseconds(300) };
+            var later = new FakeResource(cloud, "version", network) { Billed = true };
+            var engine = new DeploymentEngine();
+            var plan = await engine.PlanAsync(new[] { failing, running, later }, CancellationToken.None);
+
+            var error = await Assert.ThrowsAsync<DeploymentFailedException>(() => engine.ApplyAsync(plan.ApproveAll(), CancellationToken.None));
+
+            var outcomes = error.Report.Resources.ToDictionary(r => r.ResourceId, r => r);
+            Assert.Equal(ResourceOutcome.Succeeded, outcomes["instance"].Outcome); // started before the failure
+            Assert.Equal(ResourceOutcome.Succeeded, outcomes["network"].Outcome); // not billed
+            Assert.Equal(ResourceOutcome.Skipped, outcomes["version"].Outcome);
+            Assert.Contains("range failed first", outcomes["version"].Message);
+            Assert.False(cloud.Exists("version"));
         }
 
         [Fact]

@@ -20,7 +20,8 @@ namespace OneClickMlflow.Tests.Deployment
             object[] Case(string parameter, string expected, Action<DeploymentInput> change) =>
                 new object[] { parameter, expected, change };
 
-            yield return Case("ProjectId", "no project given", i => i.ProjectId = "");
+            yield return Case("ProjectId", "no project given", i => i.ProjectId = null);
+            yield return Case("ProjectId", "an empty value was given", i => i.ProjectId = "");
             yield return Case("ProjectId", "is not a project id", i => i.ProjectId = "My_Project");
             yield return Case("ProjectId", "is not a project id", i => i.ProjectId = "short");
             yield return Case("ProjectId", "is not a project id", i => i.ProjectId = "123456789012");
@@ -90,7 +91,7 @@ namespace OneClickMlflow.Tests.Deployment
         {
             var members = DeploymentInputValidator.ValidateWebAppUsers(new[]
             {
-                "user:Alice@Example.com", "user:alice@example.com", " group:ml-team@example.com ",
+                "user:Alice@Example.com", "user:alice@example.com", "group:ml-team@example.com",
                 "ServiceAccount:ci@my-project.iam.gserviceaccount.com", "domain:example.com",
             });
 
@@ -124,7 +125,7 @@ namespace OneClickMlflow.Tests.Deployment
         {
             var given = Valid();
             given.NetworkName = "shared-net";
-            given.SubnetworkName = " mlflow-subnet ";
+            given.SubnetworkName = "mlflow-subnet";
 
             Assert.Equal("mlflow-subnet", DeploymentInputValidator.Validate(given).SubnetworkName);
             Assert.Null(DeploymentInputValidator.Validate(Valid()).SubnetworkName);

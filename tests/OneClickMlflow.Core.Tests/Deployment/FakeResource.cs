@@ -33,6 +33,11 @@ namespace OneClickMlflow.Tests.Deployment
         /// <summary>When set, ApplyAsync throws this after its delay.</summary>
         public Exception? FailWith { get; set; }
 
+        /// <summary>When true, stands for a Cloud SQL instance or App Engine version: slow work Google bills for.</summary>
+        public bool Billed { get; set; }
+
+        public override bool StartsBilledWork => Billed;
+
         /// <summary>When true, a different live value cannot be changed in place.</summary>
         public bool Immutable { get; set; }
 

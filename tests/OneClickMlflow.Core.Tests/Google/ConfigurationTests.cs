@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.IO;
 using System.Threading;
 using System.Threading.Tasks;
+using OneClickMlflow.Deployment;
 using OneClickMlflow.Google;
 using Xunit;
 
@@ -124,11 +125,31 @@ public sealed class ConfigurationTests : IDisposable
     [InlineData("a-project-id-that-is-far-too-long-for-google")]
     public void Malformed_project_id_is_refused_with_the_rule(string projectId)
     {
-        var error = Assert.Throws<ProjectNotConfiguredException>(() =>
+        var given = Assert.Throws<InvalidDeploymentInputException>(() =>
             ProjectResolver.Resolve(projectId, GcloudConfiguration.Load(Environment()), required: true));
+        var configured = Assert.Throws<ProjectNotConfiguredException>(() =>
+            ProjectResolver.Resolve(null, GcloudConfiguration.Load(Environment(("CLOUDSDK_CORE_PROJECT", projectId))), required: true));
 
-        Assert.Contains(projectId, error.Message);
-        Assert.Contains("6 to 30", error.Message);
+        Assert.Equal("ProjectId", given.ParameterName);
+        foreach (var error in new Exception[] { given, configured })
+        {
+            Assert.Contains(projectId, error.Message);
+            Assert.Contains("6 to 30", error.Message);
+        }
+    }
+
+    [Theory]
+    [InlineData(" env-project")]
+    [InlineData("env-project ")]
+    [InlineData("env-project\n")]
+    [InlineData("")]
+    public void A_given_project_is_used_exactly_or_refused_never_replaced_by_the_configured_one(string projectId)
+    {
+        var configuration = GcloudConfiguration.Load(Environment(("CLOUDSDK_CORE_PROJECT", "other-project")));
+
+        var error = Assert.Throws<InvalidDeploymentInputException>(() => ProjectResolver.Resolve(projectId, configuration, required: true));
+
+        Assert.Equal("ProjectId", error.ParameterName);
     }
 
     [Fact]

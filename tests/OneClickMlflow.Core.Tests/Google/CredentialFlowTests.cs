@@ -127,7 +127,7 @@ public sealed class CredentialFlowTests : EmulatedSessionTestBase
         json["quota_project_id"] = "billing-project";
         using var session = await SessionWithCredentialFileAsync(json.ToJsonString());
 
-        var refused = await Assert.ThrowsAsync<GoogleApiException>(() => session.ResourceManager.GetProjectAsync(Project, CancellationToken.None));
+        var refused = await Assert.ThrowsAsync<GoogleCloudApiException>(() => session.ResourceManager.GetProjectAsync(Project, CancellationToken.None));
         Host.State.Grant("billing-project", "roles/serviceusage.serviceUsageConsumer", "user:" + user);
         await session.ResourceManager.GetProjectAsync(Project, CancellationToken.None);
 

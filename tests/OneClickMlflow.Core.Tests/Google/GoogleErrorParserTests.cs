@@ -12,7 +12,7 @@ public sealed class GoogleErrorParserTests
 
     private static readonly GoogleRequest Request = new(GoogleApis.ServiceUsage, HttpMethod.Get, new Uri("https://serviceusage.googleapis.com/v1/projects/proj-one/services"));
 
-    private static GoogleApiException Parse(int status, string? phrase, string body) => GoogleErrorParser.Parse(status, phrase, body, Request, SafeUri);
+    private static GoogleCloudApiException Parse(int status, string? phrase, string body) => GoogleErrorParser.Parse(status, phrase, body, Request, SafeUri);
 
     [Fact]
     public void A_disabled_api_is_named_by_the_reason_in_the_details_of_a_google_rpc_error()

@@ -21,7 +21,7 @@ public sealed class IamPolicyCycleTests : IDisposable
 
     public void Dispose() => pipeline.Dispose();
 
-    private IamPolicyEditor Editor(Func<IamPolicy> read, Func<int, GoogleApiException?> failWrite) => new(
+    private IamPolicyEditor Editor(Func<IamPolicy> read, Func<int, GoogleCloudApiException?> failWrite) => new(
         pipeline,
         _ =>
         {
@@ -34,7 +34,7 @@ public sealed class IamPolicyCycleTests : IDisposable
             return failWrite(written.Count) is { } error ? Task.FromException<IamPolicy>(error) : Task.FromResult(policy);
         });
 
-    private static GoogleApiException Error(int status, string? code) => new(status, code, null, "refused", "storage", "POST", "https://storage/b/x/iam");
+    private static GoogleCloudApiException Error(int status, string? code) => new(status, code, null, "refused", "storage", "POST", "https://storage/b/x/iam");
 
     [Fact]
     public async Task A_policy_with_a_conditional_binding_is_written_as_version_3_and_one_without_keeps_its_version()
@@ -56,7 +56,7 @@ public sealed class IamPolicyCycleTests : IDisposable
     {
         var editor = Editor(() => new IamPolicy(), _ => Error(409, "ABORTED"));
 
-        var error = await Assert.ThrowsAsync<GoogleApiException>(() => editor.EditAsync(p => p.AddMember(Role, Member), CancellationToken.None));
+        var error = await Assert.ThrowsAsync<GoogleCloudApiException>(() => editor.EditAsync(p => p.AddMember(Role, Member), CancellationToken.None));
 
         Assert.Equal("ABORTED", error.Status);
         Assert.Equal((3, 3), (reads, written.Count));
@@ -67,7 +67,7 @@ public sealed class IamPolicyCycleTests : IDisposable
     {
         var editor = Editor(() => new IamPolicy(), _ => Error(403, "PERMISSION_DENIED"));
 
-        await Assert.ThrowsAsync<GoogleApiException>(() => editor.EditAsync(p => p.AddMember(Role, Member), CancellationToken.None));
+        await Assert.ThrowsAsync<GoogleCloudApiException>(() => editor.EditAsync(p => p.AddMember(Role, Member), CancellationToken.None));
 
         Assert.Equal((1, 1), (reads, written.Count));
     }

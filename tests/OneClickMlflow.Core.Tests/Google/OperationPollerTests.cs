@@ -190,9 +190,9 @@ public sealed class OperationPollerTests
         var (_, pipeline) = PollerFor(server);
         using var __ = pipeline;
 
-        var compute = await Assert.ThrowsAsync<GoogleApiException>(() => pipeline.SendAsync(new GoogleRequest(GoogleApis.Compute,
+        var compute = await Assert.ThrowsAsync<GoogleCloudApiException>(() => pipeline.SendAsync(new GoogleRequest(GoogleApis.Compute,
             HttpMethod.Post, new Uri(server.BaseUri, "compute/compute/v1/projects/proj-one/global/networks?requestId=abc"), new { name = "mlflow" }, RequestRetry.Safe), CancellationToken.None));
-        var sql = await Assert.ThrowsAsync<GoogleApiException>(() => pipeline.SendAsync(new GoogleRequest(GoogleApis.Sql,
+        var sql = await Assert.ThrowsAsync<GoogleCloudApiException>(() => pipeline.SendAsync(new GoogleRequest(GoogleApis.Sql,
             HttpMethod.Post, new Uri(server.BaseUri, "sql/sql/v1beta4/projects/proj-one/instances"), new { name = "mlflow" }), CancellationToken.None));
 
         Assert.Equal(("alreadyExists", 409, "compute"), (compute.Reason, compute.HttpStatus, compute.Api));

@@ -58,7 +58,7 @@ public sealed class PipelineTests : EmulatedSessionTestBase
         using var session = await SessionAsync(configure: o => o.Retry!.MaxAttempts = 3);
         await AddFaultAsync($$"""{"pathContains": "{{ServicesPath}}", "rate": 1.0, "status": 503}""");
 
-        var error = await Assert.ThrowsAsync<GoogleApiException>(() => session.ServiceUsage.ListEnabledAsync(Project, CancellationToken.None));
+        var error = await Assert.ThrowsAsync<GoogleCloudApiException>(() => session.ServiceUsage.ListEnabledAsync(Project, CancellationToken.None));
 
         Assert.Equal(503, error.HttpStatus);
         Assert.Equal(3, RequestsTo(ServicesPath).Count);
@@ -71,7 +71,7 @@ public sealed class PipelineTests : EmulatedSessionTestBase
         key["client_email"] = "stranger@proj-one.iam.gserviceaccount.com";
         using var session = await SessionWithCredentialFileAsync(key.ToJsonString());
 
-        var error = await Assert.ThrowsAsync<GoogleApiException>(() => session.ServiceUsage.ListEnabledAsync(Project, CancellationToken.None));
+        var error = await Assert.ThrowsAsync<GoogleCloudApiException>(() => session.ServiceUsage.ListEnabledAsync(Project, CancellationToken.None));
 
         Assert.Equal(401, error.HttpStatus);
         Assert.StartsWith("Could not get an access token", error.Message);
@@ -97,7 +97,7 @@ public sealed class PipelineTests : EmulatedSessionTestBase
         using var session = await SessionAsync();
         await AddFaultAsync($$"""{"pathContains": "{{ServicesPath}}", "script": [400]}""");
 
-        var error = await Assert.ThrowsAsync<GoogleApiException>(() => session.ServiceUsage.ListEnabledAsync(Project, CancellationToken.None));
+        var error = await Assert.ThrowsAsync<GoogleCloudApiException>(() => session.ServiceUsage.ListEnabledAsync(Project, CancellationToken.None));
 
         Assert.Equal(400, error.HttpStatus);
         Assert.Equal("serviceusage", error.Api);
@@ -110,7 +110,7 @@ public sealed class PipelineTests : EmulatedSessionTestBase
         using var session = await SessionAsync();
         await AddFaultAsync($$"""{"pathContains": "{{EnablePath}}", "method": "POST", "script": [503]}""");
 
-        var error = await Assert.ThrowsAsync<GoogleApiException>(() =>
+        var error = await Assert.ThrowsAsync<GoogleCloudApiException>(() =>
             session.Pipeline.SendAsync(EnableCompute(session, RequestRetry.ByMethod), CancellationToken.None));
 
         Assert.Equal(503, error.HttpStatus);
@@ -136,7 +136,7 @@ public sealed class PipelineTests : EmulatedSessionTestBase
             new Uri(session.Endpoints.BaseOf(GoogleApis.ServiceUsage), "projects/proj-one/services:batchEnable"),
             new { serviceIds = new[] { "compute.googleapis.com" }, enableEverything = true }, RequestRetry.Safe);
 
-        var error = await Assert.ThrowsAsync<GoogleApiException>(() => session.Pipeline.SendAsync(request, CancellationToken.None));
+        var error = await Assert.ThrowsAsync<GoogleCloudApiException>(() => session.Pipeline.SendAsync(request, CancellationToken.None));
 
         Assert.Equal(400, error.HttpStatus);
         Assert.Equal("INVALID_ARGUMENT", error.Status);

@@ -36,7 +36,7 @@ public sealed class PipelineTimeoutTests
         var handler = new AnsweringHandler(AnsweringHandler.Hang);
         using var pipeline = Pipeline(handler, TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(1));
 
-        var error = await Assert.ThrowsAsync<GoogleApiException>(() =>
+        var error = await Assert.ThrowsAsync<GoogleCloudApiException>(() =>
             pipeline.SendAsync(new GoogleRequest(GoogleApis.ServiceUsage, HttpMethod.Get, AnsweringHandler.Services), CancellationToken.None));
 
         Assert.Equal(("DEADLINE_EXCEEDED", 0), (error.Status, error.HttpStatus));
@@ -51,7 +51,7 @@ public sealed class PipelineTimeoutTests
         var handler = new AnsweringHandler(AnsweringHandler.Hang);
         using var pipeline = Pipeline(handler, TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(30));
 
-        var error = await Assert.ThrowsAsync<GoogleApiException>(() => pipeline.SendAsync(
+        var error = await Assert.ThrowsAsync<GoogleCloudApiException>(() => pipeline.SendAsync(
             new GoogleRequest(GoogleApis.ServiceUsage, HttpMethod.Post, new Uri(AnsweringHandler.Services + "/compute.googleapis.com:enable"), new { }, RequestRetry.Never),
             CancellationToken.None));
 
@@ -66,7 +66,7 @@ public sealed class PipelineTimeoutTests
         var handler = new AnsweringHandler(() => new HttpResponseMessage(HttpStatusCode.ServiceUnavailable) { Content = new StringContent("") }, AnsweringHandler.Ok);
         using var pipeline = Pipeline(handler, TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(30), maxAttempts: 1);
 
-        var error = await Assert.ThrowsAsync<GoogleApiException>(() =>
+        var error = await Assert.ThrowsAsync<GoogleCloudApiException>(() =>
             pipeline.SendAsync(new GoogleRequest(GoogleApis.ServiceUsage, HttpMethod.Get, AnsweringHandler.Services), CancellationToken.None));
 
         Assert.Equal(503, error.HttpStatus);

@@ -77,7 +77,7 @@ public sealed class RetryCycleTests : EmulatedSessionTestBase
         using var session = await SessionAsync(configure: o => o.Retry!.MaxAttempts = 3);
         await AddFaultAsync($$"""{"path": "{{EnablePath}}", "rate": 1.0, "status": 503}""");
 
-        var error = await Assert.ThrowsAsync<GoogleApiException>(() =>
+        var error = await Assert.ThrowsAsync<GoogleCloudApiException>(() =>
             session.Pipeline.RetryCycleAsync(ct => ReadThenEnableAsync(session, ct), null, CancellationToken.None));
 
         Assert.Equal(503, error.HttpStatus);
@@ -90,8 +90,8 @@ public sealed class RetryCycleTests : EmulatedSessionTestBase
         using var session = await SessionAsync();
         await AddFaultAsync($$"""{"path": "{{EnablePath}}", "script": [409, 400]}""");
 
-        await Assert.ThrowsAsync<GoogleApiException>(() => session.Pipeline.RetryCycleAsync(ct => ReadThenEnableAsync(session, ct),
-            e => e is GoogleApiException { HttpStatus: 409 }, CancellationToken.None));
+        await Assert.ThrowsAsync<GoogleCloudApiException>(() => session.Pipeline.RetryCycleAsync(ct => ReadThenEnableAsync(session, ct),
+            e => e is GoogleCloudApiException { HttpStatus: 409 }, CancellationToken.None));
 
         Assert.Equal(new[] { 409, 400 }, RequestsTo(EnablePath).Select(r => r.Status));
     }

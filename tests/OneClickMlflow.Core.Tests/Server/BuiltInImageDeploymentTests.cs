@@ -79,6 +79,30 @@ public sealed class BuiltInImageDeploymentTests : IDisposable
         Assert.Equal(before, await harness.Bed.ImagesAsync($"{harness.RegistryHost}/{ImageHarness.Project}/mlflow/mlflow"));
     }
 
+    [Fact]
+    public async Task Without_rebuild_a_serving_deployment_keeps_its_image_and_new_content_is_not_built()
+    {
+        if (harness.Skip(output))
+        {
+            return;
+        }
+        var (deployed, _) = await DeployAsync(contexts.Scratch("serving " + Guid.NewGuid()));
+        var before = await harness.Bed.ImagesAsync($"{harness.RegistryHost}/{ImageHarness.Project}/mlflow/mlflow");
+
+        using var session = await SessionAsync();
+        var graph = Graph(session, contexts.Scratch("new content " + Guid.NewGuid()), rebuild: false);
+        var engine = new DeploymentEngine();
+        var plan = await engine.PlanAsync(graph.Resources, CancellationToken.None);
+        var report = await engine.ApplyAsync(plan.ApproveAll(), CancellationToken.None);
+
+        var image = plan.Changes.Single(c => c.ResourceId == "server-image");
+        Assert.Equal(ChangeAction.None, image.Action);
+        Assert.Contains("keeps", image.Reason);
+        Assert.Equal(ResourceOutcome.Unchanged, Outcome(report, "server-version"));
+        Assert.Equal(deployed.Image, graph.Describe(report).Image);
+        Assert.Equal(before, await harness.Bed.ImagesAsync($"{harness.RegistryHost}/{ImageHarness.Project}/mlflow/mlflow"));
+    }
+
     private async Task<(MlflowDeployment, DeploymentRunReport)> DeployAsync(string context)
     {
         using var session = await SessionAsync();
@@ -88,8 +112,9 @@ public sealed class BuiltInImageDeploymentTests : IDisposable
         return (graph.Describe(report), report);
     }
 
-    private MlflowDeploymentGraph Graph(GoogleCloudSession session, string context) => DeploymentGraphBuilder.Build(
-        MlflowDeploymentSpec.From(new DeploymentInput { ProjectId = ImageHarness.Project, Region = "europe-west1" }), session,
+    /// <param name="rebuild">-RebuildImage: the project's deployment serves already (tests share it), and is kept without it.</param>
+    private MlflowDeploymentGraph Graph(GoogleCloudSession session, string context, bool rebuild = true) => DeploymentGraphBuilder.Build(
+        MlflowDeploymentSpec.From(new DeploymentInput { ProjectId = ImageHarness.Project, Region = "europe-west1", RebuildImage = rebuild }), session,
         new BuiltInImage(context, harness.PublisherOptions()) { RegistryHost = harness.RegistryHost });
 
     private Task<GoogleCloudSession> SessionAsync() => GoogleCloudSession.CreateAsync(new GoogleCloudSessionOptions

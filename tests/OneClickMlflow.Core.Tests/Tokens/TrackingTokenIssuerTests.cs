@@ -107,7 +107,7 @@ public sealed class TrackingTokenIssuerTests : EmulatedSessionTestBase
             () => new TrackingTokenIssuer(session, new TrackingTokenCache()).IssueAsync(Request(), CancellationToken.None));
 
         Assert.Equal(TrackingTokenFailure.PermissionDenied, error.Failure);
-        Assert.Contains($"Grant roles/iam.serviceAccountTokenCreator on {LogPusher} to {viewer}", error.Message);
+        Assert.Contains($"Grant roles/iam.serviceAccountTokenCreator on {LogPusher} to serviceAccount:{viewer}", error.Message);
     }
 
     [Fact]

@@ -42,6 +42,10 @@ public sealed class AppFrontDoor : IEmulatedApi
 
     private static async Task Serve(HttpContext context, EmulatorState state)
     {
+        if (await RequestTooLarge(context))
+        {
+            return;
+        }
         var host = context.Route("host").ToLowerInvariant();
         AppEngineApplication? app;
         AppEngineService? service;
@@ -85,11 +89,11 @@ public sealed class AppFrontDoor : IEmulatedApi
             return;
         }
         bool allowed;
-        string? serverAudience;
+        MlflowServerSettings server;
         lock (state.Gate)
         {
             allowed = IapApi.CanAccess(project, app, service, member);
-            serverAudience = service.ServingIapAudience;
+            server = MlflowServerSettings.Of(service.ServingVersion);
         }
         if (!allowed)
         {
@@ -97,7 +101,7 @@ public sealed class AppFrontDoor : IEmulatedApi
             return;
         }
         AddSignedHeader(context.Request.Headers, IapSignedHeader.For(state, IapSignedHeader.Audience(project, app), member));
-        await MlflowStandIn.Serve(context, state, state.ApiState<MlflowTrackingState>().For(host), "/" + context.Route("path"), serverAudience);
+        await MlflowStandIn.Serve(context, state, state.ApiState<MlflowTrackingState>().For(host), "/" + context.Route("path"), server);
     }
 
     /// <summary>
@@ -119,7 +123,9 @@ public sealed class AppFrontDoor : IEmulatedApi
     /// </summary>
     private static string? Authenticate(EmulatorState state, AppEngineApplication app, string token, Func<string, bool> isAppAudience)
     {
-        var (assertion, failure) = JwtTools.VerifyServiceAccountJwt(state, token, isAppAudience);
+        // Under the short-lived token switch IAP's clock allows no skew, so an expired token is refused at once.
+        var skew = state.Tokens.LifetimeOverride is null ? (TimeSpan?)null : TimeSpan.Zero;
+        var (assertion, failure) = JwtTools.VerifyServiceAccountJwt(state, token, isAppAudience, skew: skew);
         if (assertion is not null)
         {
             return assertion.Token.Subject == assertion.Email ? "serviceAccount:" + assertion.Email : null;
@@ -130,7 +136,7 @@ public sealed class AppFrontDoor : IEmulatedApi
         }
         var idToken = new JsonWebToken(token);
         var now = state.Clock.GetUtcNow().UtcDateTime;
-        if (idToken.Issuer != "https://accounts.google.com" || idToken.ValidTo < now || idToken.IssuedAt > now.AddMinutes(5)
+        if (idToken.Issuer != "https://accounts.google.com" || idToken.ValidTo <= now || idToken.IssuedAt > now.AddMinutes(5)
             || !idToken.TryGetPayloadValue<string>("email", out var email))
         {
             return null;
@@ -150,6 +156,61 @@ public sealed class AppFrontDoor : IEmulatedApi
             return null;
         }
         return (email.EndsWith(".gserviceaccount.com", StringComparison.OrdinalIgnoreCase) ? "serviceAccount:" : "user:") + email;
+    }
+
+    /// <summary>
+    /// App Engine (and IAP in front of it) refuses a request over 32 MB (App Engine quotas, "request size"), with the
+    /// Google front end's 413 page, before IAP looks at it. A body without Content-Length is cut off at the limit the same way.
+    /// </summary>
+    private static async Task<bool> RequestTooLarge(HttpContext context)
+    {
+        // Kestrel's own 30,000,000-byte cap would answer first, and differently.
+        if (context.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
+        {
+            limit.MaxRequestBodySize = null;
+        }
+        if (context.Request.ContentLength is { } length && length <= MaxRequestBytes)
+        {
+            return false;
+        }
+        if (context.Request.ContentLength is null)
+        {
+            if (!context.Request.Headers.TransferEncoding.ToString().Contains("chunked", StringComparison.OrdinalIgnoreCase))
+            {
+                return false;
+            }
+            var buffered = new System.IO.MemoryStream();
+            var read = await CopyUpTo(context.Request.Body, buffered, MaxRequestBytes + 1, context.RequestAborted);
+            if (read <= MaxRequestBytes)
+            {
+                buffered.Position = 0;
+                context.Request.Body = buffered;
+                return false;
+            }
+        }
+        context.Response.StatusCode = StatusCodes.Status413RequestEntityTooLarge;
+        context.Response.ContentType = "text/html; charset=UTF-8";
+        context.Response.Headers.Connection = "close";
+        await context.Response.WriteAsync("<!DOCTYPE html>\n<html lang=en>\n  <meta charset=utf-8>\n  <title>Error 413 (Request Entity Too Large)!!1</title>\n" +
+            "  <p><b>413.</b> <ins>That’s an error.</ins>\n  <p>Your client issued a request that was too large.\n  <ins>That’s all we know.</ins>\n",
+            context.RequestAborted);
+        return true;
+    }
+
+    /// <summary>32 MB, as App Engine counts a request's size.</summary>
+    public const long MaxRequestBytes = 32L * 1024 * 1024;
+
+    private static async Task<long> CopyUpTo(System.IO.Stream source, System.IO.Stream destination, long limit, System.Threading.CancellationToken cancellationToken)
+    {
+        var buffer = new byte[81920];
+        long total = 0;
+        int read;
+        while (total < limit && (read = await source.ReadAsync(buffer.AsMemory(0, (int)Math.Min(buffer.Length, limit - total)), cancellationToken)) > 0)
+        {
+            await destination.WriteAsync(buffer.AsMemory(0, read), cancellationToken);
+            total += read;
+        }
+        return total;
     }
 
     private static string? BearerToken(string? header) =>

@@ -1,6 +1,6 @@
 using System;
+using System.Globalization;
 using System.IO;
-using System.Linq;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Threading.Tasks;
@@ -8,17 +8,49 @@ using Microsoft.AspNetCore.Http;
 
 namespace OneClickMlflow.Emulator.Apis;
 
+/// <summary>What the serving version tells its MLflow server: the IAP audience, where artifacts go, who it runs as.</summary>
+public sealed record MlflowServerSettings(string? IapAudience, string? ArtifactDestination, bool MultipartUploads, string? ServiceAccount)
+{
+    public const string MultipartVariable = "MLFLOW_ENABLE_PROXY_MULTIPART_UPLOAD";
+    public const string ArtifactDestinationVariable = "ARTIFACT_DESTINATION";
+
+    public static MlflowServerSettings Of(AppEngineVersion? version)
+    {
+        var environment = version?.Body["envVariables"] as JsonObject;
+        string? Variable(string name) => environment?[name] is JsonValue value && value.TryGetValue<string>(out var text) ? text : null;
+        return new MlflowServerSettings(Variable(IapSignedHeader.AudienceVariable), Variable(ArtifactDestinationVariable),
+            string.Equals(Variable(MultipartVariable), "true", StringComparison.OrdinalIgnoreCase),
+            version?.Body["serviceAccount"] is JsonValue account && account.TryGetValue<string>(out var email) ? email : null);
+    }
+}
+
+/// <summary>An MLflow REST error: <c>{error_code, message}</c> with the HTTP status MLflow maps the code to.</summary>
+public sealed class MlflowError : Exception
+{
+    public MlflowError(int status, string code, string message) : base(message)
+    {
+        Status = status;
+        Code = code;
+    }
+
+    public int Status { get; }
+    public string Code { get; }
+
+    public static MlflowError InvalidParameter(string message) => new(400, "INVALID_PARAMETER_VALUE", message);
+
+    public static MlflowError Missing(string field) => InvalidParameter($"Missing value for required parameter '{field}'.");
+}
+
 /// <summary>
-/// A stand-in of the MLflow tracking REST API (2.0 paths) behind the front door: experiments create / get-by-name,
-/// runs create / get / log-parameter / log-metric, and <c>/health</c>. Errors use MLflow's
-/// <c>{error_code, message}</c> bodies. Like the server image, it checks IAP's signed header on every request but
-/// <c>GET /health</c> against its version's IAP_AUDIENCE, when the version sets one.
+/// A stand-in of the MLflow 3 tracking server behind the front door, answering as MLflow's handlers
+/// (mlflow/server/handlers.py) do: the tracking REST API a training script and the UI's run pages use
+/// (<see cref="MlflowTrackingApi"/>), the proxied artifact API with multipart uploads (<see cref="MlflowArtifactsApi"/>)
+/// and <c>/health</c>. Errors are MLflow's <c>{error_code, message}</c> bodies. Like the server image, it checks IAP's
+/// signed header on every request but <c>GET /health</c> against its version's IAP_AUDIENCE, when the version sets one.
 /// </summary>
 public static class MlflowStandIn
 {
-    private const string Api = "/api/2.0/mlflow/";
-
-    public static async Task Serve(HttpContext context, EmulatorState state, MlflowTracking tracking, string path, string? iapAudience)
+    public static async Task Serve(HttpContext context, EmulatorState state, MlflowTracking tracking, string path, MlflowServerSettings server)
     {
         var method = context.Request.Method;
         if (path == "/health" && method == "GET")
@@ -27,7 +59,7 @@ public static class MlflowStandIn
             await context.Response.WriteAsync("OK", context.RequestAborted);
             return;
         }
-        if (iapAudience is not null && IapSignedHeader.Refusal(state, context.Request.Headers[IapSignedHeader.Name], iapAudience) is { } refusal)
+        if (server.IapAudience is not null && IapSignedHeader.Refusal(state, context.Request.Headers[IapSignedHeader.Name], server.IapAudience) is { } refusal)
         {
             await Write(context, 401, new JsonObject
             {
@@ -36,150 +68,39 @@ public static class MlflowStandIn
             });
             return;
         }
-        var gate = state.Gate;
-        var route = path.StartsWith(Api, StringComparison.Ordinal) ? path[Api.Length..] : null;
-        JsonObject answer;
         try
         {
-            var body = method == "POST" ? await ReadBody(context) : null;
-            lock (gate)
+            if (await MlflowArtifactsApi.TryServe(context, state, tracking, path, server))
             {
-                answer = (method, route) switch
-                {
-                    ("POST", "experiments/create") => CreateExperiment(tracking, body!),
-                    ("GET", "experiments/get-by-name") => ExperimentByName(tracking, context.Request.Query["experiment_name"].ToString()),
-                    ("POST", "runs/create") => CreateRun(tracking, body!),
-                    ("GET", "runs/get") => RunJson(ExistingRun(tracking, context.Request.Query["run_id"].ToString())),
-                    ("POST", "runs/log-parameter") => LogParameter(tracking, body!),
-                    ("POST", "runs/log-metric") => LogMetric(tracking, body!),
-                    _ => throw new MlflowError(404, "ENDPOINT_NOT_FOUND", $"No endpoint {method} {path}."),
-                };
+                return;
             }
+            var answer = await MlflowTrackingApi.Answer(context, state, tracking, method, path)
+                ?? throw new MlflowError(404, "ENDPOINT_NOT_FOUND", $"No endpoint {method} {path}.");
+            await Write(context, 200, answer);
         }
-        catch (MlflowError error)
+        catch (MlflowError error) when (!context.Response.HasStarted)
         {
             await Write(context, error.Status, new JsonObject { ["error_code"] = error.Code, ["message"] = error.Message });
-            return;
         }
-        await Write(context, 200, answer);
     }
 
-    private static JsonObject CreateExperiment(MlflowTracking tracking, JsonObject body)
+    /// <summary>A parameter from the JSON body (POST, PATCH) or the query string (GET), as text.</summary>
+    public static string? Parameter(HttpContext context, JsonObject? body, string name)
     {
-        var name = Required(body, "name");
-        if (tracking.Experiments.ContainsValue(name))
+        if (body is not null)
         {
-            throw new MlflowError(400, "RESOURCE_ALREADY_EXISTS", $"Experiment '{name}' already exists.");
+            return body[name] is JsonValue value ? value.ToString() : body[name]?.ToJsonString();
         }
-        var id = (tracking.NextExperimentId++).ToString();
-        tracking.Experiments[id] = name;
-        return new JsonObject { ["experiment_id"] = id };
+        var query = context.Request.Query[name];
+        return query.Count == 0 ? null : query.ToString();
     }
 
-    private static JsonObject ExperimentByName(MlflowTracking tracking, string name)
+    public static async Task<JsonObject?> ReadBody(HttpContext context)
     {
-        var found = tracking.Experiments.FirstOrDefault(e => e.Value == name);
-        if (found.Key is null)
+        if (context.Request.Method is "GET" or "HEAD" or "DELETE")
         {
-            throw new MlflowError(404, "RESOURCE_DOES_NOT_EXIST", $"Could not find experiment with name '{name}'");
+            return null;
         }
-        return new JsonObject
-        {
-            ["experiment"] = new JsonObject
-            {
-                ["experiment_id"] = found.Key,
-                ["name"] = found.Value,
-                ["artifact_location"] = $"mlflow-artifacts:/{found.Key}",
-                ["lifecycle_stage"] = "active",
-            },
-        };
-    }
-
-    private static JsonObject CreateRun(MlflowTracking tracking, JsonObject body)
-    {
-        var experimentId = body["experiment_id"]?.ToString() ?? "0";
-        if (!tracking.Experiments.ContainsKey(experimentId))
-        {
-            throw new MlflowError(404, "RESOURCE_DOES_NOT_EXIST", $"No Experiment with id={experimentId} exists");
-        }
-        var run = new MlflowRun
-        {
-            RunId = Guid.NewGuid().ToString("N"),
-            ExperimentId = experimentId,
-            StartTime = body["start_time"] is JsonNode start ? long.Parse(start.ToString()) : DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(),
-        };
-        tracking.Runs[run.RunId] = run;
-        return RunJson(run);
-    }
-
-    private static JsonObject LogParameter(MlflowTracking tracking, JsonObject body)
-    {
-        var run = ExistingRun(tracking, Required(body, "run_id"));
-        var key = Required(body, "key");
-        var value = body["value"]?.ToString() ?? "";
-        if (run.Params.TryGetValue(key, out var existing) && existing != value)
-        {
-            throw new MlflowError(400, "INVALID_PARAMETER_VALUE",
-                $"Changing param values is not allowed. Param with key='{key}' was already logged with value='{existing}'.");
-        }
-        run.Params[key] = value;
-        return new JsonObject();
-    }
-
-    private static JsonObject LogMetric(MlflowTracking tracking, JsonObject body)
-    {
-        var run = ExistingRun(tracking, Required(body, "run_id"));
-        var key = Required(body, "key");
-        if (body["value"] is not JsonValue value || !double.TryParse(value.ToString(), System.Globalization.CultureInfo.InvariantCulture, out var number))
-        {
-            throw new MlflowError(400, "INVALID_PARAMETER_VALUE", "Missing value for required parameter 'value'.");
-        }
-        var timestamp = body["timestamp"] is JsonNode t ? long.Parse(t.ToString()) : DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
-        var step = body["step"] is JsonNode s ? long.Parse(s.ToString()) : 0;
-        run.Metrics.Add((key, number, timestamp, step));
-        return new JsonObject();
-    }
-
-    private static MlflowRun ExistingRun(MlflowTracking tracking, string runId) =>
-        tracking.Runs.TryGetValue(runId, out var run)
-            ? run
-            : throw new MlflowError(404, "RESOURCE_DOES_NOT_EXIST", $"Run '{runId}' not found");
-
-    private static JsonObject RunJson(MlflowRun run) => new()
-    {
-        ["run"] = new JsonObject
-        {
-            ["info"] = new JsonObject
-            {
-                ["run_id"] = run.RunId,
-                ["run_uuid"] = run.RunId,
-                ["experiment_id"] = run.ExperimentId,
-                ["status"] = "RUNNING",
-                ["start_time"] = run.StartTime,
-                ["artifact_uri"] = $"mlflow-artifacts:/{run.ExperimentId}/{run.RunId}/artifacts",
-                ["lifecycle_stage"] = "active",
-            },
-            ["data"] = new JsonObject
-            {
-                ["metrics"] = new JsonArray(run.Metrics.GroupBy(m => m.Key).Select(g => g.Last()).Select(m => (JsonNode?)new JsonObject
-                {
-                    ["key"] = m.Key,
-                    ["value"] = m.Value,
-                    ["timestamp"] = m.Timestamp,
-                    ["step"] = m.Step,
-                }).ToArray()),
-                ["params"] = new JsonArray(run.Params.Select(p => (JsonNode?)new JsonObject { ["key"] = p.Key, ["value"] = p.Value }).ToArray()),
-            },
-        },
-    };
-
-    private static string Required(JsonObject body, string field) =>
-        body[field]?.ToString() is { Length: > 0 } value
-            ? value
-            : throw new MlflowError(400, "INVALID_PARAMETER_VALUE", $"Missing value for required parameter '{field}'.");
-
-    private static async Task<JsonObject> ReadBody(HttpContext context)
-    {
         using var reader = new StreamReader(context.Request.Body);
         var text = await reader.ReadToEndAsync(context.RequestAborted);
         try
@@ -192,22 +113,14 @@ public static class MlflowStandIn
         }
     }
 
-    private static Task Write(HttpContext context, int status, JsonObject body)
+    public static long? Long(string? text, string field) => text is null ? null
+        : long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var value) ? value
+        : throw MlflowError.InvalidParameter($"Invalid value {text} for parameter '{field}' supplied. Hint: Value was of type 'str'. See the API docs for more information about request parameters.");
+
+    public static Task Write(HttpContext context, int status, JsonObject body)
     {
         context.Response.StatusCode = status;
         context.Response.ContentType = "application/json";
         return context.Response.WriteAsync(body.ToJsonString(), context.RequestAborted);
-    }
-
-    private sealed class MlflowError : Exception
-    {
-        public MlflowError(int status, string code, string message) : base(message)
-        {
-            Status = status;
-            Code = code;
-        }
-
-        public int Status { get; }
-        public string Code { get; }
     }
 }

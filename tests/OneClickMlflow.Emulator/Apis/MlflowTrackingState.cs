@@ -5,14 +5,31 @@ using System.Text.Json.Nodes;
 
 namespace OneClickMlflow.Emulator.Apis;
 
-/// <summary>A run of the MLflow stand-in: its parameters and metric history.</summary>
+/// <summary>A run of the MLflow stand-in: its info, parameters, tags and metric history.</summary>
 public sealed class MlflowRun
 {
     public required string RunId { get; init; }
     public required string ExperimentId { get; init; }
     public required long StartTime { get; init; }
+    public string RunName { get; set; } = "";
+    public string UserId { get; set; } = "";
+    public string Status { get; set; } = "RUNNING";
+    public long? EndTime { get; set; }
+    public string LifecycleStage { get; set; } = "active";
     public SortedDictionary<string, string> Params { get; } = new(StringComparer.Ordinal);
+    public SortedDictionary<string, string> Tags { get; } = new(StringComparer.Ordinal);
     public List<(string Key, double Value, long Timestamp, long Step)> Metrics { get; } = new();
+}
+
+/// <summary>An experiment of the MLflow stand-in.</summary>
+public sealed class MlflowExperiment
+{
+    public required string Id { get; init; }
+    public required string Name { get; set; }
+    public required long CreationTime { get; init; }
+    public long LastUpdateTime { get; set; }
+    public string LifecycleStage { get; set; } = "active";
+    public SortedDictionary<string, string> Tags { get; } = new(StringComparer.Ordinal);
 }
 
 /// <summary>What one deployed app's MLflow tracking server holds. Guard access with <see cref="EmulatorState.Gate"/>.</summary>
@@ -20,11 +37,15 @@ public sealed class MlflowTracking
 {
     public MlflowTracking()
     {
-        Experiments["0"] = "Default";
+        ExperimentsById["0"] = new MlflowExperiment { Id = "0", Name = "Default", CreationTime = 0 };
     }
 
-    /// <summary>Experiment names by id; the Default experiment (id 0) exists from the start, as in MLflow.</summary>
-    public SortedDictionary<string, string> Experiments { get; } = new(StringComparer.Ordinal);
+    /// <summary>Experiments by id; the Default experiment (id 0) exists from the start, as in MLflow.</summary>
+    public SortedDictionary<string, MlflowExperiment> ExperimentsById { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>Experiment names by id.</summary>
+    public IReadOnlyDictionary<string, string> Experiments => ExperimentsById.ToDictionary(e => e.Key, e => e.Value.Name);
+
     public Dictionary<string, MlflowRun> Runs { get; } = new(StringComparer.Ordinal);
     public int NextExperimentId { get; set; } = 1;
 }

@@ -40,6 +40,7 @@ public sealed class StorageApi : IEmulatedApi
         v1.MapGet("/b/{bucket}/o/{**object}", context => StorageObjects.GetObject(context, state));
         v1.MapDelete("/b/{bucket}/o/{**object}", context => StorageObjects.DeleteObject(context, state));
         routes.MapPost("/storage/upload/storage/v1/b/{bucket}/o", context => StorageObjects.UploadObject(context, state));
+        StorageXmlApi.Map(routes, state);
     }
 
     private static async Task InsertBucket(HttpContext context, EmulatorState state)

@@ -100,6 +100,16 @@ public sealed class IamCredentialsApi : IEmulatedApi
         {
             throw GoogleApiError.InvalidArgument("The exp claim must be at most 12 hours in the future.", "payload");
         }
+        if (state.Tokens.LifetimeOverride is { } lifetime)
+        {
+            // The short-lived token switch: the JWT expires at most that long after it was issued (Google signs as given).
+            var issued = payload["iat"] is JsonValue iat && iat.TryGetValue<long>(out var iatSeconds) ? iatSeconds : state.Clock.GetUtcNow().ToUnixTimeSeconds();
+            var latest = issued + (long)lifetime.TotalSeconds;
+            if (payload["exp"] is not JsonValue current || !current.TryGetValue<long>(out var currentExp) || currentExp > latest)
+            {
+                payload["exp"] = latest;
+            }
+        }
         var key = state.Keys.ManagedKeyFor(account.Email);
         await context.WriteJsonAsync(new JsonObject
         {

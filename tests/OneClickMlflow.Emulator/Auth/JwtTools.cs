@@ -37,7 +37,7 @@ public static class JwtTools
     /// issuer = the key's account, audience, and a lifetime of at most one hour that includes now.
     /// </summary>
     public static (VerifiedAssertion? Assertion, AssertionFailure Failure) VerifyServiceAccountJwt(
-        EmulatorState state, string jwt, Func<string, bool> audienceAccepted, bool scopeMayReplaceAudience = false)
+        EmulatorState state, string jwt, Func<string, bool> audienceAccepted, bool scopeMayReplaceAudience = false, TimeSpan? skew = null)
     {
         JsonWebToken token;
         try
@@ -67,9 +67,9 @@ public static class JwtTools
             return (null, AssertionFailure.BadSignature);
         }
         var now = state.Clock.GetUtcNow().UtcDateTime;
-        var skew = TimeSpan.FromMinutes(5);
+        var allowedSkew = skew ?? TimeSpan.FromMinutes(5);
         if (!token.TryGetPayloadValue<long>("exp", out _) || !token.TryGetPayloadValue<long>("iat", out _)
-            || token.ValidTo + skew < now || token.IssuedAt - skew > now
+            || token.ValidTo + allowedSkew <= now || token.IssuedAt - allowedSkew > now
             || token.ValidTo - token.IssuedAt > MaxAssertionLifetime)
         {
             return (null, AssertionFailure.BadLifetime);
@@ -116,7 +116,7 @@ public static class JwtTools
             ["azp"] = account.UniqueId,
             ["sub"] = account.UniqueId,
             ["iat"] = now,
-            ["exp"] = now + 3600,
+            ["exp"] = now + (long)state.Tokens.Shortened(TimeSpan.FromHours(1)).TotalSeconds,
         };
         if (includeEmail)
         {

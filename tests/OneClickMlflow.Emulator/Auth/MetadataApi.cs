@@ -29,7 +29,7 @@ public sealed class MetadataApi : IEmulatedApi
             return context.WriteJsonAsync(new JsonObject
             {
                 ["access_token"] = token,
-                ["expires_in"] = 3599,
+                ["expires_in"] = state.Tokens.ExpiresInSeconds,
                 ["token_type"] = "Bearer",
             });
         }));

@@ -103,7 +103,7 @@ public sealed class OAuthApi : IEmulatedApi
         await context.WriteJsonAsync(new JsonObject
         {
             ["access_token"] = token,
-            ["expires_in"] = 3599,
+            ["expires_in"] = state.Tokens.ExpiresInSeconds,
             ["token_type"] = "Bearer",
         });
     }
@@ -125,7 +125,7 @@ public sealed class OAuthApi : IEmulatedApi
         await context.WriteJsonAsync(new JsonObject
         {
             ["access_token"] = token,
-            ["expires_in"] = 3599,
+            ["expires_in"] = state.Tokens.ExpiresInSeconds,
             ["scope"] = form.GetValueOrDefault("scope") ?? "https://www.googleapis.com/auth/cloud-platform openid https://www.googleapis.com/auth/userinfo.email",
             ["token_type"] = "Bearer",
         });

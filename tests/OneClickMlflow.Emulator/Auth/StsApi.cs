@@ -75,7 +75,7 @@ public sealed partial class StsApi : IEmulatedApi
             ["access_token"] = token,
             ["issued_token_type"] = AccessTokenType,
             ["token_type"] = "Bearer",
-            ["expires_in"] = 3599,
+            ["expires_in"] = state.Tokens.ExpiresInSeconds,
         });
     }
 

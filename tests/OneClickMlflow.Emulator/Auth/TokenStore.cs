@@ -18,10 +18,26 @@ public sealed class TokenStore
         this.clock = clock;
     }
 
+    /// <summary>
+    /// Named switch (<see cref="EmulatorOptions.TokenLifetime"/>), off by default: every token the emulator issues
+    /// (access tokens, ID tokens, signJwt's JWTs) lives at most this long, and the IAP front door allows no clock skew
+    /// past a token's expiry, so that a test sees tokens expire within seconds.
+    /// </summary>
+    public TimeSpan? LifetimeOverride { get; set; }
+
+    /// <summary>The lifetime of a token issued without an asked-for one: Google's 3599 s unless overridden.</summary>
+    public TimeSpan Lifetime => LifetimeOverride ?? DefaultLifetime;
+
+    /// <summary>The <c>expires_in</c> of an access token answer.</summary>
+    public int ExpiresInSeconds => (int)Lifetime.TotalSeconds;
+
+    /// <summary>A lifetime shortened to the override, when one is set.</summary>
+    public TimeSpan Shortened(TimeSpan lifetime) => LifetimeOverride is { } cap && cap < lifetime ? cap : lifetime;
+
     public (string Token, DateTimeOffset Expiry) Issue(Principal principal, TimeSpan? lifetime = null)
     {
         var token = "ya29.emu-" + Base64Url(RandomNumberGenerator.GetBytes(32));
-        var expiry = clock.GetUtcNow() + (lifetime ?? DefaultLifetime);
+        var expiry = clock.GetUtcNow() + Shortened(lifetime ?? Lifetime);
         lock (gate)
         {
             tokens[token] = (principal, expiry);

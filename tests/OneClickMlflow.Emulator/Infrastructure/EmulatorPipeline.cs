@@ -102,7 +102,9 @@ public static class EmulatorPipeline
             {
                 caller = BearerAuthenticator.Authenticate(state, token);
             }
-            if (api?.RequiresAuthentication == true && caller is null && (token is not null || !state.AllowUnauthenticated))
+            // A V4 signed URL carries its signer's authority in the query; Cloud Storage's XML API checks it (StorageSignedUrl).
+            var signedUrl = token is null && apiName == "storage" && context.Request.Query.ContainsKey(Apis.StorageSignedUrl.SignatureParameter);
+            if (api?.RequiresAuthentication == true && caller is null && !signedUrl && (token is not null || !state.AllowUnauthenticated))
             {
                 context.Response.Headers.WWWAuthenticate = "Bearer realm=\"https://accounts.google.com/\"";
                 await WriteErrorAsync(context, GoogleApiError.Unauthenticated());

@@ -40,6 +40,7 @@ public sealed class LatencySettings
     };
 
     private readonly object gate = new();
+    private readonly Dictionary<string, TimeSpan> held = new(StringComparer.Ordinal);
     private string profile = Zero;
     private double scale = 1.0;
 
@@ -70,10 +71,33 @@ public sealed class LatencySettings
         }
     }
 
+    /// <summary>
+    /// Test control: operations of <paramref name="operationKind"/> take <paramref name="duration"/> whatever the
+    /// profile (null ends the override), e.g. a delete that Google is still working on when a run is stopped.
+    /// </summary>
+    public void Hold(string operationKind, TimeSpan? duration)
+    {
+        lock (gate)
+        {
+            if (duration is { } value)
+            {
+                held[operationKind] = value;
+            }
+            else
+            {
+                held.Remove(operationKind);
+            }
+        }
+    }
+
     public TimeSpan DurationOf(string operationKind)
     {
         lock (gate)
         {
+            if (held.TryGetValue(operationKind, out var heldFor))
+            {
+                return heldFor;
+            }
             if (profile == Zero)
             {
                 return TimeSpan.Zero;

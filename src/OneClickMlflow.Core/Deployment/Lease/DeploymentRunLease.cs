@@ -95,7 +95,7 @@ namespace OneClickMlflow.Deployment.Lease
             {
                 item = await storage.GetObjectAsync(bucket, ObjectName, cancellationToken).ConfigureAwait(false);
             }
-            catch (GoogleApiException e) when (e.IsNotFound)
+            catch (GoogleCloudApiException e) when (e.IsNotFound)
             {
                 item = null;
             }
@@ -110,7 +110,7 @@ namespace OneClickMlflow.Deployment.Lease
             {
                 text = await storage.ReadObjectTextAsync(bucket, ObjectName, generation, cancellationToken).ConfigureAwait(false);
             }
-            catch (GoogleApiException e) when (e.IsNotFound)
+            catch (GoogleCloudApiException e) when (e.IsNotFound)
             {
                 return await ReadAsync(cancellationToken).ConfigureAwait(false); // replaced between the two reads
             }
@@ -181,6 +181,17 @@ namespace OneClickMlflow.Deployment.Lease
         public async Task ReleaseAsync(bool completed, CancellationToken cancellationToken)
         {
             StopRenewing();
+            Task? renewal;
+            lock (gate)
+            {
+                renewal = renewals;
+            }
+            if (renewal != null)
+            {
+                // A renewal already sent moves the generation: release at the one it left, or the release is refused as
+                // "changed" and the lease stays held until it lapses.
+                await renewal.ConfigureAwait(false);
+            }
             long generation;
             lock (gate)
             {
@@ -197,13 +208,25 @@ namespace OneClickMlflow.Deployment.Lease
             {
                 await WriteAsync(generation, cancellationToken).ConfigureAwait(false);
             }
-            catch (GoogleApiException e) when (e.IsNotFound)
+            catch (GoogleCloudApiException e) when (e.IsNotFound)
             {
                 // The bucket went with a removal that deleted the data: so did the lease.
             }
             catch (RunLeaseChangedException)
             {
-                // Broken by hand meanwhile: nothing of this run's to release.
+                // A renewal cut short by the release may still have landed: the record is then this run's at a newer
+                // generation, and is released there. Anything else was broken by hand: nothing of this run's to release.
+                try
+                {
+                    var now = await ReadAsync(cancellationToken).ConfigureAwait(false);
+                    if (now.Record != null && now.Record.RunId == own.RunId && now.Record.ReleasedAt == null)
+                    {
+                        await WriteAsync(now.Generation, cancellationToken).ConfigureAwait(false);
+                    }
+                }
+                catch (Exception e) when (e is RunLeaseChangedException || e is GoogleCloudApiException { IsNotFound: true })
+                {
+                }
             }
         }
 
@@ -242,7 +265,7 @@ namespace OneClickMlflow.Deployment.Lease
                     lost.Cancel();
                     return;
                 }
-                catch (Exception e) when (e is GoogleApiException || e is System.Net.Http.HttpRequestException)
+                catch (Exception e) when (e is GoogleCloudApiException || e is System.Net.Http.HttpRequestException)
                 {
                     // A renewal that failed for now is tried again at the next interval, well before the lease lapses.
                 }
@@ -264,7 +287,7 @@ namespace OneClickMlflow.Deployment.Lease
                     var written = await storage.UploadTextAsync(bucket, ObjectName, text, expectedGeneration, cancellationToken).ConfigureAwait(false);
                     return long.Parse(written.Generation ?? "0", System.Globalization.CultureInfo.InvariantCulture);
                 }
-                catch (GoogleApiException e) when (e.HttpStatus == 412)
+                catch (GoogleCloudApiException e) when (e.HttpStatus == 412)
                 {
                     var now = await ReadAsync(cancellationToken).ConfigureAwait(false);
                     if (attempt > 1 && now.Record?.ToJson() == text)
@@ -273,7 +296,7 @@ namespace OneClickMlflow.Deployment.Lease
                     }
                     throw new RunLeaseChangedException(deployment, now.Record != null && now.Record.HeldAt(options.Clock()) ? now.Record : null);
                 }
-                catch (GoogleApiException e) when (e.IsTransient && attempt < 5)
+                catch (GoogleCloudApiException e) when (e.IsTransient && attempt < 5)
                 {
                     await Task.Delay(TimeSpan.FromMilliseconds(200 * attempt), cancellationToken).ConfigureAwait(false);
                     var now = await ReadAsync(cancellationToken).ConfigureAwait(false);

@@ -14,7 +14,8 @@ namespace OneClickMlflow.Deployment.Removal
         /// <summary>How long Cloud SQL keeps the final backup of the instance (1-365 days); ignored with <see cref="DeleteData"/>.</summary>
         public int FinalBackupRetentionDays { get; set; } = SqlInstanceResource.DefaultFinalBackupDays;
 
-        internal void Validate()
+        /// <summary>Refuses a retention outside Cloud SQL's range, naming -FinalBackupRetentionDays.</summary>
+        public void Validate()
         {
             if (FinalBackupRetentionDays < MinFinalBackupDays || FinalBackupRetentionDays > MaxFinalBackupDays)
             {

@@ -63,7 +63,7 @@ namespace OneClickMlflow.Deployment.Resources
                 Live = await appEngine.GetApplicationAsync(projectId, cancellationToken).ConfigureAwait(false);
                 apiDisabled = false;
             }
-            catch (GoogleApiException e) when (e.IsServiceDisabled)
+            catch (GoogleCloudApiException e) when (e.IsServiceDisabled)
             {
                 // Without the App Engine Admin API there is nothing to read yet; apply reads again once it is on.
                 apiDisabled = true;
@@ -74,7 +74,7 @@ namespace OneClickMlflow.Deployment.Resources
         {
             if (apiDisabled)
             {
-                return Create("will be read after apis is applied, and created if missing", new Dictionary<string, string> { ["locationId"] = locationId });
+                return Create("read once the required APIs are enabled, and created if missing", new Dictionary<string, string> { ["locationId"] = locationId });
             }
             if (Live == null)
             {

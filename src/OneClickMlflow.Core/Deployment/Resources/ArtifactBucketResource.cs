@@ -31,6 +31,14 @@ namespace OneClickMlflow.Deployment.Resources
         /// <summary>Days a noncurrent object version is kept when the bucket has no rule yet and none is given.</summary>
         public const int DefaultNoncurrentVersionDays = 30;
 
+        /// <summary>Labels whose value the bucket keeps when it has one, and gets when it has none (a setting left out).</summary>
+        public IReadOnlyDictionary<string, string> LabelDefaults { get; set; } = new Dictionary<string, string>();
+
+        /// <summary>The labels as given, with each of <see cref="LabelDefaults"/> as the bucket has it, or its default.</summary>
+        private IReadOnlyDictionary<string, string> WantedLabels => labels
+            .Concat(LabelDefaults.Where(d => !labels.ContainsKey(d.Key)).Select(d => new KeyValuePair<string, string>(d.Key, LiveLabel(d.Key) ?? d.Value)))
+            .ToDictionary(l => l.Key, l => l.Value);
+
         /// <summary>Whether a removal deletes the bucket and every object in it (-DeleteData) instead of keeping it.</summary>
         public bool DeleteOnRemoval { get; set; }
 
@@ -69,7 +77,7 @@ namespace OneClickMlflow.Deployment.Resources
                 live = await storage.GetBucketAsync(Name, cancellationToken).ConfigureAwait(false);
                 ownedElsewhere = false;
             }
-            catch (GoogleApiException e) when (e.HttpStatus == 403)
+            catch (GoogleCloudApiException e) when (e.HttpStatus == 403)
             {
                 // Bucket names are global: a 403 here means another project owns this name.
                 live = null;
@@ -93,7 +101,7 @@ namespace OneClickMlflow.Deployment.Resources
                     ["publicAccessPrevention"] = Enforced,
                     ["versioning"] = "true",
                     ["lifecycle"] = $"delete noncurrent versions after {NoncurrentVersionDays} days",
-                    ["labels"] = string.Join(",", labels.Select(l => $"{l.Key}={l.Value}")),
+                    ["labels"] = string.Join(",", WantedLabels.Select(l => $"{l.Key}={l.Value}")),
                 });
             }
 
@@ -183,7 +191,7 @@ namespace OneClickMlflow.Deployment.Resources
             {
                 objects = await storage.ListObjectVersionsAsync(Name, cancellationToken).ConfigureAwait(false);
             }
-            catch (GoogleApiException e) when (e.IsNotFound)
+            catch (GoogleCloudApiException e) when (e.IsNotFound)
             {
                 live = null;
                 return;
@@ -205,7 +213,7 @@ namespace OneClickMlflow.Deployment.Resources
             Name = withLocation ? Name : null,
             Location = withLocation ? region.ToUpperInvariant() : null,
             StorageClass = withLocation ? "STANDARD" : null,
-            Labels = labels.ToDictionary(l => l.Key, l => l.Value),
+            Labels = WantedLabels.ToDictionary(l => l.Key, l => l.Value),
             Versioning = new BucketVersioning { Enabled = true },
             // The lifecycle is replaced as a whole: the bucket's other rules go back as they are, with the deployment's.
             Lifecycle = new BucketLifecycle
@@ -258,7 +266,7 @@ namespace OneClickMlflow.Deployment.Resources
                 drift["lifecycle.noncurrentVersionDays"] = (days?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "none", NoncurrentVersionDays.ToString(System.Globalization.CultureInfo.InvariantCulture));
             }
 
-            foreach (var label in labels)
+            foreach (var label in WantedLabels)
             {
                 string? actual = null;
                 if (bucket.Labels?.TryGetValue(label.Key, out actual) != true || actual != label.Value)

@@ -105,6 +105,15 @@ namespace OneClickMlflow.Deployment.Resources
                 return;
             }
 
+            await EnsureExistsAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        /// <summary>
+        /// Makes the repository exist with its labels: its create, and also how a dependent restores it when it vanished
+        /// during the run (a removal stopped half-way leaves its delete running, and Google finishes it later).
+        /// </summary>
+        internal async Task EnsureExistsAsync(CancellationToken cancellationToken)
+        {
             live = await CreateOnce.EnsureAsync(
                 registry, $"{Kind} '{Name}'",
                 ct => registry.GetRepositoryAsync(projectId, location, Name, ct),

@@ -45,7 +45,7 @@ namespace OneClickMlflow.Deployment.Resources
             {
                 live = await storage.GetIamPolicyAsync(bucket.Name, cancellationToken).ConfigureAwait(false);
             }
-            catch (GoogleApiException e) when (e.IsNotFound)
+            catch (GoogleCloudApiException e) when (e.IsNotFound)
             {
                 live = null; // no bucket (seen by a removal): nothing is granted on it
             }

@@ -42,7 +42,7 @@ namespace OneClickMlflow.Deployment.Resources
                         {
                             await create(ct).ConfigureAwait(false);
                         }
-                        catch (GoogleApiException e) when (IsTheCreate(e))
+                        catch (GoogleCloudApiException e) when (IsTheCreate(e))
                         {
                             createFailure = e;
                             throw;
@@ -52,7 +52,7 @@ namespace OneClickMlflow.Deployment.Resources
                     return await read(ct).ConfigureAwait(false) ?? throw new NotReadableYetException();
                 }, e => e is NotReadableYetException || IsWorthReReading(e), cancellationToken).ConfigureAwait(false);
             }
-            catch (GoogleApiException e) when (e == createFailure && e.IsTransient)
+            catch (GoogleCloudApiException e) when (e == createFailure && e.IsTransient)
             {
                 throw NotCreated(what, e, sent);
             }
@@ -63,12 +63,12 @@ namespace OneClickMlflow.Deployment.Resources
         }
 
         /// <summary>A failure of the create request itself, not of a read of its operation.</summary>
-        public static bool IsTheCreate(GoogleApiException error) => error.Method != "GET";
+        public static bool IsTheCreate(GoogleCloudApiException error) => error.Method != "GET";
 
         /// <summary>A failure after which the state is unknown or already changed: transient, or "already exists" (409, or code 6 in an operation).</summary>
         public static bool IsWorthReReading(Exception error) => error switch
         {
-            GoogleApiException google => google.IsTransient || google.IsAlreadyExists,
+            GoogleCloudApiException google => google.IsTransient || google.IsAlreadyExists,
             OperationFailedException operation => operation.Code == 409 || operation.Code == 6 || operation.Code == 9 || operation.Code >= 500,
             _ => false,
         };
@@ -77,7 +77,7 @@ namespace OneClickMlflow.Deployment.Resources
         /// The last create failed transiently and a read before it found nothing. 429 and 503 mean Google did not act
         /// on it; after no answer (or 500, 502, 504) it may have.
         /// </summary>
-        public static Exception NotCreated(string what, GoogleApiException last, int attempts)
+        public static Exception NotCreated(string what, GoogleCloudApiException last, int attempts)
         {
             var host = GoogleApis.All.FirstOrDefault(api => api.OverrideName == last.Api)?.Host ?? "Google";
             var tries = attempts == 1 ? "1 attempt was" : $"{attempts} attempts were";

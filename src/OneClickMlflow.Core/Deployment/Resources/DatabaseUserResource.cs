@@ -64,7 +64,7 @@ namespace OneClickMlflow.Deployment.Resources
             {
                 user = await sql.FindUserAsync(ProjectId, instance.Name, Name, Host, cancellationToken).ConfigureAwait(false);
             }
-            catch (GoogleApiException e) when (e.IsNotFound)
+            catch (GoogleCloudApiException e) when (e.IsNotFound)
             {
                 user = null; // no instance (seen by a removal): no user either
             }
@@ -216,7 +216,7 @@ namespace OneClickMlflow.Deployment.Resources
                     await secrets.SetAnnotationsAsync(ProjectId, secret.Name, annotations, etag, cancellationToken).ConfigureAwait(false);
                     return true;
                 }
-                catch (GoogleApiException e) when (e.IsFailedPrecondition)
+                catch (GoogleCloudApiException e) when (e.IsFailedPrecondition)
                 {
                     var now = await ReadRecordAsync(cancellationToken).ConfigureAwait(false);
                     // The lost answer of an earlier attempt of this very write changed the etag: it landed.

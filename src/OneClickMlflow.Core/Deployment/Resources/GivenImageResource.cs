@@ -2,6 +2,7 @@ using System;
 using System.Net.Http;
 using System.Threading;
 using System.Threading.Tasks;
+using OneClickMlflow.Google;
 using OneClickMlflow.Images;
 
 namespace OneClickMlflow.Deployment.Resources
@@ -16,14 +17,17 @@ namespace OneClickMlflow.Deployment.Resources
         private readonly ServerImageReference? given;
         private readonly bool required;
         private readonly Func<CancellationToken, Task<string>> accessToken;
+        private readonly ApiEndpoints endpoints;
         private ServerImageReference? pinned;
         private bool tagMissing;
 
         /// <param name="required">False only when the serving version's image is wanted (Get-MlflowDeployment).</param>
         /// <param name="accessToken">A Google access token, the registry password for reading a tag's digest.</param>
-        public GivenImageResource(ServerImageReference? image, bool required, Func<CancellationToken, Task<string>> accessToken)
+        /// <param name="endpoints">The session's: while Artifact Registry is redirected away from Google, a tag is never looked up at Google's registries.</param>
+        public GivenImageResource(ServerImageReference? image, bool required, Func<CancellationToken, Task<string>> accessToken, ApiEndpoints endpoints)
             : base(image?.ToString() ?? "the serving version's image")
         {
+            this.endpoints = endpoints;
             given = image;
             pinned = image?.IsPinned == true ? image : null;
             this.required = required;
@@ -41,6 +45,7 @@ namespace OneClickMlflow.Deployment.Resources
             {
                 return;
             }
+            RegistryReach.EnsureReachable(given, endpoints);
             using var http = new HttpClient();
             try
             {

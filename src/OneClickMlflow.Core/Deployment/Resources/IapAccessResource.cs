@@ -40,7 +40,7 @@ namespace OneClickMlflow.Deployment.Resources
         }
 
         /// <summary>The web users let through (Get-MlflowDeployment: as granted now, without log pushers).</summary>
-        public IReadOnlyList<string> WebUsers => settings.FollowLive && live != null
+        public IReadOnlyList<string> WebUsers => settings.KeepsWebUsers && live != null
             ? Accessors(live).Where(m => !IsLogPusher(m)).OrderBy(m => m, StringComparer.Ordinal).ToList()
             : webUsers;
 
@@ -67,10 +67,13 @@ namespace OneClickMlflow.Deployment.Resources
             {
                 return Unchanged($"{wanted.Count} member(s) on service '{service!.ServiceId}'");
             }
-            return Update($"service '{service!.ServiceId}': " + MemberSet.Sentence(
+            var change = Update($"service '{service!.ServiceId}': " + MemberSet.Sentence(
                 add.Count > 0 ? "grant " + MemberSet.List(add) : null,
                 extra.Count > 0 ? "revoke " + string.Join("; ", extra.Select(g => g.Role == AccessorRole && g.Condition == null ? g.Member : g.ToString())) : null),
                 MemberSet.Details(add, extra.Select(g => g.Member)));
+            // An emptied -WebAppUser list locks every person out: asked about even where other changes are not.
+            var lockedOut = current.Any(m => !IsLogPusher(m)) && !wanted.Any(m => !IsLogPusher(m));
+            return lockedOut ? HighImpact(change) : change;
         }
 
         /// <summary>
@@ -117,7 +120,7 @@ namespace OneClickMlflow.Deployment.Resources
         /// </summary>
         private HashSet<string> Wanted(HashSet<string> current)
         {
-            var users = settings.FollowLive ? current.Where(m => !IsLogPusher(m)) : webUsers;
+            var users = settings.KeepsWebUsers ? current.Where(m => !IsLogPusher(m)) : webUsers;
             var wanted = MemberSet.Of(users.Concat(new[] { logPusher.Member }));
             var shared = "serviceAccount:" + names.SharedLogPusherServiceAccountEmail;
             if (current.Contains(shared))

@@ -95,7 +95,12 @@ namespace OneClickMlflow.Deployment.Resources
                     granted = ReadingRoles.Any(role => new[] { server.Member, "allUsers", "allAuthenticatedUsers" }.Any(m => policy.HasMember(role, m)));
                 }
             }
-            catch (GoogleApiException e) when (!IsOwnProject && (e.HttpStatus == 403 || e.IsNotFound))
+            catch (GoogleCloudApiException e) when (IsOwnProject && e.IsNotFound)
+            {
+                // Gone between the two reads: a removal stopped half-way left its delete running, and Google finished it.
+                repositoryExists = false;
+            }
+            catch (GoogleCloudApiException e) when (!IsOwnProject && (e.HttpStatus == 403 || e.IsNotFound))
             {
                 // Another project's repository the caller may not read: whether the account can pull is unknown.
                 policyUnreadable = true;
@@ -139,13 +144,27 @@ namespace OneClickMlflow.Deployment.Resources
             Exists ? Delete($"{ReaderRole} granted on {repository} to {server.Member}")
             : Unchanged(IsOwnRepository ? "goes with the image repository" : "not granted on a repository the deployment may change");
 
-        public override Task ApplyAsync(ResourceApplyContext context)
+        public override async Task ApplyAsync(ResourceApplyContext context)
         {
-            var revoke = context.Change.Action == ChangeAction.Delete;
             var target = repository!;
-            return MissingIsRemoved.DeleteAsync(() => registry.RepositoryPolicyEditor(target.ProjectId, target.Location, target.RepositoryId).EditAsync(
-                policy => revoke ? policy.RemoveMember(ReaderRole, server.Member) : policy.AddMember(ReaderRole, server.Member),
-                context.CancellationToken));
+            var editor = registry.RepositoryPolicyEditor(target.ProjectId, target.Location, target.RepositoryId);
+            if (context.Change.Action == ChangeAction.Delete)
+            {
+                await MissingIsRemoved.DeleteAsync(() => editor.EditAsync(policy => policy.RemoveMember(ReaderRole, server.Member),
+                    context.CancellationToken)).ConfigureAwait(false);
+                return;
+            }
+            try
+            {
+                await editor.EditAsync(policy => policy.AddMember(ReaderRole, server.Member), context.CancellationToken).ConfigureAwait(false);
+            }
+            catch (GoogleCloudApiException e) when (e.IsNotFound && IsOwnRepository)
+            {
+                // The deployment's own repository vanished after it was read (a stopped removal's delete, finished by
+                // Google since): make it again, as the plan had it, then grant.
+                await ownRepository.EnsureExistsAsync(context.CancellationToken).ConfigureAwait(false);
+                await editor.EditAsync(policy => policy.AddMember(ReaderRole, server.Member), context.CancellationToken).ConfigureAwait(false);
+            }
         }
 
         private string GrantCommand() =>

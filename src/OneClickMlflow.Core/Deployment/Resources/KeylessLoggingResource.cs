@@ -49,10 +49,11 @@ namespace OneClickMlflow.Deployment.Resources
         }
 
         /// <summary>
-        /// Whether web users may mint log pusher tokens: as wanted, or for Get-MlflowDeployment as the bucket's label
-        /// records it (deployments made before the label: whether a listed person holds the grant).
+        /// Whether web users may mint log pusher tokens: as wanted, or (-NoKeylessLogging left out, Get-MlflowDeployment)
+        /// as the bucket's label records it (deployments made before the label: whether a listed person holds the grant;
+        /// a deployment nobody is let in yet: on).
         /// </summary>
-        public bool Enabled => settings.FollowLive ? Recorded ?? TokenCreators.Any(listed.Contains) : settings.KeylessLogging;
+        public bool Enabled => settings.KeepsKeylessLogging ? Recorded ?? (listed.Count == 0 || TokenCreators.Any(listed.Contains)) : settings.KeylessLogging;
 
         private bool? Recorded => bucket.LiveLabel(DeploymentNames.KeylessLoggingLabelKey) switch
         {
@@ -82,7 +83,7 @@ namespace OneClickMlflow.Deployment.Resources
             {
                 live = await iam.GetServiceAccountPolicyAsync(projectId, logPusher.Email, cancellationToken).ConfigureAwait(false);
             }
-            catch (GoogleApiException e) when (e.IsNotFound)
+            catch (GoogleCloudApiException e) when (e.IsNotFound)
             {
                 live = null;
             }
@@ -133,9 +134,7 @@ namespace OneClickMlflow.Deployment.Resources
         /// </summary>
         private HashSet<string> Wanted(HashSet<string> current)
         {
-            var people = settings.FollowLive
-                ? Enabled ? listed : Enumerable.Empty<string>()
-                : settings.KeylessLogging ? webUsers.Where(IsPerson) : Array.Empty<string>();
+            var people = !Enabled ? Enumerable.Empty<string>() : settings.KeepsWebUsers ? listed : webUsers.Where(IsPerson);
             return MemberSet.Of(people.Concat(settings.FollowLive ? current.Where(relied.Contains) : relied));
         }
 

@@ -24,7 +24,7 @@ namespace OneClickMlflow.Deployment.Resources
         /// <summary>A 404, or an operation that ended with NOT_FOUND (code 5).</summary>
         public static bool IsNotFound(Exception error) => error switch
         {
-            GoogleApiException google => google.IsNotFound,
+            GoogleCloudApiException google => google.IsNotFound,
             OperationFailedException operation => operation.Code == 5 || operation.Code == 404,
             _ => false,
         };

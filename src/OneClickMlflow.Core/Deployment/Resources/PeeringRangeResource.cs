@@ -138,7 +138,7 @@ namespace OneClickMlflow.Deployment.Resources
                 await compute.SetGlobalAddressLabelsAsync(projectId, Name, wanted, address.LabelFingerprint,
                     elapsed => context.ReportProgress($"labelling range ({elapsed.TotalSeconds:0}s)"), ct).ConfigureAwait(false);
                 return await ReadAsync(projectId, ct).ConfigureAwait(false);
-            }, e => e is GoogleApiException google && google.HttpStatus == 412, context.CancellationToken);
+            }, e => e is GoogleCloudApiException google && google.HttpStatus == 412, context.CancellationToken);
         }
 
         private async Task<ComputeAddress> ReadAsync(string projectId, CancellationToken cancellationToken) =>

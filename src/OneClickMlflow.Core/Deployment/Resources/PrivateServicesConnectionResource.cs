@@ -46,7 +46,7 @@ namespace OneClickMlflow.Deployment.Resources
             {
                 live = await serviceNetworking.GetConnectionAsync(consumerNetwork, cancellationToken).ConfigureAwait(false);
             }
-            catch (GoogleApiException e) when (e.IsNotFound || (e.HttpStatus == 400 && e.Status == "FAILED_PRECONDITION"))
+            catch (GoogleCloudApiException e) when (e.IsNotFound || (e.HttpStatus == 400 && e.Status == "FAILED_PRECONDITION"))
             {
                 // Service Networking answers 400 FAILED_PRECONDITION when the network does not exist (seen by a
                 // removal after the network went): no network, no connection.
@@ -136,7 +136,7 @@ namespace OneClickMlflow.Deployment.Resources
             var (code, message) = error switch
             {
                 OperationFailedException operation => (operation.Code, operation.Message),
-                GoogleApiException google when google.Status == "FAILED_PRECONDITION" => (9, google.Message),
+                GoogleCloudApiException google when google.Status == "FAILED_PRECONDITION" => (9, google.Message),
                 _ => (0, ""),
             };
             return code == 9 && message.IndexOf("Producer services", StringComparison.OrdinalIgnoreCase) >= 0;

@@ -62,7 +62,7 @@ namespace OneClickMlflow.Deployment.Resources
             {
                 organization = await resourceManager.GetOrganizationAsync(organizationId, cancellationToken).ConfigureAwait(false);
             }
-            catch (GoogleApiException e) when (e.HttpStatus == 403)
+            catch (GoogleCloudApiException e) when (e.HttpStatus == 403)
             {
                 // Reading an organization needs resourcemanager.organizations.get on the organization itself, which a
                 // deployer with roles on the project alone does not hold. Not seeing its domain says nothing about the

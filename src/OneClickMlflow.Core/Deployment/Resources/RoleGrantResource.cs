@@ -39,7 +39,7 @@ namespace OneClickMlflow.Deployment.Resources
                 var policy = await ReadPolicyAsync(cancellationToken).ConfigureAwait(false);
                 granted = policy.HasMember(Role, account.Member);
             }
-            catch (GoogleApiException e) when (e.IsNotFound)
+            catch (GoogleCloudApiException e) when (e.IsNotFound)
             {
                 granted = false; // what holds the policy is gone (seen by a removal): so is the grant
             }

@@ -57,7 +57,7 @@ namespace OneClickMlflow.Deployment.Resources
                 var permissions = await iam.TestServiceAccountPermissionsAsync(projectId, server.Email, new[] { ActAs }, cancellationToken).ConfigureAwait(false);
                 held = permissions.Contains(ActAs);
             }
-            catch (GoogleApiException e) when (e.IsNotFound)
+            catch (GoogleCloudApiException e) when (e.IsNotFound)
             {
                 held = false;
             }

@@ -67,7 +67,7 @@ namespace OneClickMlflow.Deployment.Resources
             {
                 services = await appEngine.ListServicesAsync(projectId, cancellationToken).ConfigureAwait(false);
             }
-            catch (GoogleApiException e) when (e.IsNotFound || e.IsServiceDisabled)
+            catch (GoogleCloudApiException e) when (e.IsNotFound || e.IsServiceDisabled)
             {
                 // No application yet, or App Engine never enabled: no service either.
                 services = Array.Empty<AppEngineService>();

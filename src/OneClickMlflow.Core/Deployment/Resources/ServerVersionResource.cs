@@ -14,6 +14,9 @@ namespace OneClickMlflow.Deployment.Resources
     /// </summary>
     public sealed class ServerVersionResource : Resource
     {
+        /// <summary>An instance (about 10 minutes) or a flexible version (about 8) bills from its start.</summary>
+        public override bool StartsBilledWork => true;
+
         private const string Serving = "SERVING";
         private const string Stopped = "STOPPED";
 
@@ -33,7 +36,7 @@ namespace OneClickMlflow.Deployment.Resources
         public ServerVersionResource(AppEngineClient appEngine, ServerServiceLocator locator, ServerSettings settings, NetworkResource network,
             AppEngineAppResource app, IapResource iap, ServerImageResource image, SqlInstanceResource instance, DatabasePasswordSecretResource secret,
             ArtifactBucketResource bucket, ServiceAccountResource server, params Resource[] grants)
-            : base("server-version", "App Engine version", "MLflow tracking server",
+            : base("server-version", "App Engine version", "next version of the MLflow server",
                 new Resource[] { network, app, iap, image, instance, secret, bucket, server }.Concat(grants).ToArray())
         {
             this.appEngine = appEngine;
@@ -87,6 +90,11 @@ namespace OneClickMlflow.Deployment.Resources
         public override PlannedChange Plan()
         {
             Wanted = WantedVersion();
+            if (Wanted?.Id != null)
+            {
+                // The version's id follows from its image and settings: the plan names it.
+                Name = Wanted.Id;
+            }
             if (Wanted == null)
             {
                 return Create("no version of the deployment serves; New-MlflowDeployment deploys one");
@@ -218,15 +226,15 @@ namespace OneClickMlflow.Deployment.Resources
                     {
                         await appEngine.CreateVersionAsync(app.Name, ServiceId, version, progress, ct).ConfigureAwait(false);
                     }
-                    catch (GoogleApiException e) when (CreateOnce.IsTheCreate(e))
+                    catch (GoogleCloudApiException e) when (CreateOnce.IsTheCreate(e))
                     {
                         createFailure = e;
                         throw;
                     }
                     return true;
-                }, e => e is GoogleApiException google && google.IsAlreadyExists, cancellationToken).ConfigureAwait(false);
+                }, e => e is GoogleCloudApiException google && google.IsAlreadyExists, cancellationToken).ConfigureAwait(false);
             }
-            catch (GoogleApiException e) when (e == createFailure && e.IsTransient)
+            catch (GoogleCloudApiException e) when (e == createFailure && e.IsTransient)
             {
                 throw CreateOnce.NotCreated($"version {version.Id} of service '{ServiceId}'", e, sent);
             }
@@ -269,11 +277,8 @@ namespace OneClickMlflow.Deployment.Resources
             }
             var environment = ServerVersionSpec.Environment(instance.PrivateIp ?? "", secret.ResourceName, bucket.ArtifactDestination,
                 app.DefaultHostname, ServiceId, instance.ServerCaPem, ServerVersionSpec.AppEngineIapAudience(live.Service.ProjectNumber, app.Name));
-            var followServing = settings.FollowLive && serving?.Resources != null && serving.AutomaticScaling != null;
-            var resources = followServing ? serving!.Resources! : ServerVersionSpec.Resources(settings.Cpu, settings.MemoryGb, settings.DiskGb);
-            var scaling = followServing
-                ? ServerVersionSpec.Scaling(serving!.AutomaticScaling!.MinTotalInstances ?? 1, serving.AutomaticScaling.MaxTotalInstances ?? 1)
-                : ServerVersionSpec.Scaling(settings.MinInstances, settings.MaxInstances);
+            // Left out, the machine and scaling stay as the serving version has them.
+            var (resources, scaling) = settings.Machine(serving);
             return ServerVersionSpec.Build(wantedImage, environment, WantedNetwork(serving), server.Email, resources, scaling);
         }
 

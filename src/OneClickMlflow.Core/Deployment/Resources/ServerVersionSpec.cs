@@ -65,6 +65,8 @@ namespace OneClickMlflow.Deployment.Resources
                 ["ALLOWED_HOSTS"] = string.Join(",", hosts),
                 // The server refuses a request whose x-goog-iap-jwt-assertion is not signed by IAP for this app.
                 ["IAP_AUDIENCE"] = iapAudience,
+                // Large artifacts go to the bucket in parts through signed URLs (ServerSigningResource), not through App Engine.
+                ["MLFLOW_ENABLE_PROXY_MULTIPART_UPLOAD"] = "true",
             };
             if (!string.IsNullOrEmpty(serverCaPem))
             {

@@ -47,7 +47,7 @@ namespace OneClickMlflow.Deployment.Resources
                 {
                     policy = await iap.GetServicePolicyAsync(service, cancellationToken).ConfigureAwait(false);
                 }
-                catch (GoogleApiException e) when (e.IsNotFound)
+                catch (GoogleCloudApiException e) when (e.IsNotFound)
                 {
                     continue;
                 }

@@ -16,6 +16,9 @@ namespace OneClickMlflow.Deployment.Resources
     /// </summary>
     public sealed class SqlInstanceResource : Resource
     {
+        /// <summary>An instance (about 10 minutes) or a flexible version (about 8) bills from its start.</summary>
+        public override bool StartsBilledWork => true;
+
         private const string Runnable = "RUNNABLE";
         private const string EncryptedOnly = "ENCRYPTED_ONLY";
         private static readonly TimeSpan StartupTimeout = TimeSpan.FromMinutes(30);
@@ -66,6 +69,12 @@ namespace OneClickMlflow.Deployment.Resources
 
         protected override bool Exists => live != null;
 
+        /// <summary>
+        /// Whether observing waits for an operation left running on the instance (a deployment run does; a read-only
+        /// Get-MlflowDeployment or a removal, which shows or deletes what is there, does not).
+        /// </summary>
+        public bool WaitsForPendingOperations { get; set; }
+
         public override ResourcePermissions Permissions { get; } = new ResourcePermissions(
             read: new[] { "cloudsql.instances.get", "cloudsql.instances.list" },
             create: new[] { "cloudsql.instances.create" },
@@ -74,8 +83,15 @@ namespace OneClickMlflow.Deployment.Resources
 
         private string PrivateNetwork => $"projects/{network.ProjectId}/global/networks/{network.Name}";
 
-        public override async Task ObserveAsync(CancellationToken cancellationToken) =>
+        public override async Task ObserveAsync(CancellationToken cancellationToken)
+        {
             live = await sql.GetInstanceAsync(projectId, Name, cancellationToken).ConfigureAwait(false);
+            // A stopped run may have left an operation running (a removal's patch or delete): read what it leaves.
+            if (live != null && WaitsForPendingOperations && await sql.WaitForPendingOperationsAsync(projectId, Name, null, cancellationToken).ConfigureAwait(false))
+            {
+                live = await sql.GetInstanceAsync(projectId, Name, cancellationToken).ConfigureAwait(false);
+            }
+        }
 
         public override PlannedChange Plan()
         {
@@ -148,7 +164,7 @@ namespace OneClickMlflow.Deployment.Resources
                 }
                 await sql.PatchInstanceAsync(projectId, Name, Patch(current), progress, ct).ConfigureAwait(false);
                 return await WaitUntilRunnableAsync(context).ConfigureAwait(false);
-            }, e => e is GoogleApiException google && google.HttpStatus == 412, cancellationToken).ConfigureAwait(false);
+            }, e => e is GoogleCloudApiException google && google.HttpStatus == 412, cancellationToken).ConfigureAwait(false);
         }
 
         /// <summary>

@@ -90,7 +90,7 @@ namespace OneClickMlflow.Deployment.Resources
             {
                 all = await compute.ListSubnetworksAsync(network.ProjectId, region, cancellationToken).ConfigureAwait(false);
             }
-            catch (GoogleApiException e) when (e.HttpStatus == 403)
+            catch (GoogleCloudApiException e) when (e.HttpStatus == 403)
             {
                 Problem = $"the subnetworks of network '{network.Name}' in {region} cannot be read ({e.Message}). The deploying account " +
                           $"needs compute.subnetworks.list on project '{network.ProjectId}' to choose the one App Engine uses (-SubnetworkName).";
@@ -140,7 +140,7 @@ namespace OneClickMlflow.Deployment.Resources
                     return;
                 }
             }
-            catch (GoogleApiException e) when (e.HttpStatus == 403)
+            catch (GoogleCloudApiException e) when (e.HttpStatus == 403)
             {
                 Problem = $"the IAM policy of subnetwork '{subnetwork}' in host project '{network.ProjectId}' cannot be read ({e.Message}), so whether " +
                           $"the App Engine flexible service agent {agent} may use it is unknown: the deploying account needs " +
@@ -165,7 +165,7 @@ namespace OneClickMlflow.Deployment.Resources
                 var policy = await resourceManager.GetIamPolicyAsync(network.ProjectId, cancellationToken).ConfigureAwait(false);
                 return policy.HasMember(NetworkUserRole, member);
             }
-            catch (GoogleApiException e) when (e.HttpStatus == 403)
+            catch (GoogleCloudApiException e) when (e.HttpStatus == 403)
             {
                 return false;
             }
