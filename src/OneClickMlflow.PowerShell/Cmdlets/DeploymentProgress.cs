@@ -51,8 +51,9 @@ namespace OneClickMlflow.PowerShell.Cmdlets
         {
             var started = new ApplyProgress(approval, () => clock.Elapsed);
             apply = started;
-            if (logLines)
+            if (logLines && started.Total > 0)
             {
+                // A run with nothing to change says so in its result; a log line about zero changes is noise.
                 reporter.HostLine(started.StartLine());
             }
             reporter.Progress(Parent());
