@@ -242,12 +242,29 @@ namespace OneClickMlflow.Tests.Deployment
         [Fact]
         public async Task After_a_failure_no_billed_work_starts_but_what_runs_finishes()
         {
+            // Ordered by the engine's own events, not by delays: the instance starts, then the range fails, then the
+            // network the version waits for is done.
+            var instanceStarted = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            var rangeFailed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
             var cloud = new FakeCloud();
-            var failing = new FakeResource(cloud, "range") { FailWith = new InvalidOperationException("quota exceeded for ranges") };
-            var running = new FakeResource(cloud, "instance") { Billed = true, ApplyDelay = TimeSpan.FromMilliseconds(400) };
-            var network = new FakeResource(cloud, "network") { ApplyDelay = TimeSpan.FromMilliseconds(300) };
+            var failing = new FakeResource(cloud, "range") { FailWith = new InvalidOperationException("quota exceeded for ranges"), FinishAfter = instanceStarted.Task };
+            var running = new FakeResource(cloud, "instance") { Billed = true, FinishAfter = rangeFailed.Task };
+            var network = new FakeResource(cloud, "network") { FinishAfter = rangeFailed.Task };
             var later = new FakeResource(cloud, "version", network) { Billed = true };
-            var engine = new DeploymentEngine();
+            var engine = new DeploymentEngine(new DeploymentEngineOptions
+            {
+                OnEvent = e =>
+                {
+                    if (e.ResourceId == "instance" && e.Phase == ResourcePhase.Applying)
+                    {
+                        instanceStarted.TrySetResult();
+                    }
+                    if (e.ResourceId == "range" && e.Phase == ResourcePhase.Failed)
+                    {
+                        rangeFailed.TrySetResult();
+                    }
+                },
+            });
             var plan = await engine.PlanAsync(new[] { failing, running, later }, CancellationToken.None);
 
             var error = await Assert.ThrowsAsync<DeploymentFailedException>(() => engine.ApplyAsync(plan.ApproveAll(), CancellationToken.None));

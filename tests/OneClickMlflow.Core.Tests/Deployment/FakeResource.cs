@@ -33,6 +33,9 @@ namespace OneClickMlflow.Tests.Deployment
         /// <summary>When set, ApplyAsync throws this after its delay.</summary>
         public Exception? FailWith { get; set; }
 
+        /// <summary>When set, the apply ends (or fails) only once this task has completed: orders runs without timing.</summary>
+        public Task? FinishAfter { get; set; }
+
         /// <summary>When true, stands for a Cloud SQL instance or App Engine version: slow work Google bills for.</summary>
         public bool Billed { get; set; }
 
@@ -134,6 +137,10 @@ namespace OneClickMlflow.Tests.Deployment
 
                 context.ReportProgress("waiting for operation", 50);
                 await Task.Delay(ApplyDelay, context.CancellationToken);
+                if (FinishAfter != null)
+                {
+                    await FinishAfter.WaitAsync(context.CancellationToken);
+                }
                 if (FailWith != null)
                 {
                     throw FailWith;
